@@ -1,0 +1,317 @@
+"""Build a learner's CFFI builder script into the cache and import the result.
+
+Runs only inside a grading child process (learner code runs here). The
+builder is executed as a module that is *not* ``__main__``, so its own
+``ffibuilder.compile()`` under ``if __name__ == "__main__":`` does not run;
+the engine compiles into the cache instead, never into the learner's folder.
+
+Every way this can go wrong becomes a ``BuildError`` whose message a beginner
+can act on: compiler diagnostics point at the learner's file and line (a
+``#line`` directive maps inline C from ``set_source`` back to the builder
+script), a ``CDefError`` shows the declaration, an undefined symbol says which
+function has no C definition.
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import importlib
+import os
+import re
+import runpy
+import sys
+import tempfile
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+
+from . import cache
+
+# Label for the code cffi generates after the learner's C source, so that a
+# diagnostic there is not attributed to a line of the learner's file.
+GENERATED = "cffi-generated-wrappers.c"
+
+
+class BuildError(Exception):
+    """A builder could not be run, compiled or imported. ``kind`` is one of
+    builder, syntax, cdef, compile, import."""
+
+    def __init__(self, kind: str, message: str):
+        super().__init__(message)
+        self.kind = kind
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+@dataclass
+class Built:
+    module: ModuleType
+    module_name: str
+    directory: Path
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def ffi(self):
+        return self.module.ffi
+
+    @property
+    def lib(self):
+        return self.module.lib
+
+
+class Paths:
+    """Maps the scratch copy the child works on back to the learner's paths."""
+
+    def __init__(self, scratch: Path, display: str):
+        self.scratch = scratch
+        self.display = display.rstrip("/\\") or "."
+
+    def show(self, text: str) -> str:
+        out = text
+        for form in {str(self.scratch), self.scratch.as_posix()}:
+            out = out.replace(form + os.sep, self.display + "/").replace(form + "/", self.display + "/")
+            out = out.replace(form, self.display)
+        return out
+
+
+@contextlib.contextmanager
+def captured_fds():
+    """Send fds 1 and 2 (the C compiler's output, cffi's prints) to a file."""
+    with tempfile.TemporaryFile() as log:
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(Exception):
+                stream.flush()
+        saved = [os.dup(1), os.dup(2)]
+        os.dup2(log.fileno(), 1)
+        os.dup2(log.fileno(), 2)
+        box: list[str] = []
+        try:
+            yield box
+        finally:
+            for stream in (sys.stdout, sys.stderr):
+                with contextlib.suppress(Exception):
+                    stream.flush()
+            os.dup2(saved[0], 1)
+            os.dup2(saved[1], 2)
+            os.close(saved[0])
+            os.close(saved[1])
+            log.seek(0)
+            box.append(log.read(200_000).decode("utf-8", "replace"))
+
+
+def _learner_traceback(exc: BaseException, paths: Paths) -> str:
+    """The exception with only the frames in the learner's files."""
+    frames = [
+        f
+        for f in traceback.extract_tb(exc.__traceback__)
+        if f.filename.startswith(str(paths.scratch))
+    ]
+    lines = [f"  {paths.show(f.filename)}, line {f.lineno}" + (f"\n    {f.line}" if f.line else "") for f in frames[-3:]]
+    head = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+    return paths.show("\n".join([*lines, head]))
+
+
+def load_builder(path: Path, paths: Paths):
+    """Run a builder script and return its FFI object (``ffibuilder`` by
+    convention, else the one FFI instance it defines)."""
+    import cffi
+
+    if not path.is_file():
+        raise BuildError("builder", f"{paths.show(str(path))} does not exist.")
+    saved_path = list(sys.path)
+    sys.path.insert(0, str(path.parent))
+    try:
+        with captured_fds():
+            namespace = runpy.run_path(str(path), run_name="__cffi_course_builder__")
+    except SyntaxError as exc:
+        where = f"{paths.show(exc.filename or str(path))}, line {exc.lineno}"
+        text = (exc.text or "").rstrip("\n")
+        caret = " " * max((exc.offset or 1) - 1, 0) + "^" if text else ""
+        raise BuildError(
+            "syntax",
+            f"Python cannot read your builder script: {exc.msg}\n  {where}\n    {text}\n    {caret}".rstrip(),
+        ) from None
+    except cffi.CDefError as exc:
+        raise BuildError(
+            "cdef",
+            "ffibuilder.cdef() rejected a declaration (CDefError):\n"
+            + _learner_traceback(exc, paths)
+            + "\ncdef() takes C declarations only: prototypes, typedefs, structs, "
+            "constants. No #include, no function bodies.",
+        ) from None
+    except cffi.FFIError as exc:
+        raise BuildError("cdef", "cffi refused the declarations (FFIError):\n" + _learner_traceback(exc, paths)) from None
+    except SystemExit as exc:
+        raise BuildError(
+            "builder",
+            f"your builder script called sys.exit({exc.code!r}) while being loaded. "
+            "Keep the build step under `if __name__ == \"__main__\":`.",
+        ) from None
+    except Exception as exc:
+        raise BuildError("builder", "your builder script raised an exception:\n" + _learner_traceback(exc, paths)) from None
+    finally:
+        sys.path[:] = saved_path
+    ffis = {name: v for name, v in namespace.items() if isinstance(v, cffi.FFI)}
+    if "ffibuilder" in ffis:
+        return ffis["ffibuilder"]
+    if len(ffis) == 1:
+        return next(iter(ffis.values()))
+    shown = paths.show(str(path))
+    if not ffis:
+        raise BuildError("builder", f"{shown} defines no FFI object. Create one: ffibuilder = FFI()")
+    raise BuildError("builder", f"{shown} defines several FFI objects ({', '.join(ffis)}); name the one to build `ffibuilder`.")
+
+
+def _literal_line(builder: Path, source: str) -> int | None:
+    """Line in the builder where the string literal holding ``source`` starts."""
+    try:
+        tree = ast.parse(builder.read_text(encoding="utf-8"))
+    except (OSError, SyntaxError, ValueError):
+        return None
+    for node in ast.walk(tree):
+        # A literal spread over lines but holding no newline of its own (implicit
+        # concatenation) cannot be mapped line for line.
+        if (isinstance(node, ast.Constant) and node.value == source
+                and source.count("\n") == (node.end_lineno or node.lineno) - node.lineno):
+            return node.lineno
+    return None
+
+
+def _add_line_directives(ffi, builder: Path) -> None:
+    """Make the compiler report inline C at its line in the builder script."""
+    module_name, source, ext, kwds = ffi._assigned_source
+    if not isinstance(source, str):
+        return
+    line = _literal_line(builder, source)
+    if line is None:
+        return
+    path = str(builder).replace("\\", "\\\\").replace('"', '\\"')
+    source = f'#line {line} "{path}"\n{source}\n#line 1 "{GENERATED}"\n'
+    ffi._assigned_source = (module_name, source, ext, kwds)
+
+
+_DIAG = re.compile(r"^(?P<file>.+?)(?::(?P<line>\d+)(?::(?P<col>\d+))?:|\((?P<mline>\d+)\)\s*:)\s*(?P<kind>fatal error|error|warning)\b", re.I)
+
+
+def compiler_diagnostics(log: str, paths: Paths, max_errors: int = 3) -> tuple[list[str], list[str]]:
+    """(errors, warnings) from gcc/clang/MSVC output, each a block with the
+    source excerpt the compiler printed, paths shown as the learner sees them."""
+    errors: list[str] = []
+    warnings: list[str] = []
+    current: list[str] | None = None
+    for raw in log.splitlines():
+        m = _DIAG.match(raw)
+        if m:
+            block = [paths.show(raw)]
+            kind = m.group("kind").lower()
+            target = errors if "error" in kind else warnings
+            target.append(block)  # type: ignore[arg-type]
+            current = block
+        elif current is not None and re.match(r"^\s*(\d+\s*)?\|", raw):
+            current.append(paths.show(raw))  # gcc/clang's source excerpt and caret
+        else:
+            current = None
+    as_text = ["\n".join(b) for b in errors[:max_errors]], ["\n".join(b) for b in warnings[:max_errors]]
+    return as_text
+
+
+def _relative_path_hint(ffi) -> str:
+    kwds = ffi._assigned_source[3]
+    rel = [p for key in ("sources", "include_dirs", "library_dirs") for p in kwds.get(key, ()) if not os.path.isabs(p)]
+    if not rel:
+        return ""
+    return (
+        f"\nNote: {', '.join(map(repr, rel))} is a relative path. cffi looks for it from the "
+        "folder compile() runs in, not from your builder's folder: build it from "
+        "Path(__file__).parent so it works wherever the script is run."
+    )
+
+
+def _import(directory: Path, module_name: str, warnings: list[str], paths: Paths) -> ModuleType:
+    sys.path.insert(0, str(directory))
+    importlib.invalidate_caches()
+    try:
+        return importlib.import_module(module_name)
+    except ImportError as exc:
+        text = str(exc)
+        m = re.search(r"undefined symbol: (\w+)", text) or re.search(r"symbol not found[^']*'_?(\w+)'", text, re.I)
+        if m:
+            name = m.group(1)
+            msg = (
+                f"the module compiled, but importing it failed: `{name}` is declared in "
+                f"cdef() and no C code defines it. Define {name} in the C source you give "
+                f"set_source() (or remove it from cdef())."
+            )
+            related = [w for w in warnings if name in w]
+            if related:
+                msg += "\nThe compiler warned about it:\n" + "\n".join(related[:2])
+            raise BuildError("import", msg) from None
+        raise BuildError("import", f"the compiled module {module_name!r} could not be imported: {paths.show(text)}") from None
+
+
+def build(builder: Path, paths: Paths, cache_root: Path, files_key: str) -> Built:
+    """Compile ``builder`` (or reuse the cached build of the same content) and import it."""
+    key = cache.digest(files_key, builder.name, cache.environment_fingerprint())
+    builds = cache_root / "builds"
+    final = builds / key
+    meta = cache.read_json(final / "meta.json")
+    if isinstance(meta, dict):
+        with contextlib.suppress(OSError):
+            os.utime(final)  # recently used: pruning keeps it
+        module = _import(final, meta["module"], meta.get("warnings", []), paths)
+        return Built(module, meta["module"], final, meta.get("warnings", []))
+
+    import cffi
+
+    ffi = load_builder(builder, paths)
+    if not hasattr(ffi, "_assigned_source"):
+        raise BuildError(
+            "builder",
+            f"{paths.show(str(builder))} never calls ffibuilder.set_source(): "
+            "it names the module to build and gives its C source.",
+        )
+    module_name = ffi._assigned_source[0]
+    _add_line_directives(ffi, builder)
+    builds.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=builds))
+    try:
+        with captured_fds() as log:
+            try:
+                ffi.compile(tmpdir=str(tmp), verbose=False)
+                failure = None
+            except (cffi.VerificationError, cffi.CDefError, cffi.FFIError) as exc:
+                failure = exc
+            except Exception as exc:  # setuptools' CompileError/LinkError and kin
+                failure = exc
+        errors, warnings = compiler_diagnostics(log[0], paths)
+        if failure is not None:
+            if isinstance(failure, cffi.CDefError):
+                raise BuildError("cdef", "cdef() rejected a declaration (CDefError):\n" + paths.show(str(failure)))
+            if errors:
+                detail = "\n\n".join(errors)
+            else:
+                tail = [ln for ln in log[0].splitlines() if ln.strip()][-8:]
+                detail = paths.show("\n".join(tail)) or paths.show(str(failure))
+            if GENERATED in detail:
+                detail += (
+                    f"\n({GENERATED} is the glue cffi writes from your cdef(): an error "
+                    "there usually means cdef() and the C source disagree on a type.)"
+                )
+            raise BuildError(
+                "compile",
+                f"the C compiler rejected the module ({type(failure).__name__}):\n{detail}" + _relative_path_hint(ffi),
+            )
+        cache.write_json_atomic(tmp / "meta.json", {"module": module_name, "warnings": warnings})
+    except BaseException:
+        import shutil
+
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    cache.publish_dir(tmp, final)
+    module = _import(final, module_name, warnings, paths)
+    return Built(module, module_name, final, warnings)
+

@@ -1,0 +1,165 @@
+"""Command line: ``python -m grader [SELECTOR ...] [--tree DIR] [--json FILE] [--strict]``.
+
+Exit status: 0 when grading ran (whatever the score); 1 with ``--strict`` when
+something selected does not pass; 2 for a usage error or a fault of the
+engine; 130 when interrupted by Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from pathlib import Path
+
+from . import cache, manifest, procs, report, runner
+
+USAGE_ERROR = 2
+
+
+class UsageError(Exception):
+    pass
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="nox -s grade --",
+        description="Grade the cffi-course exercises.",
+        epilog="Examples: nox -s grade | nox -s grade -- 01 | nox -s grade -- 01_setup/hello "
+        "| nox -s grade -- --tree ~/participant/exercises --json out.json",
+    )
+    p.add_argument("selectors", nargs="*", metavar="SELECTOR",
+                   help="a lesson number (07) or an exercise id (07_structs/point); none = all")
+    p.add_argument("--tree", metavar="DIR", help="grade this folder instead of exercises/ (laid out like it)")
+    p.add_argument("--json", metavar="FILE", help="also write the report as JSON to FILE")
+    p.add_argument("--strict", action="store_true", help="exit 1 unless everything selected passes")
+    p.add_argument("--jobs", type=int, default=0, metavar="N", help="exercises graded at once (default: one per core)")
+    p.add_argument("--timeout", type=float, default=None, metavar="SECONDS",
+                   help="time limit per check (default: 10, or the exercise's own)")
+    p.add_argument("--course", metavar="DIR", help=argparse.SUPPRESS)  # another course.toml (engine tests)
+    p.add_argument("--fresh", action="store_true", help="ignore cached verdicts and grade everything again")
+    return p
+
+
+def _display(path: Path) -> str:
+    try:
+        return path.relative_to(Path.cwd().resolve()).as_posix() or "."
+    except ValueError:
+        return str(path)
+
+
+def _inside(child: Path, parent: Path) -> bool:
+    try:
+        child.relative_to(parent)
+        return True
+    except ValueError:
+        return False
+
+
+def _check_tree(tree: Path, course: manifest.Course) -> None:
+    if not tree.is_dir():
+        raise UsageError(f"--tree {tree}: no such folder.")
+    if not any((tree / lesson.dir).is_dir() for lesson in course.lessons):
+        hint = ""
+        if (tree / "exercises").is_dir():
+            hint = f" Did you mean --tree {tree / 'exercises'}?"
+        raise UsageError(
+            f"{tree} has none of the lesson folders ({course.lessons[0].dir}, ...): it is not laid out "
+            f"like exercises/.{hint}"
+        )
+
+
+def _check_cache(root: Path, tree: Path, course_root: Path) -> None:
+    for other, what in ((manifest.ROOT, "the course repository"), (course_root, "the course"),
+                        (tree, "the graded folder")):
+        if _inside(root, other):
+            raise UsageError(
+                f"the cache folder {root} is inside {what}; builds must not be written there. "
+                f"Point {cache.ENV_VAR} somewhere else (or unset it for the default)."
+            )
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    console = report.Console(highlight=False, stderr=False)
+    err = report.Console(stderr=True, highlight=False)
+    try:
+        course = manifest.load(Path(args.course, "course.toml") if args.course else manifest.MANIFEST)
+        selected = course.select(args.selectors)
+        tree = Path(args.tree).expanduser().resolve() if args.tree else course.root / "exercises"
+        _check_tree(tree, course)
+        root = cache.cache_root()
+        _check_cache(root, tree, course.root)
+        if args.jobs < 0 or (args.timeout is not None and args.timeout <= 0):
+            raise UsageError("--jobs and --timeout take positive numbers.")
+    except (manifest.ManifestError, UsageError) as exc:
+        err.print(f"[bold red]error:[/] {report.escape(str(exc))}")
+        return USAGE_ERROR
+
+    settings = runner.Settings(use_cache=not args.fresh)
+    if args.timeout:
+        settings.test_timeout = args.timeout
+    display = _display(tree)
+    fingerprint = cache.digest(cache.engine_fingerprint(), cache.environment_fingerprint())
+    live = procs.LiveProcesses()
+    results: dict[str, runner.ExerciseResult] = {}
+    interrupted = False
+    jobs = args.jobs or os.cpu_count() or 2
+    pool = ThreadPoolExecutor(max_workers=jobs)
+    progress = None
+    try:
+        futures = {pool.submit(runner.grade, ex, course.root, tree, display, root, settings, fingerprint, live): ex
+                   for ex in selected}
+        if console.is_terminal:
+            from rich.progress import Progress, SpinnerColumn, TextColumn
+
+            progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), console=console, transient=True)
+            progress.start()
+            task = progress.add_task(f"Grading 0/{len(selected)}", total=len(selected))
+        pending = set(futures)
+        while pending:
+            done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+            for fut in done:
+                res = fut.result()
+                results[res.id] = res
+            if progress is not None:
+                running = [futures[f].id for f in pending if f.running()]
+                progress.update(task, completed=len(results),
+                                description=f"Grading {len(results)}/{len(selected)}"
+                                + (f" · {', '.join(running[:2])}" if running else ""))
+    except KeyboardInterrupt:
+        interrupted = True
+        live.kill_all()
+        pool.shutdown(wait=True, cancel_futures=True)
+        for fut, ex in futures.items():
+            if fut.done() and not fut.cancelled() and fut.exception() is None:
+                results[ex.id] = fut.result()
+    except Exception as exc:  # a fault of the engine, not of the learner
+        live.kill_all()
+        err.print(f"[bold red]internal error in the grading engine:[/] {report.escape(repr(exc))}")
+        import traceback
+
+        traceback.print_exc()
+        return USAGE_ERROR
+    finally:
+        if progress is not None:
+            progress.stop()
+        pool.shutdown(wait=True, cancel_futures=True)
+
+    results = {k: v for k, v in results.items() if v.status != "interrupted"}
+    report.render(console, course, selected, results, display, interrupted)
+    if args.json:
+        out = Path(args.json).expanduser()
+        cache.write_json_atomic(out.resolve(), report.to_json(course, selected, results, display, interrupted))
+        console.print(f"JSON report written to {out}")
+    cache.prune(root)
+    if interrupted:
+        return 130
+    if args.strict and any(results.get(ex.id) is None or results[ex.id].status != "pass" for ex in selected):
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,164 @@
+"""The course manifest (``course.toml``): lessons and exercises in order.
+
+Everything else pairs through it: an exercise ``07_structs/point`` has its
+files under ``exercises/07_structs/``, its completed twin under
+``solutions/07_structs/``, its grader at ``tests/07_structs/test_point.py`` and
+its section on the lesson page ``lessons/<page>`` at ``#<anchor>``.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # Python 3.9/3.10 (PyPy 7.3 included)
+    import tomli as tomllib
+
+ROOT = Path(__file__).resolve().parent.parent
+MANIFEST = ROOT / "course.toml"
+
+
+class ManifestError(Exception):
+    """The manifest is malformed; the message says where."""
+
+
+@dataclass(frozen=True)
+class Lesson:
+    id: str  # "01"
+    dir: str  # "01_setup"
+    page: str  # "01-setup.md"
+    title: str
+    support: tuple[str, ...] = ()  # files in the lesson folder that exercises share
+
+
+@dataclass(frozen=True)
+class Exercise:
+    id: str  # "01_setup/hello"
+    lesson: Lesson
+    title: str
+    files: tuple[str, ...]  # relative to the lesson folder
+    points: int
+    anchor: str
+    hints: tuple[str, ...] = ()
+    timeout: float | None = None  # per-test limit in seconds; None: the engine's default
+    # What the untouched starter file gets: "fail" (it builds, the checks fail) unless
+    # the exercise is to repair a broken file (then "error").
+    stub_status: str = "fail"
+
+    @property
+    def name(self) -> str:
+        return self.id.split("/", 1)[1]
+
+    @property
+    def grader(self) -> str:
+        """The grader's path relative to the repository root."""
+        return f"tests/{self.lesson.dir}/test_{self.name}.py"
+
+    @property
+    def lesson_link(self) -> str:
+        return f"lessons/{self.lesson.page}#{self.anchor}"
+
+
+@dataclass
+class Course:
+    title: str
+    site_url: str
+    root: Path = ROOT  # the folder holding course.toml: exercises/, solutions/, tests/ are here
+    lessons: list[Lesson] = field(default_factory=list)
+    exercises: list[Exercise] = field(default_factory=list)
+
+    def select(self, selectors: list[str]) -> list[Exercise]:
+        """Exercises matching any selector (a lesson number or an exercise id),
+        in course order. Raises ManifestError naming an unknown selector."""
+        if not selectors:
+            return list(self.exercises)
+        chosen: set[str] = set()
+        for sel in selectors:
+            sel = sel.strip().strip("/").replace("\\", "/")
+            hits = [
+                ex.id
+                for ex in self.exercises
+                if sel in (ex.id, ex.lesson.id, ex.lesson.dir)
+                or (sel.isdigit() and ex.lesson.id == sel.zfill(2))
+            ]
+            if not hits:
+                known = ", ".join(lesson.id for lesson in self.lessons)
+                raise ManifestError(
+                    f"no lesson or exercise matches {sel!r}. Use a lesson number "
+                    f"({known}) or an exercise id such as {self.exercises[0].id!r}."
+                )
+            chosen.update(hits)
+        return [ex for ex in self.exercises if ex.id in chosen]
+
+
+def _require(table: dict, key: str, kind: type, where: str):
+    if key not in table:
+        raise ManifestError(f"{where}: missing {key!r}")
+    value = table[key]
+    if not isinstance(value, kind):
+        raise ManifestError(f"{where}: {key!r} must be a {kind.__name__}")
+    return value
+
+
+def load(path: Path = MANIFEST) -> Course:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ManifestError(f"cannot read {path.name}: {exc}") from exc
+    meta = data.get("course", {})
+    course = Course(
+        title=meta.get("title", "cffi-course"),
+        site_url=meta.get("site_url", "http://127.0.0.1:8000/"),
+        root=path.resolve().parent,
+    )
+    lessons: dict[str, Lesson] = {}
+    for i, table in enumerate(data.get("lesson", [])):
+        where = f"{path.name}: lesson #{i + 1}"
+        lesson = Lesson(
+            id=_require(table, "id", str, where),
+            dir=_require(table, "dir", str, where),
+            page=_require(table, "page", str, where),
+            title=_require(table, "title", str, where),
+            support=tuple(table.get("support", ())),
+        )
+        if not lesson.dir.startswith(lesson.id + "_"):
+            raise ManifestError(f"{where}: dir {lesson.dir!r} must start with {lesson.id}_")
+        if lesson.id in lessons:
+            raise ManifestError(f"{where}: lesson {lesson.id} is declared twice")
+        lessons[lesson.id] = lesson
+        course.lessons.append(lesson)
+    seen = set()
+    for i, table in enumerate(data.get("exercise", [])):
+        where = f"{path.name}: exercise #{i + 1}"
+        ex_id = _require(table, "id", str, where)
+        where = f"{path.name}: exercise {ex_id!r}"
+        lesson_dir, _, name = ex_id.partition("/")
+        lesson = next((les for les in course.lessons if les.dir == lesson_dir), None)
+        if lesson is None or not name:
+            raise ManifestError(f"{where}: id must be <lesson dir>/<name> of a declared lesson")
+        if ex_id in seen:
+            raise ManifestError(f"{where}: declared twice")
+        seen.add(ex_id)
+        points = _require(table, "points", int, where)
+        if points <= 0:
+            raise ManifestError(f"{where}: points must be positive")
+        timeout = table.get("timeout")
+        course.exercises.append(
+            Exercise(
+                id=ex_id,
+                lesson=lesson,
+                title=_require(table, "title", str, where),
+                files=tuple(_require(table, "files", list, where)),
+                points=points,
+                anchor=_require(table, "anchor", str, where),
+                hints=tuple(table.get("hints", ())),
+                timeout=float(timeout) if timeout is not None else None,
+                stub_status=table.get("stub_status", "fail"),
+            )
+        )
+    if not course.exercises:
+        raise ManifestError(f"{path.name}: no exercises declared")
+    return course

@@ -1,0 +1,190 @@
+"""pytest plugin loaded into every grading child process.
+
+It does two jobs:
+
+* records progress for the engine, one JSON line per event, flushed at once,
+  so that whatever kills the process the engine knows which test was running
+  (``collected``, ``start``, ``phase``, ``result``, ``collect_error``, ``done``);
+* gives graders the ``exercise`` fixture: the learner's files (a scratch copy)
+  and ``exercise.build(...)`` / ``exercise.import_module(...)``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from .build import BuildError, Built, Paths, load_builder
+from .build import build as _build
+
+MAX_MESSAGE = 2000
+
+
+class _Events:
+    def __init__(self, path: str | None):
+        self._file = open(path, "a", encoding="utf-8") if path else None  # noqa: SIM115
+
+    def emit(self, **event) -> None:
+        if self._file is None:
+            return
+        event["t"] = time.time()
+        self._file.write(json.dumps(event) + "\n")
+        self._file.flush()
+
+
+_events = _Events(None)
+_results: dict[str, dict] = {}
+
+
+def _paths() -> Paths:
+    return Paths(Path(os.environ.get("GRADER_SCRATCH_TREE", ".")), os.environ.get("GRADER_DISPLAY_TREE", "exercises"))
+
+
+def _clip(text: str) -> str:
+    text = text.strip()
+    return text if len(text) <= MAX_MESSAGE else text[: MAX_MESSAGE - 20] + "\n... (cut short)"
+
+
+def _describe(excinfo, paths: Paths) -> tuple[str, str]:
+    """(kind, message) for an exception raised in a test."""
+    exc = excinfo.value
+    if isinstance(exc, BuildError):
+        return exc.kind, exc.message
+    if isinstance(exc, AssertionError):
+        return "assert", paths.show(str(exc)) or "an assertion failed"
+    if type(exc).__name__ in ("Failed", "Skipped", "XFailed"):
+        return "assert", paths.show(str(getattr(exc, "msg", exc)))
+    # Any other exception: show where it came from in the learner's files.
+    from .build import _learner_traceback
+
+    return "exception", _learner_traceback(exc, paths)
+
+
+def pytest_configure(config) -> None:
+    global _events
+    _events = _Events(os.environ.get("GRADER_EVENTS"))
+
+
+def pytest_collectreport(report) -> None:
+    if report.failed:
+        _events.emit(e="collect_error", message=_clip(_paths().show(str(report.longrepr))))
+
+
+def pytest_collection_finish(session) -> None:
+    _events.emit(e="collected", tests=[item.nodeid for item in session.items])
+
+
+def pytest_runtest_logstart(nodeid, location) -> None:
+    _results[nodeid] = {"status": "pass", "message": "", "kind": ""}
+    _events.emit(e="start", id=nodeid)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_setup(item):
+    _events.emit(e="phase", id=item.nodeid, when="setup")
+    yield
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item):
+    _events.emit(e="phase", id=item.nodeid, when="call")
+    yield
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    entry = _results.setdefault(item.nodeid, {"status": "pass", "message": "", "kind": ""})
+    if report.skipped and entry["status"] == "pass":
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        entry.update(status="skip", message=_clip(str(reason).replace("Skipped: ", "", 1)))
+    elif report.failed and entry["status"] in ("pass", "skip"):
+        kind, message = _describe(call.excinfo, _paths()) if call.excinfo else ("exception", str(report.longrepr))
+        # A failure while preparing a test (building or importing the learner's
+        # code) means the checks could not run: that is an error, not a fail.
+        status = "fail" if call.when == "call" else "error"
+        entry.update(status=status, message=_clip(message), kind=kind)
+
+
+def pytest_runtest_logfinish(nodeid, location) -> None:
+    entry = _results.get(nodeid, {"status": "error", "message": "no result recorded", "kind": ""})
+    _events.emit(e="result", id=nodeid, **entry)
+
+
+def pytest_sessionfinish(session, exitstatus) -> None:
+    _events.emit(e="done", exitstatus=int(exitstatus))
+
+
+class ExerciseFiles:
+    """What a grader sees of the exercise under test (a scratch copy of the learner's files)."""
+
+    def __init__(self) -> None:
+        self.id = os.environ.get("GRADER_EXERCISE", "")
+        self.paths = _paths()
+        lesson_dir = self.id.split("/", 1)[0]
+        self.dir = self.paths.scratch / lesson_dir
+        self.cache = Path(os.environ.get("GRADER_CACHE", self.paths.scratch.parent / "cache"))
+        self.files_key = os.environ.get("GRADER_FILES_KEY", "")
+        self._built: dict[str, Built | BuildError] = {}
+
+    def path(self, name: str) -> Path:
+        return self.dir / name
+
+    def show(self, name: str) -> str:
+        """The file's path as the learner knows it, for messages."""
+        return self.paths.show(str(self.path(name)))
+
+    def read(self, name: str) -> str:
+        return self.path(name).read_text(encoding="utf-8")
+
+    def build(self, builder: str) -> Built:
+        """Compile the builder script (cached by content) and import the module it makes."""
+        if builder not in self._built:
+            try:
+                self._built[builder] = _build(self.path(builder), self.paths, self.cache, self.files_key)
+            except BuildError as exc:
+                self._built[builder] = exc
+        result = self._built[builder]
+        if isinstance(result, BuildError):
+            raise BuildError(result.kind, result.message)
+        return result
+
+    def builder(self, builder: str):
+        """Run the builder script again and return its FFI object, for checks on structure."""
+        return load_builder(self.path(builder), self.paths)
+
+    def import_module(self, name: str):
+        """Import one of the learner's Python modules (e.g. ``calc`` for ``calc.py``)."""
+        if str(self.dir) not in sys.path:
+            sys.path.insert(0, str(self.dir))
+        if name in sys.modules:
+            return sys.modules[name]
+        import importlib
+
+        try:
+            return importlib.import_module(name)
+        except BuildError:
+            raise
+        except SyntaxError as exc:
+            raise BuildError(
+                "syntax",
+                f"Python cannot read {self.paths.show(exc.filename or name)}, line {exc.lineno}: {exc.msg}",
+            ) from None
+        except BaseException as exc:  # SystemExit too: learner code must not end the run
+            from .build import _learner_traceback
+
+            raise BuildError("import", f"importing {name}.py failed:\n" + _learner_traceback(exc, self.paths)) from None
+
+
+@pytest.fixture(scope="session")
+def exercise() -> ExerciseFiles:
+    """The exercise being graded (set up by the engine through the environment)."""
+    if "GRADER_EXERCISE" not in os.environ:
+        pytest.fail("graders run through the grading engine: nox -s grade -- <exercise id>")
+    return ExerciseFiles()

@@ -1,0 +1,139 @@
+"""What the learner reads: a table per lesson, the score, then the first
+exercise that does not pass, in detail. Colour on a terminal (rich turns it
+off for pipes, files and ``NO_COLOR``)."""
+
+from __future__ import annotations
+
+from rich import box
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from .manifest import Course, Exercise
+from .runner import ExerciseResult
+
+STYLE = {
+    "pass": "bold green",
+    "fail": "bold yellow",
+    "error": "bold red",
+    "crash": "bold magenta",
+    "timeout": "bold magenta",
+    "missing": "dim",
+    "skip": "dim",
+    "interrupted": "dim",
+    "not graded": "dim",
+}
+MARK = {"pass": "✓", "skip": "-"}
+
+
+def _checks(result: ExerciseResult) -> str:
+    if not result.tests:
+        return ""
+    ok = sum(t.status in ("pass", "skip") for t in result.tests)
+    return f"{ok}/{len(result.tests)}"
+
+
+def site_link(course: Course, ex: Exercise) -> str:
+    page = ex.lesson.page[:-3] if ex.lesson.page.endswith(".md") else ex.lesson.page
+    return f"{course.site_url.rstrip('/')}/{page}/#{ex.anchor}"
+
+
+def render(console: Console, course: Course, selected: list[Exercise], results: dict[str, ExerciseResult],
+           display: str, interrupted: bool = False) -> None:
+    lessons = []
+    for ex in selected:
+        if ex.lesson not in lessons:
+            lessons.append(ex.lesson)
+    for lesson in lessons:
+        table = Table(title=f"Lesson {lesson.id} · {lesson.title}", title_justify="left",
+                      box=box.SIMPLE_HEAD, title_style="bold", pad_edge=False)
+        table.add_column("exercise")
+        table.add_column("status")
+        table.add_column("checks", justify="right")
+        table.add_column("points", justify="right")
+        for ex in (e for e in selected if e.lesson == lesson):
+            res = results.get(ex.id)
+            status = res.status if res else "not graded"
+            table.add_row(
+                ex.id,
+                f"[{STYLE.get(status, '')}]{escape(status)}[/]",
+                _checks(res) if res else "",
+                f"{res.points if res else 0}/{ex.points}",
+            )
+        console.print(table)
+
+    score = sum(r.points for r in results.values())
+    total = sum(ex.points for ex in selected)
+    console.print(f"[bold]Score: {score}/{total}[/]")
+    if interrupted:
+        graded = sum(1 for ex in selected if ex.id in results and results[ex.id].status != "interrupted")
+        console.print(f"Interrupted: {graded} of {len(selected)} exercises were graded before Ctrl-C.")
+
+    first = next((ex for ex in selected if ex.id in results
+                  and results[ex.id].status not in ("pass", "interrupted")), None)
+    if first is None:
+        if not interrupted and len(results) == len(selected):
+            console.print("[green]Everything selected passes.[/] Next: the following lesson, or "
+                          "`nox -s grade` for the whole course.")
+        return
+    console.print()
+    _detail(console, course, first, results[first.id], display)
+    if score == 0 and first == course.exercises[0] and display == "exercises":
+        console.print()
+        console.print(f"[bold]Start here:[/] read lessons/{first.lesson.page}, then fill in the TODOs in "
+                      f"{display}/{first.lesson.dir}/{first.files[0]} and run `nox -s grade` again.")
+
+
+def _detail(console: Console, course: Course, ex: Exercise, res: ExerciseResult, display: str) -> None:
+    style = STYLE.get(res.status, "")
+    console.rule(f"[{style}]{escape(ex.id)}: {res.status}[/] · {escape(ex.title)}", align="left")
+    files = ", ".join(f"{display}/{ex.lesson.dir}/{f}" for f in ex.files)
+    console.print(f"[bold]Your file:[/] {escape(files)}")
+    if res.status in ("fail", "crash", "timeout"):
+        shown = 0
+        for t in res.tests:
+            if t.status in ("pass", "skip"):
+                console.print(f"  [green]{MARK[t.status]}[/] {escape(t.name)}")
+                continue
+            if shown >= 3:
+                console.print(f"  [{STYLE.get(t.status, '')}]✗[/] {escape(t.name)} ({t.status})")
+                continue
+            shown += 1
+            console.print(f"  [{STYLE.get(t.status, '')}]✗ {escape(t.name)}[/] ({t.status})")
+            console.print(_indent(t.message, 6), highlight=False, markup=False)
+    else:  # missing, error: one message says it all
+        console.print(_indent(res.message, 2), highlight=False, markup=False)
+    if res.output and res.status in ("crash", "error"):
+        tail = "\n".join(res.output.strip().splitlines()[-8:])
+        if tail:
+            console.print("[bold]Last output before it stopped:[/]")
+            console.print(_indent(tail, 2), highlight=False, markup=False)
+    if ex.hints:
+        console.print(f"[bold]Hint:[/] {escape(ex.hints[0])}")
+    console.print(f"[bold]Lesson:[/] {escape(ex.lesson_link)}  "
+                  f"[dim](with `mkdocs serve`: {escape(site_link(course, ex))})[/]")
+
+
+def _indent(text: str, n: int) -> str:
+    pad = " " * n
+    return "\n".join(pad + line for line in (text or "").splitlines())
+
+
+def to_json(course: Course, selected: list[Exercise], results: dict[str, ExerciseResult], display: str,
+            interrupted: bool) -> dict:
+    exercises = []
+    for ex in selected:
+        res = results.get(ex.id)
+        entry = res.to_json() if res else {"id": ex.id, "lesson": ex.lesson.id, "status": "not graded",
+                                            "points": 0, "max_points": ex.points, "message": "", "tests": []}
+        entry["title"] = ex.title
+        entry["lesson_link"] = ex.lesson_link
+        exercises.append(entry)
+    return {
+        "schema": 1,
+        "score": sum(e["points"] for e in exercises),
+        "max_score": sum(ex.points for ex in selected),
+        "tree": display,
+        "interrupted": interrupted,
+        "exercises": exercises,
+    }

@@ -1,0 +1,400 @@
+"""Grade one exercise: copy its files to scratch space, run its grader in child
+processes, survive whatever the learner's code does, and cache the verdict.
+
+A grader runs in one child process while nothing goes wrong. If the child
+crashes, hangs or exits early, the test it was running gets that status and a
+new child runs the tests not yet reported (pytest ``--deselect``), until every
+test has a result. A failure while *preparing* a test (building or importing
+the learner's module) would repeat for every test, so it is given to all the
+remaining tests at once instead of being rerun.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from collections import deque
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from . import cache, procs
+from .manifest import ROOT, Exercise
+
+STATUSES = ("pass", "fail", "error", "crash", "timeout", "missing")
+OUTPUT_HEAD = 8_000  # bytes of a child's output kept from the start...
+OUTPUT_TAIL = 8_000  # ...and from the end; the rest is counted, not kept
+
+
+@dataclass
+class Settings:
+    test_timeout: float = 10.0  # seconds per test, setup (the build) included
+    collect_timeout: float = 30.0  # seconds for a child to start and collect
+    memory_limit: int = 1 << 30  # address space per child (POSIX only)
+    use_cache: bool = True
+
+
+@dataclass
+class TestResult:
+    name: str
+    status: str
+    message: str = ""
+    kind: str = ""
+
+
+@dataclass
+class ExerciseResult:
+    id: str
+    lesson: str
+    status: str
+    points: int
+    max_points: int
+    message: str = ""
+    tests: list[TestResult] = field(default_factory=list)
+    cached: bool = False
+    seconds: float = 0.0
+    output: str = ""  # the end of what the learner's code printed, when it crashed
+
+    def to_json(self) -> dict:
+        data = asdict(self)
+        for t in data["tests"]:
+            t.pop("kind", None)
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict) -> ExerciseResult:
+        tests = [TestResult(**t) for t in data.pop("tests", [])]
+        return cls(tests=tests, **data)
+
+
+class _Output:
+    """Reads a child's merged stdout/stderr, keeping only its head and tail."""
+
+    def __init__(self, stream) -> None:
+        self.head = bytearray()
+        self.tail: deque[bytes] = deque()
+        self.tail_size = 0
+        self.total = 0
+        self._thread = threading.Thread(target=self._read, args=(stream,), daemon=True)
+        self._thread.start()
+
+    def _read(self, stream) -> None:
+        try:
+            while True:
+                chunk = stream.read1(65536) if hasattr(stream, "read1") else stream.read(65536)
+                if not chunk:
+                    break
+                self.total += len(chunk)
+                room = OUTPUT_HEAD - len(self.head)
+                if room > 0:
+                    self.head += chunk[:room]
+                    chunk = chunk[room:]
+                if chunk:
+                    self.tail.append(chunk)
+                    self.tail_size += len(chunk)
+                    while self.tail_size - len(self.tail[0]) >= OUTPUT_TAIL:
+                        self.tail_size -= len(self.tail.popleft())
+        except (OSError, ValueError):
+            pass
+
+    def join(self, timeout: float) -> None:
+        self._thread.join(timeout)
+
+    def text(self) -> str:
+        tail = b"".join(self.tail)[-OUTPUT_TAIL:]
+        skipped = self.total - len(self.head) - len(tail)
+        middle = f"\n... ({skipped} bytes of output not kept) ...\n".encode() if skipped > 0 else b""
+        return (bytes(self.head) + middle + tail).decode("utf-8", "replace")
+
+
+@dataclass
+class _Run:
+    returncode: int | None
+    events: list[dict]
+    stopped: str | None  # "timeout" or "interrupt" when the engine killed it
+    limit: float
+    output: str
+
+
+def _read_events(path: Path, offset: int) -> tuple[list[dict], int]:
+    try:
+        with open(path, "rb") as f:
+            f.seek(offset)
+            data = f.read()
+    except OSError:
+        return [], offset
+    end = data.rfind(b"\n") + 1  # a half-written last line waits for the next read
+    events = []
+    for line in data[:end].splitlines():
+        try:
+            events.append(json.loads(line))
+        except ValueError:
+            continue
+    return events, offset + end
+
+
+def _run_child(args: list[str], env: dict, cwd: Path, events_path: Path, settings: Settings,
+               live: procs.LiveProcesses) -> _Run:
+    env = dict(env, GRADER_EVENTS=str(events_path))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "grader.child", *args],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        cwd=cwd,
+        env=env,
+        **procs.popen_kwargs(),
+    )
+    live.add(proc)
+    output = _Output(proc.stdout)
+    exited = threading.Event()
+    threading.Thread(target=lambda: (proc.wait(), exited.set()), daemon=True).start()
+    events: list[dict] = []
+    offset = 0
+    started = time.time()
+    current_start, limit = started, settings.collect_timeout
+    stopped = None
+    try:
+        while not exited.wait(0.05):
+            new, offset = _read_events(events_path, offset)
+            for ev in new:
+                events.append(ev)
+                if ev.get("e") == "start":
+                    current_start, limit = ev.get("t", time.time()), settings.test_timeout
+                elif ev.get("e") == "result":
+                    current_start, limit = ev.get("t", time.time()), settings.collect_timeout
+            if live.cancelled.is_set():
+                stopped = "interrupt"
+                break
+            if time.time() - current_start > limit:
+                stopped = "timeout"
+                break
+    finally:
+        procs.kill_tree(proc)  # also ends anything the child left behind
+        proc.wait()
+        live.discard(proc)
+    output.join(2.0)
+    if proc.stdout:
+        proc.stdout.close()
+    new, offset = _read_events(events_path, offset)
+    events.extend(new)
+    return _Run(proc.returncode, events, stopped, limit, output.text())
+
+
+def _crash_details(output: str, display_scratch: tuple[str, str]) -> str:
+    """What the dying process printed that helps: libc's complaint and the
+    learner's Python line from faulthandler's traceback."""
+    scratch, display = display_scratch
+    lines = []
+    for line in output.splitlines():
+        s = line.strip()
+        if re.search(r"(free\(\)|double free|corrupted|malloc\(\)|stack smashing|AddressSanitizer|Assertion .* failed)", s):
+            lines.append(s)
+    where = [ln.strip().replace(scratch, display) for ln in output.splitlines()
+             if ln.strip().startswith("File ") and scratch in ln]
+    out = []
+    if lines:
+        out.append("The C library said: " + lines[0])
+    if where:
+        out.append("Your code was running: " + where[0].replace("File ", "", 1))
+    return "\n".join(out)
+
+
+def _death(run: _Run, test: str | None, scratch: tuple[str, str]) -> TestResult:
+    """The status and message for a child that did not finish on its own."""
+    what = f"while running {test}" if test else "before any check started"
+    if run.stopped == "timeout":
+        return TestResult(test or "(start-up)", "timeout",
+                          f"still running after {run.limit:g} s {what}, so it was stopped. "
+                          "Look for a loop that never ends: in C a condition that never "
+                          "changes, in Python a `while` with no way out.")
+    sig = procs.crash_signal(run.returncode)
+    if sig:
+        happened, causes = procs.describe_signal(sig)
+        details = _crash_details(run.output, scratch)
+        return TestResult(test or "(start-up)", "crash",
+                          f"the test process was killed by {happened} [{sig}] {what}.\n"
+                          f"Common causes: {causes}." + (f"\n{details}" if details else ""))
+    return TestResult(test or "(start-up)", "error",
+                      f"the test process ended early (exit code {run.returncode}) {what}. "
+                      "Something called exit(), os._exit() or sys.exit(); learner code must "
+                      "return, not end the process.")
+
+
+def exercise_key(ex: Exercise, files: dict[str, bytes | None]) -> str:
+    parts: list[bytes | str] = [ex.id]
+    for name in sorted(files):
+        parts += [name, files[name] if files[name] is not None else b"\0missing"]
+    return cache.digest(*parts)
+
+
+def read_files(ex: Exercise, tree: Path) -> dict[str, bytes | None]:
+    out: dict[str, bytes | None] = {}
+    for name in (*ex.files, *ex.lesson.support):
+        try:
+            out[name] = (tree / ex.lesson.dir / name).read_bytes()
+        except OSError:
+            out[name] = None
+    return out
+
+
+def verdict_key(ex: Exercise, course_root: Path, files_key: str, display: str, settings: Settings,
+                fingerprint: str) -> str:
+    grader = course_root / ex.grader
+    try:
+        grader_bytes = grader.read_bytes()
+    except OSError:
+        grader_bytes = b"\0missing grader"
+    limits = f"{ex.timeout or settings.test_timeout}:{settings.collect_timeout}:{settings.memory_limit}"
+    return cache.digest(files_key, grader_bytes, display, limits, fingerprint)
+
+
+def _summarise(ex: Exercise, tests: list[TestResult]) -> tuple[str, str]:
+    if not tests:
+        return "error", "the grader ran no checks (a fault of the course: please report it)."
+    bad = [t for t in tests if t.status not in ("pass", "skip")]
+    if not bad:
+        if all(t.status == "skip" for t in tests):
+            return "error", "every check was skipped: " + tests[0].message
+        return "pass", ""
+    for status in ("error", "crash", "timeout", "fail"):
+        hit = next((t for t in bad if t.status == status), None)
+        if hit:
+            return status, hit.message
+    return bad[0].status, bad[0].message
+
+
+def grade(ex: Exercise, course_root: Path, tree: Path, display: str, root: Path, settings: Settings,
+          fingerprint: str, live: procs.LiveProcesses) -> ExerciseResult:
+    began = time.time()
+    files = read_files(ex, tree)
+    missing = [name for name in ex.files if files.get(name) is None]
+    if missing:
+        shown = ", ".join(f"{display}/{ex.lesson.dir}/{m}" for m in missing)
+        return ExerciseResult(ex.id, ex.lesson.id, "missing", 0, ex.points,
+                              f"{shown} is missing. Restore the starter file "
+                              f"(git checkout -- exercises/{ex.lesson.dir}/{missing[0]}) and try again.")
+    files_key = exercise_key(ex, files)
+    key = verdict_key(ex, course_root, files_key, display, settings, fingerprint)
+    verdict_path = root / "verdicts" / f"{key}.json"
+    if settings.use_cache:
+        data = cache.read_json(verdict_path)
+        if isinstance(data, dict):
+            try:
+                result = ExerciseResult.from_json(data)
+                result.cached = True
+                return result
+            except TypeError:
+                pass  # an entry from another engine version: grade again
+
+    run_dir = cache.new_scratch(root, "runs")
+    try:
+        result = _grade_in(ex, course_root, files, files_key, run_dir, display, root, settings, live)
+    finally:
+        shutil.rmtree(run_dir, ignore_errors=True)
+    result.seconds = round(time.time() - began, 3)
+    if result.status != "interrupted":
+        cache.write_json_atomic(verdict_path, result.to_json())
+    return result
+
+
+def _grade_in(ex: Exercise, course_root: Path, files: dict[str, bytes | None], files_key: str, run_dir: Path,
+              display: str, root: Path, settings: Settings, live: procs.LiveProcesses) -> ExerciseResult:
+    tree = run_dir / "tree"
+    lesson_dir = tree / ex.lesson.dir
+    lesson_dir.mkdir(parents=True)
+    for name, data in files.items():
+        if data is not None:
+            target = lesson_dir / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+    work = run_dir / "work"  # the child's working folder: stray writes land here
+    work.mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "GRADER_"))}
+    env.pop("PYTHONSTARTUP", None)
+    env.update(
+        GRADER_SCRATCH_TREE=str(tree),
+        GRADER_DISPLAY_TREE=display,
+        GRADER_EXERCISE=ex.id,
+        GRADER_FILES_KEY=files_key,
+        GRADER_CACHE=str(root),
+        GRADER_MEMORY=str(settings.memory_limit),
+        PYTHONPYCACHEPREFIX=str(root / "pycache"),
+        PYTEST_DISABLE_PLUGIN_AUTOLOAD="1",  # graders need no third-party plugins: faster, isolated
+        PYTHONUNBUFFERED="1",
+        PYTHONFAULTHANDLER="1",
+        PYTHONIOENCODING="utf-8",
+        PYTHONPATH=os.pathsep.join([str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]),
+    )
+    run_settings = Settings(ex.timeout or settings.test_timeout, settings.collect_timeout,
+                            settings.memory_limit, settings.use_cache)
+    grader = str(course_root / ex.grader)
+    scratch = (str(tree), display)
+    order: list[str] = []
+    results: dict[str, TestResult] = {}
+    output = ""
+    for attempt in range(64):
+        events_path = run_dir / f"events-{attempt}.jsonl"
+        # Reruns name the tests still to run (``--deselect`` would match by prefix
+        # and drop test_add_negative along with test_add).
+        args = [grader] if not results else [str(Path(grader).parent / n) for n in order if n not in results]
+        run = _run_child(args, env, work, events_path, run_settings, live)
+        if run.stopped == "interrupt":
+            return ExerciseResult(ex.id, ex.lesson.id, "interrupted", 0, ex.points, "interrupted")
+        current, phase, finished, exitstatus = None, None, False, None
+        for ev in run.events:
+            kind = ev.get("e")
+            if kind == "collected" and not order:
+                order = list(ev.get("tests", []))
+            elif kind == "collect_error":
+                msg = ev.get("message", "")
+                return ExerciseResult(ex.id, ex.lesson.id, "error", 0, ex.points,
+                                      "the grader could not load:\n" + msg, output=run.output[-2000:])
+            elif kind == "start":
+                current, phase = ev["id"], None
+            elif kind == "phase":
+                phase = ev.get("when")
+            elif kind == "result":
+                results[ev["id"]] = TestResult(ev["id"], ev["status"], ev.get("message", ""), ev.get("kind", ""))
+                current = None
+            elif kind == "done":
+                finished, exitstatus = True, ev.get("exitstatus")
+        if finished and run.stopped is None:
+            sig = procs.crash_signal(run.returncode)
+            if sig:  # every check ran, then the process died on its way out
+                death = _death(run, None, scratch)
+                results["(process exit)"] = TestResult(
+                    "(process exit)", "crash",
+                    death.message.replace("before any check started", "after the checks, while the process shut down"))
+                output = run.output[-2000:]
+            elif exitstatus in (3, 4):
+                return ExerciseResult(ex.id, ex.lesson.id, "error", 0, ex.points,
+                                      "the grader itself failed (a fault of the course: please report it):\n"
+                                      + run.output[-1500:])
+            break
+        death = _death(run, current, scratch)
+        output = run.output[-2000:]
+        if current is None:
+            # Died before collecting, or between tests: nothing more will run well.
+            for name in order or ["(start-up)"]:
+                results.setdefault(name, TestResult(name, death.status, death.message))
+            break
+        results[current] = death
+        if phase in (None, "setup"):
+            note = f"not run: {current} stopped while preparing the learner's code, which every check needs"
+            for name in order:
+                results.setdefault(name, TestResult(name, death.status, note))
+            break
+        if order and all(name in results for name in order):
+            break
+    ordered = [results[n] for n in order if n in results] + [r for n, r in results.items() if n not in order]
+    for t in ordered:  # "tests/01_setup/test_hello.py::test_add" -> "test_add"
+        t.name = t.name.rsplit("::", 1)[-1]
+    status, message = _summarise(ex, ordered)
+    return ExerciseResult(ex.id, ex.lesson.id, status, ex.points if status == "pass" else 0, ex.points,
+                          message, ordered, output=output if status in ("crash", "timeout", "error") else "")

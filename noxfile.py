@@ -1,0 +1,87 @@
+"""Sessions for learners (grade, docs), instructors (grade --tree) and maintainers (tests).
+
+    nox -s grade                 grade your exercises (nox -s grade -- --help for options)
+    nox -s tests                 everything CI checks
+    nox -l                       list all sessions
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import nox
+
+nox.needs_version = ">=2025.2.9"
+nox.options.default_venv_backend = "uv|virtualenv"
+nox.options.sessions = ["grade"]
+
+ROOT = Path(__file__).resolve().parent
+PYPROJECT = nox.project.load_toml(ROOT / "pyproject.toml")
+
+
+def install_groups(session: nox.Session, *groups: str) -> None:
+    """Install dependency groups from pyproject.toml, unless this reused venv
+    already has exactly them: a warm `nox -s grade` must not wait for pip."""
+    requirements = sorted({req for group in groups for req in nox.project.dependency_groups(PYPROJECT, group)})
+    venv = getattr(session.virtualenv, "location", None)
+    stamp = Path(venv, ".cffi-course-deps") if venv else None
+    wanted = hashlib.sha256("\n".join(requirements).encode()).hexdigest()
+    if stamp is not None and stamp.is_file() and stamp.read_text() == wanted:
+        return
+    session.install(*requirements)
+    if stamp is not None:
+        stamp.write_text(wanted)
+
+
+@nox.session(reuse_venv=True)
+def grade(session: nox.Session) -> None:
+    """Grade the exercises: nox -s grade -- [SELECTOR ...] [--tree DIR] [--json FILE] [--strict]."""
+    install_groups(session, "grade")
+    session.run("python", "-m", "grader", *session.posargs)
+
+
+@nox.session(reuse_venv=True)
+def tests(session: nox.Session) -> None:
+    """Everything CI checks: lint, the engine's tests, solutions vs stubs, lesson code, the site."""
+    install_groups(session, "test")
+    session.run("ruff", "check", ".")
+    env = {}
+    cache = None
+    if "CFFI_COURSE_CACHE" not in os.environ:
+        # A cache of the run's own, outside the repository (the engine refuses one
+        # inside it): the course's tests never touch a learner's cache.
+        cache = tempfile.mkdtemp(prefix="cffi-course-tests-")
+        env["CFFI_COURSE_CACHE"] = cache
+    try:
+        session.run("python", "-m", "pytest", *session.posargs, env=env)
+    finally:
+        if cache:
+            shutil.rmtree(cache, ignore_errors=True)
+
+
+@nox.session(reuse_venv=True)
+def lint(session: nox.Session) -> None:
+    """Lint and format-check the Python code with ruff."""
+    install_groups(session, "lint")
+    session.run("ruff", "check", ".", *session.posargs)
+
+
+@nox.session(reuse_venv=True)
+def docs(session: nox.Session) -> None:
+    """Build the lesson site strictly (nox -s docs -- serve to preview it)."""
+    install_groups(session, "docs")
+    if session.posargs and session.posargs[0] == "serve":
+        session.run("mkdocs", "serve", *session.posargs[1:])
+    else:
+        session.run("mkdocs", "build", "--strict", "--site-dir", session.create_tmp() + "/site", *session.posargs)
+
+
+@nox.session(reuse_venv=True)
+def bench(session: nox.Session) -> None:
+    """Measure grading speed on this machine (prints its figures; asserts nothing)."""
+    session.install("nox")  # the benchmark times `nox -s grade` as the learner types it
+    session.run("python", "benchmarks/grade_speed.py", *session.posargs)

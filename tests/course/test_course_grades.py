@@ -1,0 +1,53 @@
+"""Every solution scores full marks; every untouched exercise scores zero.
+
+Both trees are graded through the engine exactly as a learner would
+(`python -m grader`), and neither tree may change while it is graded.
+"""
+
+from __future__ import annotations
+
+import pytest
+from course_helpers import ROOT, run_grader, snapshot
+
+
+@pytest.fixture(scope="module", params=["solutions", "exercises"])
+def graded(request, course_cache, tmp_path_factory):
+    tree = ROOT / request.param
+    before = snapshot(tree)
+    report, proc = run_grader(["--tree", str(tree), "--fresh"], course_cache, tmp_path_factory.mktemp("r") / "r.json")
+    return request.param, report, proc, before, snapshot(tree)
+
+
+def test_tree_unchanged_by_grading(graded):
+    name, _, _, before, after = graded
+    added = sorted(set(after) - set(before))
+    removed = sorted(set(before) - set(after))
+    changed = sorted(p for p in before.keys() & after.keys() if before[p] != after[p])
+    assert not (added or removed or changed), f"grading {name}/ changed it: added {added}, removed {removed}, changed {changed}"
+
+
+def test_solutions_score_full_marks(graded):
+    name, report, proc, _, _ = graded
+    if name != "solutions":
+        pytest.skip("this check is about solutions/")
+    failing = [(e["id"], e["status"], e["message"][:500]) for e in report["exercises"] if e["status"] != "pass"]
+    assert not failing, f"solutions that do not pass: {failing}\n{proc.stdout}"
+    assert report["score"] == report["max_score"] > 0
+
+
+def test_untouched_exercises_score_zero(graded):
+    name, report, proc, _, _ = graded
+    if name != "exercises":
+        pytest.skip("this check is about exercises/")
+    passing = [e["id"] for e in report["exercises"] if e["status"] == "pass" or e["points"]]
+    assert not passing, f"untouched exercises that already pass: {passing}"
+    assert report["score"] == 0
+    # A stub must compile or import, so that its first failure is about the task
+    # (unless the task is to repair it: the manifest says so with stub_status).
+    import grader.manifest
+
+    expected = {ex.id: ex.stub_status for ex in grader.manifest.load().exercises}
+    broken = [(e["id"], e["status"], e["message"][:300]) for e in report["exercises"]
+              if e["status"] != expected[e["id"]]]
+    assert not broken, f"stubs whose status is not the manifest's stub_status ('fail' unless stated): {broken}"
+    assert "Start here" in proc.stdout, "a fresh clone's report must tell the learner where to start"

@@ -1,0 +1,99 @@
+"""The manifest, the trees and the lesson pages agree, and no file is orphaned.
+
+course.toml is the single place that pairs things; this test proves that
+every pairing it declares exists, and that nothing exists that it does not
+declare.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from course_helpers import ROOT
+
+from grader import manifest
+
+COURSE = manifest.load()
+EXERCISES = COURSE.exercises
+IDS = [ex.id for ex in EXERCISES]
+
+# Files a folder may hold besides the declared ones.
+IGNORED = re.compile(r"(^|/)(__pycache__|\.pytest_cache)(/|$)|\.(pyc|so|o|obj|pyd|dll|dylib)$|(^|/)_[^/]*_cffi\.c$")
+
+
+def _files(folder):
+    return {p.relative_to(folder).as_posix() for p in folder.rglob("*")
+            if p.is_file() and not IGNORED.search(p.relative_to(folder).as_posix())}
+
+
+def _anchors(page_text: str) -> set[str]:
+    """Anchors a page defines: explicit {#id} attributes and slugs of headings."""
+    found = set(re.findall(r"\{[^}]*#([\w-]+)[^}]*\}", page_text))
+    for title in re.findall(r"^#{1,6}\s+(.+?)\s*(?:\{.*\})?$", page_text, flags=re.M):
+        slug = re.sub(r"[^\w\s-]", "", title.lower()).strip()
+        found.add(re.sub(r"[\s]+", "-", slug))
+    return found
+
+
+@pytest.mark.parametrize("ex", EXERCISES, ids=IDS)
+def test_exercise_is_complete(ex):
+    for tree in ("exercises", "solutions"):
+        for name in (*ex.files, *ex.lesson.support):
+            assert (ROOT / tree / ex.lesson.dir / name).is_file(), f"{ex.id}: {tree}/{ex.lesson.dir}/{name} is missing"
+    assert (ROOT / ex.grader).is_file(), f"{ex.id}: its grader {ex.grader} is missing"
+    page = ROOT / "lessons" / ex.lesson.page
+    assert page.is_file(), f"{ex.id}: lesson page lessons/{ex.lesson.page} is missing"
+    assert ex.anchor in _anchors(page.read_text(encoding="utf-8")), (
+        f"{ex.id}: lessons/{ex.lesson.page} has no section #{ex.anchor} (give the heading {{#{ex.anchor}}})"
+    )
+    assert ex.hints, f"{ex.id}: declare at least one hint"
+    assert ex.stub_status in ("fail", "error"), f"{ex.id}: stub_status must be 'fail' or 'error'"
+
+
+@pytest.mark.parametrize("ex", EXERCISES, ids=IDS)
+def test_stub_has_todos_and_solution_has_none(ex):
+    stub = "".join((ROOT / "exercises" / ex.lesson.dir / f).read_text(encoding="utf-8") for f in ex.files)
+    solution = "".join((ROOT / "solutions" / ex.lesson.dir / f).read_text(encoding="utf-8") for f in ex.files)
+    assert "TODO:" in stub, f"{ex.id}: the starter files mark no place to edit with 'TODO:'"
+    assert "TODO" not in solution, f"{ex.id}: the solution still has a TODO"
+    assert stub != solution, f"{ex.id}: the starter files are the solution"
+
+
+@pytest.mark.parametrize("tree", ["exercises", "solutions"])
+def test_no_orphaned_files(tree):
+    declared = {f"{ex.lesson.dir}/{name}" for ex in EXERCISES for name in (*ex.files, *ex.lesson.support)}
+    present = _files(ROOT / tree)
+    assert not present - declared, f"{tree}/ has files no exercise declares in course.toml: {sorted(present - declared)}"
+
+
+def test_no_orphaned_graders():
+    graders = {p.relative_to(ROOT).as_posix() for p in (ROOT / "tests").glob("[0-9][0-9]_*/*.py")}
+    declared = {ex.grader for ex in EXERCISES}
+    assert not graders - declared, f"graders with no exercise in course.toml: {sorted(graders - declared)}"
+
+
+def test_lessons_pages_and_folders_match():
+    lesson_dirs = {les.dir for les in COURSE.lessons}
+    for tree in ("exercises", "solutions", "tests"):
+        present = {p.name for p in (ROOT / tree).iterdir() if p.is_dir() and re.match(r"\d\d_", p.name)}
+        assert present <= lesson_dirs, f"{tree}/ has lesson folders course.toml does not declare: {present - lesson_dirs}"
+    pages = {p.name for p in (ROOT / "lessons").glob("[0-9][0-9]-*.md")}
+    declared = {les.page for les in COURSE.lessons}
+    assert pages == declared, f"lesson pages {sorted(pages)} vs course.toml {sorted(declared)}"
+    for les in COURSE.lessons:
+        assert les.page.startswith(les.id + "-"), f"lesson {les.id}: page {les.page} must start with {les.id}-"
+        assert any(ex.lesson == les for ex in EXERCISES), f"lesson {les.id} has no exercise"
+
+
+def test_every_lesson_is_in_the_site_navigation():
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    for les in COURSE.lessons:
+        assert les.page in config, f"mkdocs.yml's nav does not list {les.page}"
+
+
+def test_lesson_order_is_numeric():
+    ids = [les.id for les in COURSE.lessons]
+    assert ids == sorted(ids), f"lessons must be declared in order: {ids}"
+    order = [ex.lesson.id for ex in EXERCISES]
+    assert order == sorted(order), "exercises must be declared in lesson order"

@@ -1,0 +1,72 @@
+"""Tests of the graders: alternative solutions must pass, subtly wrong ones must fail.
+
+Each folder tests/variants/<lesson dir>/<exercise>/<variant>/ holds the files
+that differ from the solution. `ok-*` variants are other correct solutions;
+`bad-*` variants are mistakes a learner makes, which the grader must catch.
+"""
+
+from __future__ import annotations
+
+import shutil
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from course_helpers import ROOT, run_grader
+
+VARIANTS = ROOT / "tests" / "variants"
+
+
+def _variants():
+    for path in sorted(VARIANTS.glob("*/*/*")):
+        if path.is_dir():
+            yield path
+
+
+ALL = list(_variants())
+
+
+def test_every_exercise_has_variants():
+    import grader.manifest as m
+
+    course = m.load()
+    for ex in course.exercises:
+        here = [v.name for v in ALL if v.parent.name == ex.name and v.parent.parent.name == ex.lesson.dir]
+        assert any(v.startswith("ok-") for v in here), f"{ex.id}: no ok-* variant (another correct solution) in {VARIANTS}"
+        assert any(v.startswith("bad-") for v in here), f"{ex.id}: no bad-* variant (a wrong solution) in {VARIANTS}"
+    for v in ALL:
+        assert v.name.startswith(("ok-", "bad-")), f"{v}: variant folders are named ok-* or bad-*"
+
+
+@pytest.fixture(scope="module")
+def verdicts(course_cache, tmp_path_factory):
+    """Grade every variant (two at a time: the machine has two cores)."""
+
+    def grade(variant):
+        lesson_dir, exercise = variant.parent.parent.name, variant.parent.name
+        tree = tmp_path_factory.mktemp(f"{exercise}-{variant.name}")
+        shutil.copytree(ROOT / "solutions" / lesson_dir, tree / lesson_dir)
+        for f in variant.rglob("*"):
+            if f.is_file():
+                target = tree / lesson_dir / f.relative_to(variant)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(f, target)
+        report, _ = run_grader(["--tree", str(tree), "--jobs", "1", f"{lesson_dir}/{exercise}"], course_cache,
+                               tree.parent / f"{tree.name}.json")
+        return variant, report["exercises"][0]
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return dict(pool.map(grade, ALL))
+
+
+@pytest.mark.parametrize("variant", ALL, ids=[f"{v.parent.parent.name}/{v.parent.name}/{v.name}" for v in ALL])
+def test_variant_verdict(verdicts, variant):
+    result = verdicts[variant]
+    if variant.name.startswith("ok-"):
+        assert result["status"] == "pass", (
+            f"{variant.name} is a correct solution but was graded {result['status']}: {result['message'][:800]}"
+        )
+    else:
+        assert result["status"] != "pass" and result["points"] == 0, (
+            f"{variant.name} is a wrong solution but the grader let it pass"
+        )
+        assert result["message"].strip(), f"{variant.name} failed without a message for the learner"
