@@ -4,10 +4,14 @@ off for pipes, files and ``NO_COLOR``)."""
 
 from __future__ import annotations
 
+import shutil
+import textwrap
+
 from rich import box
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from .manifest import Course, Exercise
 from .runner import ExerciseResult
@@ -90,33 +94,46 @@ def _detail(console: Console, course: Course, ex: Exercise, res: ExerciseResult,
     files = ", ".join(f"{display}/{ex.lesson.dir}/{f}" for f in ex.files)
     console.print(f"[bold]Your file:[/] {escape(files)}")
     if res.status in ("fail", "crash", "timeout"):
-        shown = 0
+        shown: list[str] = []  # messages printed so far: each is printed once, in full
         for t in res.tests:
             if t.status in ("pass", "skip"):
                 console.print(f"  [green]{MARK[t.status]}[/] {escape(t.name)}")
                 continue
-            if shown >= 3:
-                console.print(f"  [{STYLE.get(t.status, '')}]✗[/] {escape(t.name)} ({t.status})")
-                continue
-            shown += 1
-            console.print(f"  [{STYLE.get(t.status, '')}]✗ {escape(t.name)}[/] ({t.status})")
-            console.print(_indent(t.message, 6), highlight=False, markup=False)
+            mark = f"  [{STYLE.get(t.status, '')}]✗ {escape(t.name)}[/] ({t.status})"
+            if t.message in shown:
+                console.print(f"{mark} [dim]same as above[/]")
+            elif len(shown) >= 3:
+                console.print(mark)
+            else:
+                shown.append(t.message)
+                console.print(mark)
+                console.print(_indent(t.message, 6))
     else:  # missing, error: one message says it all
-        console.print(_indent(res.message, 2), highlight=False, markup=False)
+        console.print(_indent(res.message, 2))
     if res.output and res.status in ("crash", "error"):
         tail = "\n".join(res.output.strip().splitlines()[-8:])
         if tail:
             console.print("[bold]Last output before it stopped:[/]")
-            console.print(_indent(tail, 2), highlight=False, markup=False)
+            console.print(_indent(tail, 2))
     if ex.hints:
         console.print(f"[bold]Hint:[/] {escape(ex.hints[0])}")
     console.print(f"[bold]Lesson:[/] {escape(ex.lesson_link)}  "
                   f"[dim](with `mkdocs serve`: {escape(site_link(course, ex))})[/]")
 
 
-def _indent(text: str, n: int) -> str:
+def _indent(text: str, n: int) -> Text:
+    """The text indented by n, prose wrapped to the console width (lines that
+    start with white space, such as compiler excerpts, are kept as they are)."""
+    width = max(shutil.get_terminal_size((80, 24)).columns - n - 1, 40)
     pad = " " * n
-    return "\n".join(pad + line for line in (text or "").splitlines())
+    out = []
+    for line in (text or "").splitlines() or [""]:
+        if line[:1].isspace() or len(line) <= width:
+            out.append(pad + line)
+        else:
+            out.extend(pad + part for part in textwrap.wrap(line, width, break_long_words=False,
+                                                           break_on_hyphens=False))
+    return Text("\n".join(out), no_wrap=True, overflow="ignore")
 
 
 def to_json(course: Course, selected: list[Exercise], results: dict[str, ExerciseResult], display: str,
