@@ -41,7 +41,10 @@ def install_groups(session: nox.Session, *groups: str) -> None:
 def grade(session: nox.Session) -> None:
     """Grade the exercises: nox -s grade -- [SELECTOR ...] [--tree DIR] [--json FILE] [--strict]."""
     install_groups(session, "grade")
-    session.run("python", "-m", "grader", *session.posargs)
+    # On Ctrl-C nox passes the interrupt on and, by default, kills the command
+    # 0.3 s later; the engine needs a moment to end its test processes and
+    # print what it graded, so it gets longer.
+    session.run("python", "-m", "grader", *session.posargs, interrupt_timeout=10.0)
 
 
 @nox.session(reuse_venv=True)

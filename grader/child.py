@@ -15,8 +15,30 @@ from .procs import limit_child_resources
 INI = Path(__file__).with_name("pytest-grader.ini")
 
 
+def _exit_with_parent() -> None:
+    """End this child if the engine dies (say, killed with SIGKILL), so that no
+    orphan keeps running. C called through cffi releases the GIL, so this thread
+    runs even while learner code loops. POSIX: an orphan is re-parented, which
+    changes getppid(). Windows keeps the number, so there the engine's taskkill
+    is the only cleanup."""
+    import threading
+    import time
+
+    parent = os.getppid()
+
+    def watch() -> None:
+        while True:
+            time.sleep(0.5)
+            if os.getppid() != parent:
+                os._exit(70)
+
+    if os.name == "posix":
+        threading.Thread(target=watch, daemon=True, name="grader-watchdog").start()
+
+
 def main(argv: list[str]) -> int:
     limit_child_resources(int(os.environ.get("GRADER_MEMORY", "0") or 0))
+    _exit_with_parent()
     grader, rest = argv[0], argv[1:]
     import pytest
 

@@ -80,8 +80,21 @@ def _check_cache(root: Path, tree: Path, course_root: Path) -> None:
             )
 
 
+def _stop_on_sigterm() -> None:
+    """Treat SIGTERM (sent by nox, CI runners, `kill`) like Ctrl-C: kill the
+    children, report what was graded. Windows has no SIGTERM to catch."""
+    import signal
+
+    def handler(signum, frame):
+        raise KeyboardInterrupt
+
+    if hasattr(signal, "SIGTERM") and os.name == "posix":
+        signal.signal(signal.SIGTERM, handler)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    _stop_on_sigterm()
     console = report.Console(highlight=False, stderr=False)
     err = report.Console(stderr=True, highlight=False)
     try:
