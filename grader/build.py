@@ -115,6 +115,30 @@ def _learner_traceback(exc: BaseException, paths: Paths) -> str:
     return paths.show("\n".join([*lines, head]))
 
 
+def _cdef_declaration(exc: BaseException, builder: Path, paths: Paths) -> str:
+    """The declaration a CDefError is about, at its line in the builder script.
+    cffi names only a line of the string given to cdef() ("<cdef source
+    string>:3"); that string is found in cffi's own frame of the traceback."""
+    m = re.search(r"<cdef source string>:(\d+)", str(exc))
+    if not m:
+        return ""
+    source = None
+    tb = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_name == "_cdef" and isinstance(tb.tb_frame.f_locals.get("csource"), str):
+            source = tb.tb_frame.f_locals["csource"]
+        tb = tb.tb_next
+    number = int(m.group(1))
+    lines = source.splitlines() if source is not None else []
+    if not 1 <= number <= len(lines) or not lines[number - 1].strip():
+        return ""
+    start = _literal_line(builder, source)
+    where = (f"{paths.show(str(builder))}, line {start + number - 1}" if start
+             else f"line {number} of the string given to cdef()")
+    head = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+    return f"  {where}\n    {lines[number - 1].strip()}\n{paths.show(head)}"
+
+
 def load_builder(path: Path, paths: Paths):
     """Run a builder script and return its FFI object (``ffibuilder`` by
     convention, else the one FFI instance it defines)."""
@@ -139,7 +163,7 @@ def load_builder(path: Path, paths: Paths):
         raise BuildError(
             "cdef",
             "ffibuilder.cdef() rejected a declaration (CDefError):\n"
-            + _learner_traceback(exc, paths)
+            + (_cdef_declaration(exc, path, paths) or _learner_traceback(exc, paths))
             + "\ncdef() takes C declarations only: prototypes, typedefs, structs, "
             "constants. No #include, no function bodies.",
         ) from None
@@ -231,6 +255,11 @@ def _relative_path_hint(ffi) -> str:
     )
 
 
+def _undefined(name: str) -> str:
+    return (f"`{name}` is declared in cdef() and no C code defines it. Define {name} in the C source "
+            "you give set_source() (or remove it from cdef()).")
+
+
 def _import(directory: Path, module_name: str, warnings: list[str], paths: Paths) -> ModuleType:
     sys.path.insert(0, str(directory))
     importlib.invalidate_caches()
@@ -241,11 +270,7 @@ def _import(directory: Path, module_name: str, warnings: list[str], paths: Paths
         m = re.search(r"undefined symbol: (\w+)", text) or re.search(r"symbol not found[^']*'_?(\w+)'", text, re.I)
         if m:
             name = m.group(1)
-            msg = (
-                f"the module compiled, but importing it failed: `{name}` is declared in "
-                f"cdef() and no C code defines it. Define {name} in the C source you give "
-                f"set_source() (or remove it from cdef())."
-            )
+            msg = "the module compiled, but importing it failed: " + _undefined(name)
             related = [w for w in warnings if name in w]
             if related:
                 msg += "\nThe compiler warned about it:\n" + "\n".join(related[:2])
@@ -296,7 +321,10 @@ def build(builder: Path, paths: Paths, cache_root: Path, files_key: str) -> Buil
             else:
                 tail = [ln for ln in log[0].splitlines() if ln.strip()][-8:]
                 detail = paths.show("\n".join(tail)) or paths.show(str(failure))
-            if GENERATED in detail:
+            undeclared = re.search(r"(?:implicit declaration of function|call to undeclared function) \W?(\w+)", detail)
+            if undeclared and GENERATED in detail:  # gcc 14 and clang refuse what gcc 12 only warns about
+                detail += "\n" + _undefined(undeclared.group(1))
+            elif GENERATED in detail:
                 detail += (
                     f"\n({GENERATED} is the glue cffi writes from your cdef(): an error "
                     "there usually means cdef() and the C source disagree on a type.)"

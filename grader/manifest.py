@@ -98,9 +98,24 @@ def _require(table: dict, key: str, kind: type, where: str):
     if key not in table:
         raise ManifestError(f"{where}: missing {key!r}")
     value = table[key]
-    if not isinstance(value, kind):
-        raise ManifestError(f"{where}: {key!r} must be a {kind.__name__}")
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        what = {str: "a string", int: "an integer", list: "a list"}.get(kind, kind.__name__)
+        raise ManifestError(f"{where}: {key!r} must be {what}")
     return value
+
+
+def _tables(data: dict, key: str, path: Path) -> list[dict]:
+    value = data.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(t, dict) for t in value):
+        raise ManifestError(f"{path.name}: {key!r} must be an array of tables, each starting with [[{key}]]")
+    return value
+
+
+def _names(table: dict, key: str, where: str, required: bool) -> tuple[str, ...]:
+    value = _require(table, key, list, where) if required else table.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value) or (required and not value):
+        raise ManifestError(f"{where}: {key!r} must be a {'non-empty ' if required else ''}list of file names")
+    return tuple(value)
 
 
 def load(path: Path = MANIFEST) -> Course:
@@ -109,20 +124,22 @@ def load(path: Path = MANIFEST) -> Course:
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise ManifestError(f"cannot read {path.name}: {exc}") from exc
     meta = data.get("course", {})
+    if not isinstance(meta, dict):
+        raise ManifestError(f"{path.name}: 'course' must be a table, [course]")
     course = Course(
         title=meta.get("title", "cffi-course"),
         site_url=meta.get("site_url", "http://127.0.0.1:8000/"),
         root=path.resolve().parent,
     )
     lessons: dict[str, Lesson] = {}
-    for i, table in enumerate(data.get("lesson", [])):
+    for i, table in enumerate(_tables(data, "lesson", path)):
         where = f"{path.name}: lesson #{i + 1}"
         lesson = Lesson(
             id=_require(table, "id", str, where),
             dir=_require(table, "dir", str, where),
             page=_require(table, "page", str, where),
             title=_require(table, "title", str, where),
-            support=tuple(table.get("support", ())),
+            support=_names(table, "support", where, required=False),
         )
         if not lesson.dir.startswith(lesson.id + "_"):
             raise ManifestError(f"{where}: dir {lesson.dir!r} must start with {lesson.id}_")
@@ -131,7 +148,7 @@ def load(path: Path = MANIFEST) -> Course:
         lessons[lesson.id] = lesson
         course.lessons.append(lesson)
     seen = set()
-    for i, table in enumerate(data.get("exercise", [])):
+    for i, table in enumerate(_tables(data, "exercise", path)):
         where = f"{path.name}: exercise #{i + 1}"
         ex_id = _require(table, "id", str, where)
         where = f"{path.name}: exercise {ex_id!r}"
@@ -146,12 +163,14 @@ def load(path: Path = MANIFEST) -> Course:
         if points <= 0:
             raise ManifestError(f"{where}: points must be positive")
         timeout = table.get("timeout")
+        if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0):
+            raise ManifestError(f"{where}: 'timeout' must be a positive number of seconds")
         course.exercises.append(
             Exercise(
                 id=ex_id,
                 lesson=lesson,
                 title=_require(table, "title", str, where),
-                files=tuple(_require(table, "files", list, where)),
+                files=_names(table, "files", where, required=True),
                 points=points,
                 anchor=_require(table, "anchor", str, where),
                 hints=tuple(table.get("hints", ())),

@@ -7,6 +7,8 @@ It does two jobs:
   (``collected``, ``start``, ``phase``, ``result``, ``collect_error``, ``done``);
 * gives graders the ``exercise`` fixture: the learner's files (a scratch copy)
   and ``exercise.build(...)`` / ``exercise.import_module(...)``.
+
+(It also keeps pytest's progress letters out of the learner's output.)
 """
 
 from __future__ import annotations
@@ -56,7 +58,14 @@ def _describe(excinfo, paths: Paths) -> tuple[str, str]:
     if isinstance(exc, BuildError):
         return exc.kind, exc.message
     if isinstance(exc, AssertionError):
-        return "assert", paths.show(str(exc)) or "an assertion failed"
+        text = str(exc)
+        # `assert got == 8, "lib.add(5, 3) returned 7, expected 8"`: pytest appends
+        # its own explanation ("assert 7 == 8" and a diff) to the grader's message.
+        # The message already says it in words; the explanation is kept only when
+        # there is no message.
+        if not text.startswith("assert ") and "\nassert " in text:
+            text = text.split("\nassert ", 1)[0]
+        return "assert", paths.show(text) or "an assertion failed"
     if type(exc).__name__ in ("Failed", "Skipped", "XFailed"):
         return "assert", paths.show(str(getattr(exc, "msg", exc)))
     # Any other exception: show where it came from in the learner's files.
@@ -106,10 +115,22 @@ def pytest_runtest_makereport(item, call):
         entry.update(status="skip", message=_clip(str(reason).replace("Skipped: ", "", 1)))
     elif report.failed and entry["status"] in ("pass", "skip"):
         kind, message = _describe(call.excinfo, _paths()) if call.excinfo else ("exception", str(report.longrepr))
-        # A failure while preparing a test (building or importing the learner's
-        # code) means the checks could not run: that is an error, not a fail.
-        status = "fail" if call.when == "call" else "error"
+        # A failure while preparing a test, or building or importing the learner's
+        # code (a BuildError, even from inside the test), means the checks could
+        # not run: that is an error, not a fail.
+        preparing = call.when != "call" or (call.excinfo is not None and isinstance(call.excinfo.value, BuildError))
+        status = "error" if preparing else "fail"
         entry.update(status=status, message=_clip(message), kind=kind)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_report_teststatus(report, config):
+    """No progress letters (``.F``) among the learner's output: pytest still
+    counts each outcome, the engine reports it."""
+    outcome = yield
+    result = outcome.get_result()
+    if isinstance(result, tuple) and len(result) == 3:
+        outcome.force_result((result[0], "", ""))
 
 
 def pytest_runtest_logfinish(nodeid, location) -> None:

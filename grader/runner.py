@@ -11,6 +11,7 @@ remaining tests at once instead of being rerun.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
@@ -33,7 +34,10 @@ OUTPUT_TAIL = 8_000  # ...and from the end; the rest is counted, not kept
 
 @dataclass
 class Settings:
-    test_timeout: float = 10.0  # seconds per test, setup (the build) included
+    test_timeout: float = 10.0  # seconds per test (its call)
+    # Preparing a test (compiling and importing the learner's module) gets its own,
+    # longer limit: a cold compile on a slow or busy machine must not look like a hang.
+    setup_timeout: float = 30.0
     collect_timeout: float = 30.0  # seconds for a child to start and collect
     memory_limit: int = 1 << 30  # address space per child (POSIX only)
     use_cache: bool = True
@@ -119,6 +123,7 @@ class _Run:
     stopped: str | None  # "timeout" or "interrupt" when the engine killed it
     limit: float
     output: str
+    phase: str | None = None  # "setup" or "call": what the last test was doing
 
 
 def _read_events(path: Path, offset: int) -> tuple[list[dict], int]:
@@ -159,6 +164,7 @@ def _run_child(args: list[str], env: dict, cwd: Path, events_path: Path, setting
     started = time.time()
     current_start, limit = started, settings.collect_timeout
     stopped = None
+    phase = None
     try:
         while not exited.wait(0.05):
             new, offset = _read_events(events_path, offset)
@@ -166,6 +172,10 @@ def _run_child(args: list[str], env: dict, cwd: Path, events_path: Path, setting
                 events.append(ev)
                 if ev.get("e") == "start":
                     current_start, limit = ev.get("t", time.time()), settings.test_timeout
+                elif ev.get("e") == "phase":
+                    phase = ev.get("when")
+                    current_start = ev.get("t", time.time())
+                    limit = max(settings.setup_timeout, settings.test_timeout) if phase == "setup" else settings.test_timeout
                 elif ev.get("e") == "result":
                     current_start, limit = ev.get("t", time.time()), settings.collect_timeout
             if live.cancelled.is_set():
@@ -183,7 +193,17 @@ def _run_child(args: list[str], env: dict, cwd: Path, events_path: Path, setting
         proc.stdout.close()
     new, offset = _read_events(events_path, offset)
     events.extend(new)
-    return _Run(proc.returncode, events, stopped, limit, output.text())
+    phase = None  # what the last test started was doing, from every event
+    for ev in events:
+        if ev.get("e") == "start":
+            phase = None
+        elif ev.get("e") == "phase":
+            phase = ev.get("when")
+    if stopped is None and live.cancelled.is_set() and not any(ev.get("e") == "done" for ev in events):
+        # Ctrl-C's kill_all() ended it before this loop noticed: that is not a
+        # crash (SIGKILL) of the learner's code, and no verdict to keep.
+        stopped = "interrupt"
+    return _Run(proc.returncode, events, stopped, limit, output.text(), phase)
 
 
 def _crash_details(output: str, display_scratch: tuple[str, str]) -> str:
@@ -205,9 +225,29 @@ def _crash_details(output: str, display_scratch: tuple[str, str]) -> str:
     return "\n".join(out)
 
 
+def _learner_output(output: str, scratch: tuple[str, str], keep: int = 2000) -> str:
+    """The end of what the child printed, without the engine's and pytest's own
+    stack frames: the learner's prints, the C library's complaints, and the
+    traceback lines that are in the learner's files (shown with their paths)."""
+    path, display = scratch
+    lines = []
+    for line in output.splitlines():
+        if line.strip().startswith("File ") and path in line:
+            lines.append(line.replace(path, display))
+        elif not re.search(r'^\s*File "|^Extension modules:|^(Current thread|Thread) 0x|^Stack \(most recent|^\s*$', line):
+            lines.append(line)
+    return "\n".join(lines)[-keep:]
+
+
 def _death(run: _Run, test: str | None, scratch: tuple[str, str]) -> TestResult:
     """The status and message for a child that did not finish on its own."""
-    what = f"while running {test}" if test else "before any check started"
+    test = test.rsplit("::", 1)[-1] if test else test
+    if not test:
+        what = "before any check started"
+    elif run.phase == "setup":
+        what = f"while building or importing your code for {test}"
+    else:
+        what = f"while running {test}"
     if run.stopped == "timeout":
         return TestResult(test or "(start-up)", "timeout",
                           f"still running after {run.limit:g} s {what}, so it was stopped. "
@@ -250,7 +290,8 @@ def verdict_key(ex: Exercise, course_root: Path, files_key: str, display: str, s
         grader_bytes = grader.read_bytes()
     except OSError:
         grader_bytes = b"\0missing grader"
-    limits = f"{ex.timeout or settings.test_timeout}:{settings.collect_timeout}:{settings.memory_limit}"
+    limits = (f"{ex.timeout or settings.test_timeout}:{settings.setup_timeout}:{settings.collect_timeout}:"
+              f"{settings.memory_limit}")
     return cache.digest(files_key, grader_bytes, display, limits, fingerprint)
 
 
@@ -331,8 +372,7 @@ def _grade_in(ex: Exercise, course_root: Path, files: dict[str, bytes | None], f
         PYTHONIOENCODING="utf-8",
         PYTHONPATH=os.pathsep.join([str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]),
     )
-    run_settings = Settings(ex.timeout or settings.test_timeout, settings.collect_timeout,
-                            settings.memory_limit, settings.use_cache)
+    run_settings = dataclasses.replace(settings, test_timeout=ex.timeout or settings.test_timeout)
     grader = str(course_root / ex.grader)
     scratch = (str(tree), display)
     order: list[str] = []
@@ -371,14 +411,14 @@ def _grade_in(ex: Exercise, course_root: Path, files: dict[str, bytes | None], f
                 results["(process exit)"] = TestResult(
                     "(process exit)", "crash",
                     death.message.replace("before any check started", "after the checks, while the process shut down"))
-                output = run.output[-2000:]
+                output = _learner_output(run.output, scratch)
             elif exitstatus in (3, 4):
                 return ExerciseResult(ex.id, ex.lesson.id, "error", 0, ex.points,
                                       "the grader itself failed (a fault of the course: please report it):\n"
                                       + run.output[-1500:])
             break
         death = _death(run, current, scratch)
-        output = run.output[-2000:]
+        output = _learner_output(run.output, scratch)
         if current is None:
             # Died before collecting, or between tests: nothing more will run well.
             for name in order or ["(start-up)"]:

@@ -1,0 +1,62 @@
+"""Fixtures for the engine's own tests.
+
+The fault course (``faultcourse/``) is graded once per session, from a copy in
+a temporary folder, with its own cache; most tests read that one report.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from engine_helpers import HAS_PROC, processes_mentioning, read_report, run_grader, snapshot
+
+# The fault course's graders run only through the engine, never in this session.
+collect_ignore = ["faultcourse"]
+
+TIMEOUT = "3"  # seconds per check in the session grade: the endless loops cost this much
+
+
+@dataclass
+class Grade:
+    course: Path  # the graded copy of the fault course
+    cache: Path
+    report: dict
+    proc: subprocess.CompletedProcess
+    json_path: Path
+    before: dict[str, bytes]  # snapshot of the course copy before grading...
+    after: dict[str, bytes]  # ...and after
+    leftovers: list[str]  # processes still running right after the grade, if any
+    seconds: float
+
+
+@pytest.fixture(scope="session")
+def engine_cache(tmp_path_factory) -> Path:
+    """The session's cache: outside the repository and the graded course."""
+    return tmp_path_factory.mktemp("engine-cache")
+
+
+@pytest.fixture(scope="session")
+def fault_course(tmp_path_factory) -> Path:
+    """A copy of the fault course that nothing in this session edits."""
+    from engine_helpers import copy_course
+
+    return copy_course(tmp_path_factory.mktemp("graded") / "faultcourse")
+
+
+@pytest.fixture(scope="session")
+def fault_grade(fault_course, engine_cache, tmp_path_factory) -> Grade:
+    """The whole fault course graded once, cold, as `python -m grader --course ... --json ...`."""
+    json_path = tmp_path_factory.mktemp("report") / "report.json"
+    before = snapshot(fault_course)
+    began = time.monotonic()
+    proc = run_grader(fault_course, engine_cache, "--json", str(json_path), "--timeout", TIMEOUT)
+    seconds = time.monotonic() - began
+    leftovers = processes_mentioning(str(fault_course), str(engine_cache)) if HAS_PROC else []
+    after = snapshot(fault_course)
+    assert proc.returncode == 0, f"grader exited {proc.returncode}\nstdout:\n{proc.stdout}\nstderr:\n{proc.stderr}"
+    return Grade(fault_course, engine_cache, read_report(json_path), proc, json_path, before, after, leftovers,
+                 seconds)

@@ -1,0 +1,91 @@
+"""Helpers for the engine's own tests: run `python -m grader` on a fake course,
+snapshot a folder, find processes left behind."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+FAULT_COURSE = Path(__file__).resolve().parent / "faultcourse"
+HAS_PROC = Path("/proc/self/cmdline").exists()
+
+
+def grader_env(cache: Path) -> dict[str, str]:
+    """The environment of a grade: the engine importable from anywhere, the
+    given cache, no colour (the report is read as text)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+    env.update(
+        CFFI_COURSE_CACHE=str(cache),
+        NO_COLOR="1",
+        PYTHONPATH=os.pathsep.join([str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]),
+    )
+    return env
+
+
+def grader_command(course: Path, *args: str) -> list[str]:
+    return [sys.executable, "-m", "grader", "--course", str(course), *args]
+
+
+def run_grader(course: Path, cache: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
+    """Grade `course` as a learner would: from inside the course folder (so
+    paths show as `exercises/...`), with `args`. Never raises on a non-zero exit."""
+    return subprocess.run(
+        grader_command(course, *args), cwd=course, env=grader_env(cache),
+        capture_output=True, text=True, timeout=timeout, check=False,
+    )
+
+
+def read_report(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def by_id(report: dict) -> dict[str, dict]:
+    return {e["id"]: e for e in report["exercises"]}
+
+
+def checks_of(entry: dict) -> dict[str, dict]:
+    return {t["name"]: t for t in entry["tests"]}
+
+
+def copy_course(dest: Path) -> Path:
+    shutil.copytree(FAULT_COURSE, dest, ignore=shutil.ignore_patterns("__pycache__", ".ruff_cache"))
+    return dest
+
+
+def snapshot(tree: Path) -> dict[str, bytes]:
+    """Every file under `tree` (hidden ones included), by relative path, with its bytes;
+    folders too, so that an empty __pycache__ counts as a change."""
+    out: dict[str, bytes] = {}
+    for p in sorted(tree.rglob("*")):
+        rel = p.relative_to(tree).as_posix()
+        out[rel + "/" if p.is_dir() else rel] = b"" if p.is_dir() else p.read_bytes()
+    return out
+
+
+def tree_changes(before: dict[str, bytes], after: dict[str, bytes]) -> dict[str, list[str]]:
+    return {
+        "added": sorted(set(after) - set(before)),
+        "removed": sorted(set(before) - set(after)),
+        "changed": sorted(p for p in before.keys() & after.keys() if before[p] != after[p]),
+    }
+
+
+def processes_mentioning(*markers: str) -> list[str]:
+    """Command lines of live processes (other than this one) that mention any
+    marker, e.g. a course or cache path. Zombies have no command line."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace").strip()
+        except OSError:
+            continue  # ended while we looked
+        if cmdline and any(m in cmdline for m in markers):
+            found.append(f"{entry.name}: {cmdline}")
+    return found

@@ -1,0 +1,5 @@
+"""Healthy: a plain Python module."""
+
+
+def greet(name):
+    return f"Hello, {name}!"

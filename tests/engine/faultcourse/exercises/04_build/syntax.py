@@ -1,0 +1,5 @@
+"""Fault: a missing colon."""
+
+
+def area(w, h)
+    return w * h

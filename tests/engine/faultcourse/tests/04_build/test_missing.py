@@ -1,0 +1,12 @@
+"""Never runs: the exercise's file is missing."""
+
+import pytest
+
+
+@pytest.fixture(scope="module")
+def mod(exercise):
+    return exercise.build("missing_build.py")
+
+
+def test_add(mod):
+    assert mod.lib.add(2, 3) == 5

@@ -1,0 +1,269 @@
+"""The engine's promises, proved on the fault course (faultcourse/course.toml):
+one exercise per way learner code can go wrong, each with checks around the
+fault so that "the other checks still run" shows, plus healthy exercises.
+
+The course is graded once per session (conftest.py: ``fault_grade``).
+"""
+
+from __future__ import annotations
+
+import platform
+import re
+import subprocess
+
+import pytest
+from engine_helpers import (
+    HAS_PROC,
+    by_id,
+    checks_of,
+    copy_course,
+    grader_command,
+    grader_env,
+    read_report,
+    run_grader,
+    tree_changes,
+)
+
+IS_WINDOWS = platform.system() == "Windows"
+
+
+@pytest.fixture(scope="module")
+def results(fault_grade) -> dict[str, dict]:
+    return by_id(fault_grade.report)
+
+
+def _statuses(entry: dict) -> dict[str, str]:
+    return {name: t["status"] for name, t in checks_of(entry).items()}
+
+
+# --- every exercise, its status and the checks around the fault -------------------------------
+
+
+def test_every_exercise_was_graded(fault_grade):
+    import grader.manifest
+
+    course = grader.manifest.load(fault_grade.course / "course.toml")
+    assert [e["id"] for e in fault_grade.report["exercises"]] == [ex.id for ex in course.exercises]
+    assert not [e["id"] for e in fault_grade.report["exercises"] if e["status"] == "not graded"]
+    assert fault_grade.report["interrupted"] is False
+    assert fault_grade.report["tree"] == "exercises"
+
+
+def test_healthy_exercises_pass(results, fault_grade):
+    for ex_id in ("01_setup/hello", "01_setup/greet"):
+        entry = results[ex_id]
+        assert entry["status"] == "pass", (ex_id, entry["message"], entry["tests"])
+        assert entry["points"] == entry["max_points"] > 0
+        assert entry["tests"] and all(t["status"] == "pass" for t in entry["tests"])
+    assert fault_grade.report["score"] == 3, "only the two healthy exercises (2 + 1 points) may score"
+    assert fault_grade.report["max_score"] == sum(e["max_points"] for e in fault_grade.report["exercises"])
+
+
+def test_segfault_in_the_second_check(results):
+    entry = results["02_crash/segv"]
+    assert entry["status"] == "crash"
+    assert entry["points"] == 0
+    assert _statuses(entry) == {"test_twice": "pass", "test_store_null": "crash", "test_store": "pass"}, (
+        "the check before the crash keeps its pass, the one after it still runs"
+    )
+    message = checks_of(entry)["test_store_null"]["message"]
+    assert "segmentation fault" in message and "SIGSEGV" in message
+    assert "test_store_null" in message
+    assert "NULL" in message, "a crash message names the usual causes"
+    assert entry["message"] == message
+
+
+def test_abort_from_free_of_ffi_new_memory(results):
+    entry = results["02_crash/abort"]
+    assert entry["status"] == "crash"
+    assert _statuses(entry) == {"test_release": "crash", "test_three": "pass"}
+    message = entry["message"]
+    assert "an abort" in message and "SIGABRT" in message
+    assert "free()" in message
+    if platform.libc_ver()[0] == "glibc":
+        assert "The C library said: free(): invalid pointer" in message
+
+
+def test_os_exit_0_is_never_a_pass(results):
+    entry = results["02_crash/quitter"]
+    assert entry["status"] == "error"
+    assert _statuses(entry) == {"test_answer": "error", "test_question": "pass"}
+    message = checks_of(entry)["test_answer"]["message"]
+    assert "ended early (exit code 0)" in message
+    assert "os._exit()" in message
+    assert "test_answer" in message
+
+
+def test_endless_loop_in_c(results):
+    entry = results["03_hang/cloop"]
+    assert entry["status"] == "timeout"
+    assert _statuses(entry) == {"test_one": "pass", "test_spin": "timeout", "test_one_again": "pass"}
+    message = checks_of(entry)["test_spin"]["message"]
+    assert "still running after 3 s" in message and "test_spin" in message and "stopped" in message
+
+
+def test_endless_loop_in_python(results):
+    entry = results["03_hang/pyloop"]
+    assert entry["status"] == "timeout"
+    assert _statuses(entry) == {"test_countdown": "timeout", "test_ready": "pass"}
+    assert "still running after 3 s" in entry["message"]
+
+
+def test_syntax_error_in_a_learner_module(results):
+    entry = results["04_build/syntax"]
+    assert entry["status"] == "error", "a module that does not parse is an error (the checks could not run)"
+    assert set(_statuses(entry).values()) == {"error"}
+    assert "exercises/04_build/syntax.py, line 4" in entry["message"]
+    assert "Python cannot read" in entry["message"]
+
+
+def test_cdef_error_shows_the_declaration(results):
+    entry = results["04_build/cdef"]
+    assert entry["status"] == "error"
+    assert set(_statuses(entry).values()) == {"error"}
+    message = entry["message"]
+    assert "CDefError" in message
+    assert "exercises/04_build/cdef_build.py, line 8" in message, "the declaration's own line in the builder"
+    assert "int sub(int a, int b) { return a - b; }" in message
+    assert "no function bodies" in message
+
+
+def test_compile_error_points_at_the_builder_line(results):
+    entry = results["04_build/broken"]
+    assert entry["status"] == "error"
+    assert set(_statuses(entry).values()) == {"error"}
+    message = entry["message"]
+    assert re.search(r"^exercises/04_build/broken_build\.py:14:\d+: error:", message, re.M), message
+    assert "return sum;" in message, "the compiler's source excerpt is kept"
+    assert "_broken_cffi.c" not in message, "not the generated C file"
+    assert "/tmp" not in message and "runs/" not in message, "no scratch paths"
+
+
+def test_declared_but_undefined_function(results):
+    entry = results["04_build/undefined"]
+    assert entry["status"] == "error"
+    assert set(_statuses(entry).values()) == {"error"}
+    # gcc 12 builds it and the import fails (undefined symbol); gcc 14 and clang
+    # refuse the implicit declaration: either way the learner reads the same.
+    assert "`sub` is declared in cdef() and no C code defines it" in entry["message"]
+    assert "set_source()" in entry["message"]
+
+
+def test_missing_file(results):
+    entry = results["04_build/missing"]
+    assert entry["status"] == "missing"
+    assert entry["points"] == 0
+    assert "exercises/04_build/missing_build.py is missing" in entry["message"]
+
+
+def test_exception_at_import_time(results):
+    entry = results["04_build/boom"]
+    assert entry["status"] == "error"
+    assert set(_statuses(entry).values()) == {"error"}
+    message = entry["message"]
+    assert "exercises/04_build/boom.py, line 4" in message
+    assert 'DEFAULT = LIMITS["medium"]' in message
+    assert "KeyError" in message
+
+
+def test_output_flood(results, fault_grade):
+    entry = results["05_limits/flood"]
+    assert _statuses(entry) == {"test_chatter": "fail", "test_chatter_then_die": "crash", "test_quiet": "pass"}
+    assert entry["status"] == "crash"
+    fail = checks_of(entry)["test_chatter"]["message"]
+    assert "chatter(16) returned 41, expected 42" in fail, "an assertion shows expected vs actual"
+    assert "41 == 42" not in fail, "the grader's message says it in words: pytest's explanation is dropped"
+    crash = checks_of(entry)["test_chatter_then_die"]["message"]
+    assert "SIGSEGV" in crash
+    assert 'Your code was running: "exercises/05_limits/flood.py", line 18' in crash, "the learner's line"
+    assert len(entry["output"]) <= 2000
+    assert all(len(t["message"]) <= 2000 for t in entry["tests"])
+
+
+def test_report_stays_small(fault_grade):
+    size = fault_grade.json_path.stat().st_size
+    assert size < 100_000, f"the JSON report is {size} bytes although 20 MB were printed"
+    assert len(fault_grade.proc.stdout) < 50_000
+    for entry in fault_grade.report["exercises"]:
+        assert len(entry["message"]) <= 2000 and len(entry["output"]) <= 2000, entry["id"]
+
+
+@pytest.mark.skipif(IS_WINDOWS, reason="the address-space limit is POSIX only (no rlimit on Windows)")
+def test_huge_allocations_are_normal_failures(results):
+    entry = results["05_limits/hog"]
+    assert entry["status"] == "fail"
+    assert _statuses(entry) == {"test_grab": "fail", "test_make_buffer": "fail", "test_small_buffer": "pass"}
+    grabbed = re.search(r"grab\(\) took (\d+) blocks of 64 MB", checks_of(entry)["test_grab"]["message"])
+    assert grabbed, checks_of(entry)["test_grab"]["message"]
+    assert int(grabbed.group(1)) < 16, "the engine's address-space limit (1 GB) stops a malloc() loop"
+    hog = checks_of(entry)["test_make_buffer"]["message"]
+    assert "MemoryError" in hog and "exercises/05_limits/hog.py, line 5" in hog
+
+
+# --- nothing written, nothing left running ------------------------------------------------------
+
+
+def test_graded_tree_unchanged(fault_grade):
+    changes = tree_changes(fault_grade.before, fault_grade.after)
+    assert changes == {"added": [], "removed": [], "changed": []}, changes
+    assert any(p.startswith("exercises/") for p in fault_grade.before)
+
+
+def test_builds_go_to_the_cache(fault_grade):
+    built = [p for p in (fault_grade.cache / "builds").iterdir() if not p.name.startswith(".")]
+    assert built, "the compiled modules live in the cache"
+    for entry in built:
+        assert (entry / "meta.json").is_file(), f"a cache entry without its meta.json: {entry}"
+    assert not list((fault_grade.cache / "runs").iterdir()), "scratch folders are removed after each exercise"
+
+
+@pytest.mark.skipif(not HAS_PROC, reason="needs /proc to list processes")
+def test_no_process_left_behind(fault_grade):
+    assert fault_grade.leftovers == []
+
+
+# --- the cache ----------------------------------------------------------------------------------
+
+
+def _comparable(report: dict) -> list:
+    return [(e["id"], e["status"], e["points"], e["message"], e["tests"]) for e in report["exercises"]]
+
+
+def test_second_grade_is_served_from_the_cache(fault_grade, tmp_path):
+    out = tmp_path / "again.json"
+    proc = run_grader(fault_grade.course, fault_grade.cache, "--json", str(out), "--timeout", "3")
+    assert proc.returncode == 0, proc.stderr
+    again = read_report(out)
+    assert _comparable(again) == _comparable(fault_grade.report)
+    not_cached = [e["id"] for e in again["exercises"] if not e["cached"] and e["status"] != "missing"]
+    assert not_cached == [], "nothing changed: every verdict comes from the cache"
+    assert not [e["id"] for e in fault_grade.report["exercises"] if e["cached"]], "the session grade was cold"
+
+
+def test_editing_one_file_regrades_only_that_exercise(fault_grade, tmp_path):
+    course = copy_course(tmp_path / "faultcourse")  # the same content, elsewhere: the same verdicts
+    builder = course / "exercises" / "01_setup" / "hello_build.py"
+    builder.write_text(builder.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
+    out = tmp_path / "edited.json"
+    proc = run_grader(course, fault_grade.cache, "--json", str(out), "--timeout", "3")
+    assert proc.returncode == 0, proc.stderr
+    edited = read_report(out)
+    regraded = [e["id"] for e in edited["exercises"] if not e["cached"] and e["status"] != "missing"]
+    assert regraded == ["01_setup/hello"]
+    assert _comparable(edited) == _comparable(fault_grade.report)
+
+
+@pytest.mark.skipif(IS_WINDOWS, reason="CFLAGS in gcc/clang syntax")
+def test_undeclared_function_refused_by_the_compiler(fault_course, tmp_path):
+    """What gcc 14 and clang do by default (gcc 12 only warns): the same advice."""
+    out = tmp_path / "r.json"
+    env = dict(grader_env(tmp_path / "cache"), CFLAGS="-Werror=implicit-function-declaration")
+    proc = subprocess.run(grader_command(fault_course, "04_build/undefined", "--json", str(out)), cwd=fault_course,
+                          env=env, capture_output=True, text=True, timeout=120, check=False)
+    assert proc.returncode == 0, proc.stderr
+    entry = by_id(read_report(out))["04_build/undefined"]
+    assert entry["status"] == "error"
+    assert "the C compiler rejected the module" in entry["message"]
+    assert "implicit declaration of function" in entry["message"]
+    assert "`sub` is declared in cdef() and no C code defines it" in entry["message"]
+    assert "disagree on a type" not in entry["message"], "not the generic advice"
