@@ -1,0 +1,207 @@
+"""Grader for 01_setup/calc: build time (calc_build.py) vs run time (calc.py).
+
+calc_build.py must compile ``_calc_cffi`` with ``int divide(int, int)`` (given)
+and ``int modulo(int, int)`` (the learner's), both computed in C. calc.py must
+wrap them: call the compiled C functions through ``lib`` (checked with a spy
+standing in for ``lib``), raise ZeroDivisionError before C sees a zero
+divisor, and never build or import the builder at run time.
+"""
+
+from __future__ import annotations
+
+import operator
+import sys
+
+import pytest
+
+BUILDER = "calc_build.py"
+SIGNATURE = "int(*)(int, int)"
+
+# (a, b) -> what C gives. C rounds toward zero; Python's // and % round down,
+# so the negative cases tell the two apart.
+C_DIVIDE = {(7, 2): 3, (-7, 2): -3, (7, -2): -3, (-7, -2): 3, (0, 5): 0}
+C_MODULO = {(7, 3): 1, (-7, 3): -1, (7, -3): 1, (-7, -3): -1, (6, 3): 0}
+C_VALUES = {"divide": C_DIVIDE, "modulo": C_MODULO}
+PROBE = {"divide": (-7, 2), "modulo": (-7, 3)}  # one call each, with an answer only C gives
+PYTHON_OP = {"divide": ("//", operator.floordiv), "modulo": ("%", operator.mod)}
+
+
+@pytest.fixture(scope="module")
+def built(exercise):
+    return exercise.build(BUILDER)
+
+
+@pytest.fixture(scope="module")
+def calc(exercise, built):
+    return exercise.import_module("calc")
+
+
+def _c_function(built, name):
+    if not hasattr(built.lib, name):
+        pytest.fail(
+            f"the compiled module {built.module_name} has no function `{name}`: lib only has what "
+            f"ffibuilder.cdef() declares. In calc_build.py, declare `int {name}(int a, int b);` in cdef() "
+            "and write the function with its body in set_source()."
+        )
+    return getattr(built.lib, name)
+
+
+# --- build time: calc_build.py -------------------------------------------------------------
+
+
+def test_module_name(built):
+    if built.module_name != "_calc_cffi":
+        pytest.fail(f"set_source() names the module {built.module_name!r}, expected '_calc_cffi' "
+                    "(calc.py imports that name)")
+
+
+@pytest.mark.parametrize("name", ["divide", "modulo"])
+def test_c_signature(built, name):
+    got = built.ffi.typeof(_c_function(built, name)).cname
+    if got != SIGNATURE:
+        pytest.fail(
+            f"ffi.typeof(lib.{name}) is {got!r}, expected {SIGNATURE!r}: {name} takes two ints and returns "
+            f"an int. Use `int {name}(int a, int b)` in cdef() and in the C code."
+        )
+
+
+@pytest.mark.parametrize("name", ["divide", "modulo"])
+def test_c_values(built, name):
+    func = _c_function(built, name)
+    for (a, b), expected in C_VALUES[name].items():
+        got = func(a, b)
+        if got != expected:
+            pytest.fail(
+                f"lib.{name}({a}, {b}) returned {got!r}, expected {expected} "
+                f"(C's {'/' if name == 'divide' else '%'} on two ints, in the C code of set_source())"
+            )
+
+
+# --- run time: calc.py ---------------------------------------------------------------------
+
+
+class _ZeroReachedC(BaseException):
+    """Raised by the spy instead of letting C divide by zero (which would kill the process)."""
+
+
+class _SpyLib:
+    """Stands in for the compiled ``lib``: records each call, then calls the real C function."""
+
+    def __init__(self, lib):
+        self._lib = lib
+        self.calls: list[tuple[str, tuple]] = []
+
+    def __getattr__(self, name):
+        target = getattr(self._lib, name)
+        return self.wrap(name, target) if callable(target) else target
+
+    def wrap(self, name, target):
+        def c_function(*args):
+            self.calls.append((name, args))
+            if name in C_VALUES and len(args) == 2 and args[1] == 0:
+                raise _ZeroReachedC(name)
+            return target(*args)
+
+        return c_function
+
+
+@pytest.fixture
+def spy(calc, built, monkeypatch):
+    """Put a spy wherever calc.py can reach the C functions: a global bound to
+    lib, to the module _calc_cffi, or to one of lib's functions."""
+    real_lib = built.lib
+    functions = {name: getattr(real_lib, name) for name in C_VALUES if hasattr(real_lib, name)}
+    spy = _SpyLib(real_lib)
+
+    def spied(value):
+        if value is real_lib:
+            return spy
+        for name, func in functions.items():
+            if value is func:
+                return spy.wrap(name, func)
+        return value
+
+    for global_name, value in list(vars(calc).items()):
+        if spied(value) is not value:
+            monkeypatch.setattr(calc, global_name, spied(value))
+        defaults = getattr(value, "__defaults__", None)  # def divide(a, b, _c=lib.divide)
+        if defaults and any(spied(d) is not d for d in defaults):
+            monkeypatch.setattr(value, "__defaults__", tuple(spied(d) for d in defaults))
+    monkeypatch.setattr(built.module, "lib", spy)  # for `import _calc_cffi` ... `_calc_cffi.lib.divide`
+    return spy
+
+
+def _call(calc, name, a, b):
+    func = getattr(calc, name, None)
+    if not callable(func):
+        pytest.fail(f"calc.py has no function `{name}`: keep the `def {name}(a, b):` of the starter file.")
+    call = f"calc.{name}({a}, {b})"
+    try:
+        return call, func(a, b)
+    except NotImplementedError:
+        pytest.fail(f"{call} raised NotImplementedError: replace the TODOs in calc.py's {name}() with your code.")
+    except Exception as exc:
+        pytest.fail(f"{call} raised {type(exc).__name__}: {exc}")
+
+
+@pytest.mark.parametrize("name", ["divide", "modulo"])
+def test_wrapper_calls_c(calc, built, spy, name):
+    _c_function(built, name)
+    call, got = _call(calc, name, *PROBE[name])
+    called = [n for n, _ in spy.calls]
+    if name not in called:
+        pytest.fail(
+            f"{call} returned {got!r} without calling the C function lib.{name}"
+            + (f" (it called lib.{', lib.'.join(called)})" if called else "")
+            + f". The wrapper's job is to call lib.{name} from _calc_cffi and return its result."
+        )
+
+
+@pytest.mark.parametrize("name", ["divide", "modulo"])
+def test_wrapper_gives_c_results(calc, built, spy, name):
+    for (a, b), expected in C_VALUES[name].items():
+        call, got = _call(calc, name, a, b)
+        symbol, python_op = PYTHON_OP[name]
+        note = f" (that is Python's {a} {symbol} {b}; C rounds toward zero)" if got == python_op(a, b) else ""
+        if got != expected or type(got) is not int:
+            pytest.fail(f"{call} returned {got!r}, expected {expected}, the int that C's {name} gives{note}")
+
+
+@pytest.mark.parametrize("name", ["divide", "modulo"])
+def test_wrapper_rejects_zero(calc, built, spy, name):
+    _c_function(built, name)
+    func = getattr(calc, name, None)
+    if not callable(func):
+        pytest.fail(f"calc.py has no function `{name}`: keep the `def {name}(a, b):` of the starter file.")
+    call = f"calc.{name}(1, 0)"
+    try:
+        got = func(1, 0)
+    except ZeroDivisionError:
+        return
+    except _ZeroReachedC:
+        pytest.fail(
+            f"{call} passed b=0 on to the C function lib.{name}. C has no exceptions: an integer "
+            "division by zero there is undefined behaviour, and on most machines kills the whole process. Check b in Python first and raise "
+            "ZeroDivisionError."
+        )
+    except NotImplementedError:
+        pytest.fail(f"{call} raised NotImplementedError: replace the TODOs in calc.py's {name}() with your code.")
+    except Exception as exc:
+        pytest.fail(f"{call} raised {type(exc).__name__}: {exc}, expected ZeroDivisionError")
+    pytest.fail(f"{call} returned {got!r}, expected it to raise ZeroDivisionError")
+
+
+def test_run_time_needs_no_builder(calc):
+    import cffi
+
+    if "calc_build" in sys.modules:
+        pytest.fail(
+            "importing calc.py imported calc_build.py, the build-time script. At run time, import "
+            "the compiled module instead: `from _calc_cffi import lib`."
+        )
+    builders = [name for name, value in vars(calc).items() if isinstance(value, cffi.FFI)]
+    if builders:
+        pytest.fail(
+            f"calc.py holds a build-time cffi.FFI() object ({', '.join(builders)}). At run time, use the "
+            "ffi and lib of the compiled module: `from _calc_cffi import ffi, lib`."
+        )
