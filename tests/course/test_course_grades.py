@@ -10,35 +10,41 @@ import pytest
 from course_helpers import ROOT, run_grader, snapshot
 
 
-@pytest.fixture(scope="module", params=["solutions", "exercises"])
-def graded(request, course_cache, tmp_path_factory):
-    tree = ROOT / request.param
+def _grade(tree_name, cache, tmp_path_factory):
+    tree = ROOT / tree_name
     before = snapshot(tree)
-    report, proc = run_grader(["--tree", str(tree), "--fresh"], course_cache, tmp_path_factory.mktemp("r") / "r.json")
-    return request.param, report, proc, before, snapshot(tree)
+    report, proc = run_grader(["--tree", str(tree), "--fresh"], cache, tmp_path_factory.mktemp("r") / "r.json")
+    return report, proc, before, snapshot(tree)
 
 
-def test_tree_unchanged_by_grading(graded):
-    name, _, _, before, after = graded
+@pytest.fixture(scope="module")
+def solutions(course_cache, tmp_path_factory):
+    return _grade("solutions", course_cache, tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def exercises(course_cache, tmp_path_factory):
+    return _grade("exercises", course_cache, tmp_path_factory)
+
+
+@pytest.mark.parametrize("tree", ["solutions", "exercises"])
+def test_tree_unchanged_by_grading(tree, request):
+    _, _, before, after = request.getfixturevalue(tree)
     added = sorted(set(after) - set(before))
     removed = sorted(set(before) - set(after))
     changed = sorted(p for p in before.keys() & after.keys() if before[p] != after[p])
-    assert not (added or removed or changed), f"grading {name}/ changed it: added {added}, removed {removed}, changed {changed}"
+    assert not (added or removed or changed), f"grading {tree}/ changed it: added {added}, removed {removed}, changed {changed}"
 
 
-def test_solutions_score_full_marks(graded):
-    name, report, proc, _, _ = graded
-    if name != "solutions":
-        pytest.skip("this check is about solutions/")
+def test_solutions_score_full_marks(solutions):
+    report, proc, _, _ = solutions
     failing = [(e["id"], e["status"], e["message"][:500]) for e in report["exercises"] if e["status"] != "pass"]
     assert not failing, f"solutions that do not pass: {failing}\n{proc.stdout}"
     assert report["score"] == report["max_score"] > 0
 
 
-def test_untouched_exercises_score_zero(graded):
-    name, report, proc, _, _ = graded
-    if name != "exercises":
-        pytest.skip("this check is about exercises/")
+def test_untouched_exercises_score_zero(exercises):
+    report, proc, _, _ = exercises
     passing = [e["id"] for e in report["exercises"] if e["status"] == "pass" or e["points"]]
     assert not passing, f"untouched exercises that already pass: {passing}"
     assert report["score"] == 0
