@@ -86,5 +86,6 @@ def docs(session: nox.Session) -> None:
 @nox.session(reuse_venv=True)
 def bench(session: nox.Session) -> None:
     """Measure grading speed on this machine (prints its figures; asserts nothing)."""
+    install_groups(session, "grade")  # for the floor F: cffi and setuptools
     session.install("nox")  # the benchmark times `nox -s grade` as the learner types it
     session.run("python", "benchmarks/grade_speed.py", *session.posargs)

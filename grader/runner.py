@@ -358,6 +358,10 @@ def _grade_in(ex: Exercise, course_root: Path, files: dict[str, bytes | None], f
     work.mkdir()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "GRADER_"))}
     env.pop("PYTHONSTARTUP", None)
+    # Bytecode goes to the cache (PYTHONPYCACHEPREFIX below), never next to the
+    # learner's files; so it may be written even where the user's environment
+    # says not to, and the child's imports (pytest alone is ~1 s uncached) stay fast.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     env.update(
         GRADER_SCRATCH_TREE=str(tree),
         GRADER_DISPLAY_TREE=display,
