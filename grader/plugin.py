@@ -180,6 +180,27 @@ class ExerciseFiles:
         """Run the builder script again and return its FFI object, for checks on structure."""
         return load_builder(self.path(builder), self.paths)
 
+    def run_script(self, name: str) -> dict:
+        """Run one of the learner's scripts as a module that is not ``__main__``
+        and return its globals (e.g. to call a ``build(outdir)`` function it defines).
+        Failures become a BuildError with the learner's file and line."""
+        import runpy
+
+        path = self.path(name)
+        if str(self.dir) not in sys.path:
+            sys.path.insert(0, str(self.dir))
+        try:
+            return runpy.run_path(str(path), run_name="__cffi_course_script__")
+        except SyntaxError as exc:
+            raise BuildError(
+                "syntax",
+                f"Python cannot read {self.paths.show(exc.filename or str(path))}, line {exc.lineno}: {exc.msg}",
+            ) from None
+        except BaseException as exc:  # SystemExit too: learner code must not end the run
+            from .build import _learner_traceback
+
+            raise BuildError("import", f"running {name} failed:\n" + _learner_traceback(exc, self.paths)) from None
+
     def import_module(self, name: str):
         """Import one of the learner's Python modules (e.g. ``calc`` for ``calc.py``)."""
         if str(self.dir) not in sys.path:
