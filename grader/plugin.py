@@ -180,6 +180,15 @@ class ExerciseFiles:
         """Run the builder script again and return its FFI object, for checks on structure."""
         return load_builder(self.path(builder), self.paths)
 
+    def shared_library(self, name: str, sources: list[str], exports: list[str]) -> Path:
+        """Build the exercise's C files ``sources`` into a plain shared library
+        (libNAME.so / libNAME.dylib / NAME.dll) in the cache, for ABI mode, and
+        return its path. See grader/shlib.py."""
+        from .shlib import build_shared_library
+
+        return build_shared_library(name, [self.path(s) for s in sources], exports, self.cache,
+                                    include_dirs=[self.dir])
+
     def run_script(self, name: str) -> dict:
         """Run one of the learner's scripts as a module that is not ``__main__``
         and return its globals (e.g. to call a ``build(outdir)`` function it defines).

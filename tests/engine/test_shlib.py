@@ -1,0 +1,49 @@
+"""grader/shlib.py: shared libraries for ABI-mode exercises, built into the cache."""
+
+from __future__ import annotations
+
+import sys
+
+import cffi
+import pytest
+
+from grader import shlib
+
+
+@pytest.fixture()
+def source(tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "shapes.c").write_text("int area(int w, int h) { return w * h; }\n")
+    return src / "shapes.c"
+
+
+def test_builds_loads_and_reuses(source, tmp_path):
+    cache = tmp_path / "cache"
+    path = shlib.build_shared_library("shapes", [source], ["area"], cache)
+    assert path.is_file() and cache in path.parents, f"library built at {path}, expected inside {cache}"
+    assert sorted(p.name for p in source.parent.iterdir()) == ["shapes.c"], "nothing written next to the sources"
+    ffi = cffi.FFI()
+    ffi.cdef("int area(int, int);")
+    assert ffi.dlopen(str(path)).area(6, 7) == 42
+    assert shlib.build_shared_library("shapes", [source], ["area"], cache) == path, "same content: same entry"
+    source.write_text("int area(int w, int h) { return w * h + 1; }\n")
+    assert shlib.build_shared_library("shapes", [source], ["area"], cache) != path, "new content: new entry"
+
+
+@pytest.mark.parametrize(("platform", "kind"), [("linux", "shared"), ("darwin", "dylib"), ("win32", "shared")])
+def test_library_kind_per_platform(monkeypatch, platform, kind):
+    monkeypatch.setattr(sys, "platform", platform)
+    assert shlib.library_kind() == kind
+
+
+def test_c_library_on_windows_is_the_ucrt(monkeypatch):
+    monkeypatch.setattr(sys, "platform", "win32")
+    assert shlib.c_library() == "ucrtbase"
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX C library lookup")
+def test_c_library_loads_here():
+    ffi = cffi.FFI()
+    ffi.cdef("int abs(int);")
+    assert ffi.dlopen(shlib.c_library()).abs(-5) == 5
