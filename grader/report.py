@@ -49,8 +49,8 @@ def render(console: Console, course: Course, selected: list[Exercise], results: 
         if ex.lesson not in lessons:
             lessons.append(ex.lesson)
     for lesson in lessons:
-        table = Table(title=f"Lesson {lesson.id} · {lesson.title}", title_justify="left",
-                      box=box.SIMPLE_HEAD, title_style="bold", pad_edge=False)
+        console.print(f"[bold]Lesson {lesson.id} · {escape(lesson.title)}[/]")
+        table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
         table.add_column("exercise")
         table.add_column("status")
         table.add_column("checks", justify="right")
