@@ -338,6 +338,9 @@ def grade(ex: Exercise, course_root: Path, tree: Path, display: str, root: Path,
         result = _grade_in(ex, course_root, files, files_key, run_dir, display, root, settings, live)
     finally:
         shutil.rmtree(run_dir, ignore_errors=True)
+        # Bytecode of the scratch copy, written under the cache's pycache prefix
+        # (which mirrors absolute paths): it would never be read again.
+        shutil.rmtree(root / "pycache" / Path(*run_dir.resolve().parts[1:]), ignore_errors=True)
     result.seconds = round(time.time() - began, 3)
     if result.status != "interrupted":
         cache.write_json_atomic(verdict_path, result.to_json())
