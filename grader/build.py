@@ -248,16 +248,18 @@ def _relative_path_hint(ffi) -> str:
     rel = [p for key in ("sources", "include_dirs", "library_dirs") for p in kwds.get(key, ()) if not os.path.isabs(p)]
     if not rel:
         return ""
+    which = f"{rel[0]!r} is a relative path" if len(rel) == 1 else f"{', '.join(map(repr, rel))} are relative paths"
     return (
-        f"\nNote: {', '.join(map(repr, rel))} is a relative path. cffi looks for it from the "
-        "folder compile() runs in, not from your builder's folder: build it from "
-        "Path(__file__).parent so it works wherever the script is run."
+        f"\nNote: {which}. cffi looks for them from the folder compile() runs in, not from "
+        "your builder's folder: build them from Path(__file__).parent so they work wherever "
+        "the script is run."
     )
 
 
 def _undefined(name: str) -> str:
-    return (f"`{name}` is declared in cdef() and no C code defines it. Define {name} in the C source "
-            "you give set_source() (or remove it from cdef()).")
+    return (f"`{name}` is declared in cdef() and no C code compiled into the module defines it. "
+            f"Define {name} in the C source given to set_source(), or in a .c file listed in its "
+            "sources=[...] (or remove it from cdef()).")
 
 
 def _import(directory: Path, module_name: str, warnings: list[str], paths: Paths) -> ModuleType:
@@ -313,6 +315,9 @@ def build(builder: Path, paths: Paths, cache_root: Path, files_key: str) -> Buil
             except Exception as exc:  # setuptools' CompileError/LinkError and kin
                 failure = exc
         errors, warnings = compiler_diagnostics(log[0], paths)
+        # The C file cffi generates lives in a temporary build folder: show just its name.
+        for prefix in {str(tmp) + os.sep, tmp.as_posix() + "/"}:
+            errors = [e.replace(prefix, "") for e in errors]
         if failure is not None:
             if isinstance(failure, cffi.CDefError):
                 raise BuildError("cdef", "cdef() rejected a declaration (CDefError):\n" + paths.show(str(failure)))
@@ -322,6 +327,8 @@ def build(builder: Path, paths: Paths, cache_root: Path, files_key: str) -> Buil
                 tail = [ln for ln in log[0].splitlines() if ln.strip()][-8:]
                 detail = paths.show("\n".join(tail)) or paths.show(str(failure))
             undeclared = re.search(r"(?:implicit declaration of function|call to undeclared function) \W?(\w+)", detail)
+            missing = re.search(r"fatal error: ([\w./-]+\.h): No such file", detail) or re.search(
+                r"Cannot open include file: '([^']+)'", detail)
             if undeclared and GENERATED in detail:  # gcc 14 and clang refuse what gcc 12 only warns about
                 detail += "\n" + _undefined(undeclared.group(1))
             elif GENERATED in detail:
@@ -329,6 +336,9 @@ def build(builder: Path, paths: Paths, cache_root: Path, files_key: str) -> Buil
                     f"\n({GENERATED} is the glue cffi writes from your cdef(): an error "
                     "there usually means cdef() and the C source disagree on a type.)"
                 )
+            if missing:
+                detail += (f"\nThe compiler did not find {missing.group(1)}: give the folder that holds it "
+                           "in include_dirs=[...] (an absolute path, e.g. built from Path(__file__).parent).")
             raise BuildError(
                 "compile",
                 f"the C compiler rejected the module ({type(failure).__name__}):\n{detail}" + _relative_path_hint(ffi),

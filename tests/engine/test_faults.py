@@ -145,7 +145,7 @@ def test_declared_but_undefined_function(results):
     assert set(_statuses(entry).values()) == {"error"}
     # gcc 12 builds it and the import fails (undefined symbol); gcc 14 and clang
     # refuse the implicit declaration: either way the learner reads the same.
-    assert "`sub` is declared in cdef() and no C code defines it" in entry["message"]
+    assert "`sub` is declared in cdef() and no C code compiled into the module defines it" in entry["message"]
     assert "set_source()" in entry["message"]
 
 
@@ -265,5 +265,5 @@ def test_undeclared_function_refused_by_the_compiler(fault_course, tmp_path):
     assert entry["status"] == "error"
     assert "the C compiler rejected the module" in entry["message"]
     assert "implicit declaration of function" in entry["message"]
-    assert "`sub` is declared in cdef() and no C code defines it" in entry["message"]
+    assert "`sub` is declared in cdef() and no C code compiled into the module defines it" in entry["message"]
     assert "disagree on a type" not in entry["message"], "not the generic advice"
