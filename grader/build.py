@@ -329,8 +329,15 @@ def build(builder: Path, paths: Paths, cache_root: Path, files_key: str) -> Buil
             undeclared = re.search(r"(?:implicit declaration of function|call to undeclared function) \W?(\w+)", detail)
             missing = re.search(r"fatal error: ([\w./-]+\.h): No such file", detail) or re.search(
                 r"Cannot open include file: '([^']+)'", detail)
+            # gcc's words when one of the learner's functions is never closed: the
+            # compiler then reads cffi's glue as if inside it, and every error lands there.
+            unclosed = any(w in detail for w in ("invalid storage class for function",
+                                                 "expected declaration or statement at end of input"))
             if undeclared and GENERATED in detail:  # gcc 14 and clang refuse what gcc 12 only warns about
                 detail += "\n" + _undefined(undeclared.group(1))
+            elif unclosed and GENERATED in detail:
+                detail += ("\nThese errors are in cffi's glue, after your code: the compiler believes one of "
+                           "your C functions is still open there. Look in your C code for a `{` without its `}`.")
             elif GENERATED in detail:
                 detail += (
                     f"\n({GENERATED} is the glue cffi writes from your cdef(): an error "
