@@ -130,6 +130,16 @@ def _cdef_declaration(exc: BaseException, builder: Path, paths: Paths) -> str:
         tb = tb.tb_next
     number = int(m.group(1))
     lines = source.splitlines() if source is not None else []
+    # cffi removes #define lines (with blank lines and comments before them)
+    # before parsing, so its line numbers can come out short. When the message
+    # quotes the declaration, its own line in the source is the reliable one.
+    quoted = re.search(r'cannot parse "(.+?)"', str(exc))
+    if quoted:
+        text = " ".join(quoted.group(1).split())
+        hits = [i for i, line in enumerate(lines, 1) if text and " ".join(line.split()) == text] or [
+            i for i, line in enumerate(lines, 1) if text and text in " ".join(line.split())]
+        if hits:
+            number = hits[0]
     if not 1 <= number <= len(lines) or not lines[number - 1].strip():
         return ""
     start = _literal_line(builder, source)
@@ -338,6 +348,10 @@ def build(builder: Path, paths: Paths, cache_root: Path, files_key: str) -> Buil
             elif unclosed and GENERATED in detail:
                 detail += ("\nThese errors are in cffi's glue, after your code: the compiler believes one of "
                            "your C functions is still open there. Look in your C code for a `{` without its `}`.")
+            elif "invalid operands to binary |" in detail and GENERATED in detail:
+                detail += ("\nThis is cffi checking that a `#define NAME ...` in cdef() is an integer: "
+                           "for a constant of another type (a double, a string) declare it as "
+                           "`static const TYPE NAME;` instead.")
             elif GENERATED in detail:
                 detail += (
                     f"\n({GENERATED} is the glue cffi writes from your cdef(): an error "
