@@ -1,0 +1,272 @@
+"""Grader for 06_types/text: pass text (str) to C functions that take UTF-8 bytes and a length.
+
+text_build.py (given) compiles ``_text_cffi`` with ``ascii_upper(char *, size_t)``
+(writes into its argument) and ``utf8_fit(const char *, size_t, size_t)``.
+text.py's ``shout`` and ``fit`` must encode to UTF-8, pass the length in bytes
+(not in characters), give ``ascii_upper`` a copy in C memory (never the bytes
+object itself, which C would change), read back exactly the bytes (NULs
+included) and decode them. A spy standing in for ``lib`` records every call,
+checks the bytes and lengths C receives, and refuses to let C write into a
+bytes object (which would corrupt it for the whole grading process).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+BUILDER = "text_build.py"
+
+SHOUT = {  # text -> what shout() returns
+    "hello world": "HELLO WORLD",
+    "naïve café": "NAïVE CAFé",
+    "café au lait": "CAFé AU LAIT",
+    "東京 tokyo 2024": "東京 TOKYO 2024",
+    "straße": "STRAßE",
+}
+SHOUT_NUL = {"a\0b": "A\0B", "\0nul\0": "\0NUL\0"}
+FIT = [("naïve café", 3), ("naïve café", 4), ("naïve café", 100), ("日本語", 7), ("日本語", 2), ("日本語", 100),
+       ("😀x", 3), ("😀x", 5), ("", 5), ("abc", 0)]
+FIT_NUL = [("a\0bc", 3), ("\0\0", 10)]
+
+
+def fit_reference(text: str, max_bytes: int) -> str:
+    data = text.encode("utf-8")
+    n = min(max_bytes, len(data))
+    while 0 < n < len(data) and data[n] & 0xC0 == 0x80:
+        n -= 1
+    return data[:n].decode("utf-8")
+
+
+@pytest.fixture(scope="module")
+def built(exercise):
+    return exercise.build(BUILDER)
+
+
+@pytest.fixture(scope="module")
+def text_module(exercise, built):
+    return exercise.import_module("text")
+
+
+class _WritesIntoBytes(BaseException):
+    """Raised by the spy instead of letting C write into a Python bytes object."""
+
+
+class _SpyLib:
+    """Stands in for the compiled ``lib``: records what C receives, then calls the real function."""
+
+    def __init__(self, lib, ffi):
+        self._lib = lib
+        self._ffi = ffi
+        self.calls: list[tuple[str, tuple, bytes | None]] = []
+
+    def __getattr__(self, name):
+        target = getattr(self._lib, name)
+        return self.wrap(name, target) if callable(target) else target
+
+    def _content(self, pointer, length):
+        """The bytes C is given, as far as they can be read safely; None if unknown."""
+        if not isinstance(length, int) or length < 0:
+            return None
+        if isinstance(pointer, (bytes, bytearray)):
+            return bytes(pointer[:length])
+        if isinstance(pointer, self._ffi.CData):
+            ctype = self._ffi.typeof(pointer)
+            if ctype.kind == "array":
+                length = min(length, len(pointer) * self._ffi.sizeof(ctype.item))
+            if pointer == self._ffi.NULL:
+                return None
+            return self._ffi.unpack(self._ffi.cast("char *", pointer), length)
+        return None
+
+    def wrap(self, name, target):
+        def c_function(*args):
+            content = self._content(args[0], args[1]) if len(args) >= 2 else None
+            self.calls.append((name, args, content))
+            if name == "ascii_upper" and args and isinstance(args[0], bytes):
+                raise _WritesIntoBytes(name)
+            return target(*args)
+
+        return c_function
+
+    def last(self, name):
+        found = [call for call in self.calls if call[0] == name]
+        return found[-1] if found else None
+
+
+@pytest.fixture
+def spy(text_module, built, monkeypatch):
+    """Put the spy wherever text.py can reach the C functions: a global bound to lib, to the
+    module _text_cffi, or to one of lib's functions (also as a default argument)."""
+    real_lib = built.lib
+    functions = {name: getattr(real_lib, name) for name in ("ascii_upper", "utf8_fit")}
+    spy = _SpyLib(real_lib, built.ffi)
+
+    def spied(value):
+        if value is real_lib:
+            return spy
+        for name, func in functions.items():
+            if value is func:
+                return spy.wrap(name, func)
+        return value
+
+    for global_name, value in list(vars(text_module).items()):
+        if spied(value) is not value:
+            monkeypatch.setattr(text_module, global_name, spied(value))
+        defaults = getattr(value, "__defaults__", None)
+        if defaults and any(spied(d) is not d for d in defaults):
+            monkeypatch.setattr(value, "__defaults__", tuple(spied(d) for d in defaults))
+    monkeypatch.setattr(built.module, "lib", spy)
+    return spy
+
+
+def _call(text_module, spy, name, *args):
+    func = getattr(text_module, name, None)
+    params = "text" if name == "shout" else "text, max_bytes"
+    if not callable(func):
+        pytest.fail(f"text.py has no function `{name}`: keep the `def {name}({params}):` of the starter file.")
+    call = f"text.{name}({', '.join(map(repr, args))})"
+    spy.calls.clear()
+    try:
+        return call, func(*args)
+    except NotImplementedError:
+        pytest.fail(f"{call} raised NotImplementedError: replace the TODOs in {name}() with your code.")
+    except _WritesIntoBytes:
+        pytest.fail(
+            f"{call} passed a Python bytes object straight to lib.ascii_upper, which writes into it. For a "
+            "bytes argument CFFI gives C a pointer to the bytes object's own memory, without a copy, so C "
+            "would change an object Python promises is immutable (and every other use of that same object). "
+            "Give ascii_upper a copy in C memory instead: ffi.new(\"char[]\", data)."
+        )
+    except TypeError as exc:
+        hint = ""
+        if "must be a bytes" in str(exc) and "not str" in str(exc):
+            hint = " C's char * takes bytes, not str: encode the text first, text.encode(\"utf-8\")."
+        pytest.fail(f"{call} raised TypeError: {exc}.{hint}")
+    except UnicodeError as exc:
+        pytest.fail(
+            f"{call} raised {type(exc).__name__}: {exc}. The C functions work on UTF-8, which can encode "
+            "every character: text.encode(\"utf-8\") on the way in, .decode(\"utf-8\") on the way out."
+        )
+    except Exception as exc:
+        pytest.fail(f"{call} raised {type(exc).__name__}: {exc}")
+
+
+def _what_c_got(spy, name: str, text: str) -> str:
+    """Explain what was wrong with the bytes or the length C received, or ""."""
+    data = text.encode("utf-8")
+    call = spy.last(name)
+    if call is None:
+        return ""
+    _, args, content = call
+    length = args[1] if len(args) > 1 else None
+    if content is not None and content != data[: len(content)]:
+        return (f" lib.{name} received the bytes {content!r}, which are not the UTF-8 encoding of {text!r} "
+                f"({data!r}): encode with \"utf-8\".")
+    if isinstance(length, int) and length != len(data):
+        unit = "the number of characters, len(text)" if length == len(text) else "not the length of the bytes"
+        return (f" lib.{name} received the length {length}: that is {unit}. {text!r} is {len(text)} characters "
+                f"but {len(data)} bytes in UTF-8, and C counts bytes: pass len(data), the length of the "
+                "encoded bytes.")
+    return ""
+
+
+def _check_shout(text_module, spy, text: str, expected: str) -> None:
+    call, got = _call(text_module, spy, "shout", text)
+    if type(got) is str and got == expected:
+        return
+    message = f"{call} returned {got!r}, expected {expected!r}."
+    c_got = _what_c_got(spy, "ascii_upper", text)
+    if not spy.last("ascii_upper"):
+        message += " It never called lib.ascii_upper: the upper-casing must be done by C."
+    elif c_got:
+        message += c_got
+    elif isinstance(got, (bytes, bytearray)):
+        message += " That is bytes: decode them into a str with .decode(\"utf-8\")."
+    elif isinstance(got, str) and got == expected + "\0":
+        message += (" There is one NUL too many at the end: ffi.new(\"char[]\", data) adds a NUL after the data, "
+                    "so the array is one byte longer than the text. Read back exactly len(data) bytes: "
+                    "ffi.unpack(buf, len(data)).")
+    elif isinstance(got, str) and "\0" in text and got == expected.split("\0", 1)[0]:
+        message += (" It stops where the first NUL is: that is what ffi.string() does. The text may contain "
+                    "NULs; read back exactly len(data) bytes with ffi.unpack(buf, len(data)).")
+    pytest.fail(message)
+
+
+def _check_fit(text_module, spy, text: str, max_bytes: int) -> None:
+    expected = fit_reference(text, max_bytes)
+    call, got = _call(text_module, spy, "fit", text, max_bytes)
+    if type(got) is str and got == expected:
+        return
+    message = f"{call} returned {got!r}, expected {expected!r}."
+    c_got = _what_c_got(spy, "utf8_fit", text)
+    if not spy.last("utf8_fit"):
+        message += " It never called lib.utf8_fit: the answer must come from C."
+    elif c_got:
+        message += c_got
+    elif isinstance(got, (bytes, bytearray)):
+        message += " That is bytes: decode them into a str with .decode(\"utf-8\")."
+    else:
+        n = len(expected.encode("utf-8"))
+        if isinstance(got, str) and got == text[:n]:
+            message += (f" utf8_fit answered {n}, a number of bytes; text[:{n}] keeps {n} characters. Cut the "
+                        f"encoded bytes instead, data[:{n}], then decode them.")
+    pytest.fail(message)
+
+
+def test_shout_ascii(text_module, spy):
+    _check_shout(text_module, spy, "hello world", SHOUT["hello world"])
+
+
+def test_shout_non_ascii(text_module, spy):
+    for text, expected in SHOUT.items():
+        _check_shout(text_module, spy, text, expected)
+
+
+def test_shout_text_with_nul(text_module, spy):
+    for text, expected in SHOUT_NUL.items():
+        _check_shout(text_module, spy, text, expected)
+
+
+def test_shout_empty_text(text_module, spy):
+    _check_shout(text_module, spy, "", "")
+
+
+def test_shout_gives_c_a_copy_of_utf8(text_module, spy, built):
+    text = "naïve café"
+    data = text.encode("utf-8")
+    call, _ = _call(text_module, spy, "shout", text)
+    calls = [c for c in spy.calls if c[0] == "ascii_upper"]
+    if len(calls) != 1:
+        pytest.fail(f"{call} called lib.ascii_upper {len(calls)} times, expected exactly once, on the whole text.")
+    _, args, content = calls[0]
+    if not isinstance(args[0], built.ffi.CData):
+        pytest.fail(f"{call} passed {type(args[0]).__name__} to lib.ascii_upper, expected C memory (a cdata "
+                    "object) holding a copy of the UTF-8 bytes, such as ffi.new(\"char[]\", data).")
+    detail = _what_c_got(spy, "ascii_upper", text)
+    if detail or content != data:
+        pytest.fail(f"{call}: lib.ascii_upper received {content!r} and the length {args[1]!r}, expected the "
+                    f"{len(data)} UTF-8 bytes {data!r} and the length {len(data)}." + detail)
+
+
+def test_fit(text_module, spy):
+    for text, max_bytes in FIT:
+        _check_fit(text_module, spy, text, max_bytes)
+
+
+def test_fit_text_with_nul(text_module, spy):
+    for text, max_bytes in FIT_NUL:
+        _check_fit(text_module, spy, text, max_bytes)
+
+
+def test_fit_passes_utf8_and_its_length(text_module, spy):
+    text = "日本語 text"
+    data = text.encode("utf-8")
+    call, _ = _call(text_module, spy, "fit", text, 100)
+    found = spy.last("utf8_fit")
+    if found is None:
+        pytest.fail(f"{call} never called lib.utf8_fit: the answer must come from C.")
+    _, args, content = found
+    detail = _what_c_got(spy, "utf8_fit", text)
+    if detail or content != data or args[2] != 100:
+        pytest.fail(f"{call}: lib.utf8_fit received {content!r}, the length {args[1]!r} and max_bytes "
+                    f"{args[2]!r}; expected the UTF-8 bytes {data!r}, their length {len(data)} and 100." + detail)
