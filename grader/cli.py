@@ -107,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.jobs < 0 or (args.timeout is not None and args.timeout <= 0):
             raise UsageError("--jobs and --timeout take positive numbers.")
     except (manifest.ManifestError, UsageError) as exc:
-        err.print(f"[bold red]error:[/] {report.escape(str(exc))}")
+        err.print(f"[bold red]error:[/] {report.escape(str(exc))}", soft_wrap=True)  # paths stay whole
         return USAGE_ERROR
 
     settings = runner.Settings(use_cache=not args.fresh)
