@@ -14,6 +14,8 @@ import sys
 
 import pytest
 
+from grader.testing import LibSpy, install_lib_spy
+
 BUILDER = "calc_build.py"
 SIGNATURE = "int(*)(int, int)"
 
@@ -84,51 +86,20 @@ class _ZeroReachedC(BaseException):
     """Raised by the spy instead of letting C divide by zero (which would kill the process)."""
 
 
-class _SpyLib:
-    """Stands in for the compiled ``lib``: records each call, then calls the real C function."""
+class _SpyLib(LibSpy):
+    """Records each call; stops a division by zero before it reaches C (it would kill the process)."""
 
-    def __init__(self, lib):
-        self._lib = lib
-        self.calls: list[tuple[str, tuple]] = []
-
-    def __getattr__(self, name):
-        target = getattr(self._lib, name)
-        return self.wrap(name, target) if callable(target) else target
-
-    def wrap(self, name, target):
-        def c_function(*args):
+    def record(self, name, args):
+        if name in C_VALUES and len(args) == 2 and args[1] == 0:
             self.calls.append((name, args))
-            if name in C_VALUES and len(args) == 2 and args[1] == 0:
-                raise _ZeroReachedC(name)
-            return target(*args)
-
-        return c_function
+            raise _ZeroReachedC(name)
+        return (name, args)
 
 
 @pytest.fixture
 def spy(calc, built, monkeypatch):
-    """Put a spy wherever calc.py can reach the C functions: a global bound to
-    lib, to the module _calc_cffi, or to one of lib's functions."""
-    real_lib = built.lib
-    functions = {name: getattr(real_lib, name) for name in C_VALUES if hasattr(real_lib, name)}
-    spy = _SpyLib(real_lib)
-
-    def spied(value):
-        if value is real_lib:
-            return spy
-        for name, func in functions.items():
-            if value is func:
-                return spy.wrap(name, func)
-        return value
-
-    for global_name, value in list(vars(calc).items()):
-        if spied(value) is not value:
-            monkeypatch.setattr(calc, global_name, spied(value))
-        defaults = getattr(value, "__defaults__", None)  # def divide(a, b, _c=lib.divide)
-        if defaults and any(spied(d) is not d for d in defaults):
-            monkeypatch.setattr(value, "__defaults__", tuple(spied(d) for d in defaults))
-    monkeypatch.setattr(built.module, "lib", spy)  # for `import _calc_cffi` ... `_calc_cffi.lib.divide`
-    return spy
+    """Put a spy wherever calc.py can reach the C functions (grader.testing.install_lib_spy)."""
+    return install_lib_spy(calc, built, monkeypatch, _SpyLib(built.lib))
 
 
 def _call(calc, name, a, b):

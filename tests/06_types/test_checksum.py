@@ -16,6 +16,8 @@ import random
 import pytest
 from cffi import FFI
 
+from grader.testing import LibSpy, install_lib_spy
+
 BUILDER = "checksum_build.py"
 PROTOTYPE = "uint32_t fnv1a32(const char *data, size_t length);"
 RESULTS = ("uint32_t", "unsigned int")  # 32-bit unsigned either way
@@ -73,47 +75,17 @@ def _c_function(built):
     return built.lib.fnv1a32
 
 
-class _SpyLib:
-    """Stands in for the compiled ``lib``: records each call, then calls the real function."""
+class _SpyLib(LibSpy):
+    """Records the name of each C function called."""
 
-    def __init__(self, lib):
-        self._lib = lib
-        self.calls: list[str] = []
-
-    def __getattr__(self, name):
-        target = getattr(self._lib, name)
-        return self.wrap(name, target) if callable(target) else target
-
-    def wrap(self, name, target):
-        def c_function(*args):
-            self.calls.append(name)
-            return target(*args)
-
-        return c_function
+    def record(self, name, args):
+        return name
 
 
 @pytest.fixture
 def spy(checksum, built, monkeypatch):
-    """Put the spy wherever checksum.py can reach the C function."""
-    real_lib = built.lib
-    real_func = getattr(real_lib, "fnv1a32", None)
-    spy = _SpyLib(real_lib)
-
-    def spied(value):
-        if value is real_lib:
-            return spy
-        if real_func is not None and value is real_func:
-            return spy.wrap("fnv1a32", real_func)
-        return value
-
-    for global_name, value in list(vars(checksum).items()):
-        if spied(value) is not value:
-            monkeypatch.setattr(checksum, global_name, spied(value))
-        defaults = getattr(value, "__defaults__", None)
-        if defaults and any(spied(d) is not d for d in defaults):
-            monkeypatch.setattr(value, "__defaults__", tuple(spied(d) for d in defaults))
-    monkeypatch.setattr(built.module, "lib", spy)
-    return spy
+    """Put the spy wherever checksum.py can reach the C function (grader.testing.install_lib_spy)."""
+    return install_lib_spy(checksum, built, monkeypatch, _SpyLib(built.lib))
 
 
 def _call(checksum, name, data):

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import pytest
 
+from grader.testing import LibSpy, install_lib_spy
+
 BUILDER = "text_build.py"
 
 SHOUT = {  # text -> what shout() returns
@@ -51,17 +53,12 @@ class _WritesIntoBytes(BaseException):
     """Raised by the spy instead of letting C write into a Python bytes object."""
 
 
-class _SpyLib:
-    """Stands in for the compiled ``lib``: records what C receives, then calls the real function."""
+class _SpyLib(LibSpy):
+    """Records what C receives (name, args, the bytes it may read); stops a write into a bytes object."""
 
     def __init__(self, lib, ffi):
-        self._lib = lib
+        super().__init__(lib)
         self._ffi = ffi
-        self.calls: list[tuple[str, tuple, bytes | None]] = []
-
-    def __getattr__(self, name):
-        target = getattr(self._lib, name)
-        return self.wrap(name, target) if callable(target) else target
 
     def _content(self, pointer, length):
         """The bytes C is given, as far as they can be read safely; None if unknown."""
@@ -78,45 +75,18 @@ class _SpyLib:
             return self._ffi.unpack(self._ffi.cast("char *", pointer), length)
         return None
 
-    def wrap(self, name, target):
-        def c_function(*args):
-            content = self._content(args[0], args[1]) if len(args) >= 2 else None
+    def record(self, name, args):
+        content = self._content(args[0], args[1]) if len(args) >= 2 else None
+        if name == "ascii_upper" and args and isinstance(args[0], bytes):
             self.calls.append((name, args, content))
-            if name == "ascii_upper" and args and isinstance(args[0], bytes):
-                raise _WritesIntoBytes(name)
-            return target(*args)
-
-        return c_function
-
-    def last(self, name):
-        found = [call for call in self.calls if call[0] == name]
-        return found[-1] if found else None
+            raise _WritesIntoBytes(name)
+        return (name, args, content)
 
 
 @pytest.fixture
 def spy(text_module, built, monkeypatch):
-    """Put the spy wherever text.py can reach the C functions: a global bound to lib, to the
-    module _text_cffi, or to one of lib's functions (also as a default argument)."""
-    real_lib = built.lib
-    functions = {name: getattr(real_lib, name) for name in ("ascii_upper", "utf8_fit")}
-    spy = _SpyLib(real_lib, built.ffi)
-
-    def spied(value):
-        if value is real_lib:
-            return spy
-        for name, func in functions.items():
-            if value is func:
-                return spy.wrap(name, func)
-        return value
-
-    for global_name, value in list(vars(text_module).items()):
-        if spied(value) is not value:
-            monkeypatch.setattr(text_module, global_name, spied(value))
-        defaults = getattr(value, "__defaults__", None)
-        if defaults and any(spied(d) is not d for d in defaults):
-            monkeypatch.setattr(value, "__defaults__", tuple(spied(d) for d in defaults))
-    monkeypatch.setattr(built.module, "lib", spy)
-    return spy
+    """Put the spy wherever text.py can reach the C functions (grader.testing.install_lib_spy)."""
+    return install_lib_spy(text_module, built, monkeypatch, _SpyLib(built.lib, built.ffi))
 
 
 def _call(text_module, spy, name, *args):
