@@ -1,6 +1,7 @@
 """Sessions for learners (grade, docs), instructors (grade --tree) and maintainers (tests).
 
     nox -s grade                 grade your exercises (nox -s grade -- --help for options)
+    nox -s memcheck -- 10        grade a lesson or exercise with AddressSanitizer (Linux)
     nox -s tests                 everything CI checks
     nox -l                       list all sessions
 """
@@ -45,6 +46,13 @@ def grade(session: nox.Session) -> None:
     # 0.3 s later; the engine needs a moment to end its test processes and
     # print what it graded, so it gets longer.
     session.run("python", "-m", "grader", *session.posargs, interrupt_timeout=10.0)
+
+
+@nox.session(reuse_venv=True)
+def memcheck(session: nox.Session) -> None:
+    """Grade with the C built under AddressSanitizer (Linux): nox -s memcheck -- 10_memory/owner."""
+    install_groups(session, "grade")
+    session.run("python", "-m", "grader", "--memcheck", *session.posargs, interrupt_timeout=10.0)
 
 
 @nox.session(reuse_venv=True)

@@ -13,7 +13,7 @@ import sys
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from pathlib import Path
 
-from . import cache, manifest, procs, report, runner
+from . import cache, manifest, procs, report, runner, sanitizer
 
 USAGE_ERROR = 2
 
@@ -39,6 +39,8 @@ def _parser() -> argparse.ArgumentParser:
                    help="time limit per check (default: 10, or the exercise's own)")
     p.add_argument("--course", metavar="DIR", help=argparse.SUPPRESS)  # another course.toml (engine tests)
     p.add_argument("--fresh", action="store_true", help="ignore cached verdicts and grade everything again")
+    p.add_argument("--memcheck", action="store_true",
+                   help="build the C under AddressSanitizer and report memory errors (Linux; nox -s memcheck)")
     return p
 
 
@@ -80,6 +82,13 @@ def _check_cache(root: Path, tree: Path, course_root: Path) -> None:
             )
 
 
+def _memcheck_env() -> dict:
+    try:
+        return sanitizer.prepare()
+    except sanitizer.Unsupported as exc:
+        raise UsageError(f"memcheck is not available here: {exc}") from None
+
+
 def _stop_on_sigterm() -> None:
     """Treat SIGTERM (sent by nox, CI runners, `kill`) like Ctrl-C: kill the
     children, report what was graded. Windows has no SIGTERM to catch."""
@@ -106,6 +115,10 @@ def main(argv: list[str] | None = None) -> int:
         _check_cache(root, tree, course.root)
         if args.jobs < 0 or (args.timeout is not None and args.timeout <= 0):
             raise UsageError("--jobs and --timeout take positive numbers.")
+        if args.memcheck and not args.selectors:
+            raise UsageError("memcheck checks what you name: an exercise (nox -s memcheck -- 10_memory/owner) "
+                             "or a lesson (nox -s memcheck -- 10).")
+        sanitizer_env = _memcheck_env() if args.memcheck else None
     except (manifest.ManifestError, UsageError) as exc:
         err.print(f"[bold red]error:[/] {report.escape(str(exc))}", soft_wrap=True)  # paths stay whole
         return USAGE_ERROR
@@ -113,6 +126,14 @@ def main(argv: list[str] | None = None) -> int:
     settings = runner.Settings(use_cache=not args.fresh)
     if args.timeout:
         settings.test_timeout = args.timeout
+    if sanitizer_env is not None:
+        settings.sanitizer_env = sanitizer_env
+        settings.memory_limit = 0  # the sanitizer reserves terabytes of address space for its shadow
+        settings.slowdown = sanitizer.SLOWDOWN
+        settings.setup_timeout *= sanitizer.SLOWDOWN
+        settings.collect_timeout *= sanitizer.SLOWDOWN
+        console.print("[bold]Memory check:[/] C built with AddressSanitizer; Python uses plain malloc. "
+                      "A memory error stops the check that caused it.")
     display = _display(tree)
     fingerprint = cache.digest(cache.engine_fingerprint(), cache.environment_fingerprint())
     live = procs.LiveProcesses()
@@ -162,9 +183,13 @@ def main(argv: list[str] | None = None) -> int:
 
     results = {k: v for k, v in results.items() if v.status != "interrupted"}
     report.render(console, course, selected, results, display, interrupted)
+    if sanitizer_env is not None and results and all(r.status == "pass" for r in results.values()):
+        console.print("AddressSanitizer found no memory error in what the checks ran.")
     if args.json:
         out = Path(args.json).expanduser()
-        cache.write_json_atomic(out.resolve(), report.to_json(course, selected, results, display, interrupted))
+        data = report.to_json(course, selected, results, display, interrupted)
+        data["memcheck"] = sanitizer_env is not None
+        cache.write_json_atomic(out.resolve(), data)
         console.print(f"JSON report written to {out}")
     cache.prune(root)
     if interrupted:

@@ -24,7 +24,7 @@ from collections import deque
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from . import cache, procs
+from . import cache, procs, sanitizer
 from .manifest import ROOT, Exercise
 
 STATUSES = ("pass", "fail", "error", "crash", "timeout", "missing")
@@ -41,6 +41,9 @@ class Settings:
     collect_timeout: float = 30.0  # seconds for a child to start and collect
     memory_limit: int = 1 << 30  # address space per child (POSIX only)
     use_cache: bool = True
+    # memcheck: the environment from sanitizer.prepare(), or None for a normal grade
+    sanitizer_env: dict | None = None
+    slowdown: float = 1.0  # multiplies every check's time limit (memcheck)
 
 
 @dataclass
@@ -239,7 +242,7 @@ def _learner_output(output: str, scratch: tuple[str, str], keep: int = 2000) -> 
     return "\n".join(lines)[-keep:]
 
 
-def _death(run: _Run, test: str | None, scratch: tuple[str, str]) -> TestResult:
+def _death(run: _Run, test: str | None, scratch: tuple[str, str], asan: list[str] | None = None) -> TestResult:
     """The status and message for a child that did not finish on its own."""
     test = test.rsplit("::", 1)[-1] if test else test
     if not test:
@@ -254,6 +257,12 @@ def _death(run: _Run, test: str | None, scratch: tuple[str, str]) -> TestResult:
                           "Look for a loop that never ends: in C a condition that never "
                           "changes, in Python a `while` with no way out.")
     sig = procs.crash_signal(run.returncode)
+    if asan:
+        return TestResult(test or "(start-up)", "crash",
+                          f"AddressSanitizer stopped the test process {what}.\n"
+                          + sanitizer.explain(asan[0], *scratch)
+                          + "".join(f"\n{ln}" for ln in _crash_details(run.output, scratch).splitlines()
+                                    if ln.startswith("Your code")))
     if sig:
         happened, causes = procs.describe_signal(sig)
         details = _crash_details(run.output, scratch)
@@ -291,7 +300,7 @@ def verdict_key(ex: Exercise, course_root: Path, files_key: str, display: str, s
     except OSError:
         grader_bytes = b"\0missing grader"
     limits = (f"{ex.timeout or settings.test_timeout}:{settings.setup_timeout}:{settings.collect_timeout}:"
-              f"{settings.memory_limit}")
+              f"{settings.memory_limit}:{'asan' if settings.sanitizer_env else ''}")
     return cache.digest(files_key, grader_bytes, display, limits, fingerprint)
 
 
@@ -379,7 +388,10 @@ def _grade_in(ex: Exercise, course_root: Path, files: dict[str, bytes | None], f
         PYTHONIOENCODING="utf-8",
         PYTHONPATH=os.pathsep.join([str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]),
     )
-    run_settings = dataclasses.replace(settings, test_timeout=ex.timeout or settings.test_timeout)
+    asan_log = run_dir / "asan"
+    if settings.sanitizer_env:
+        env.update(sanitizer.child_env(settings.sanitizer_env, asan_log))
+    run_settings = dataclasses.replace(settings, test_timeout=(ex.timeout or settings.test_timeout) * settings.slowdown)
     grader = str(course_root / ex.grader)
     scratch = (str(tree), display)
     order: list[str] = []
@@ -391,6 +403,7 @@ def _grade_in(ex: Exercise, course_root: Path, files: dict[str, bytes | None], f
         # and drop test_add_negative along with test_add).
         args = [grader] if not results else [str(Path(grader).parent / n) for n in order if n not in results]
         run = _run_child(args, env, work, events_path, run_settings, live)
+        asan = sanitizer.collect_reports(asan_log) if settings.sanitizer_env else []
         if run.stopped == "interrupt":
             return ExerciseResult(ex.id, ex.lesson.id, "interrupted", 0, ex.points, "interrupted")
         current, phase, finished, exitstatus = None, None, False, None
@@ -413,8 +426,8 @@ def _grade_in(ex: Exercise, course_root: Path, files: dict[str, bytes | None], f
                 finished, exitstatus = True, ev.get("exitstatus")
         if finished and run.stopped is None:
             sig = procs.crash_signal(run.returncode)
-            if sig:  # every check ran, then the process died on its way out
-                death = _death(run, None, scratch)
+            if sig or asan:  # every check ran, then the process died on its way out
+                death = _death(run, None, scratch, asan)
                 results["(process exit)"] = TestResult(
                     "(process exit)", "crash",
                     death.message.replace("before any check started", "after the checks, while the process shut down"))
@@ -424,7 +437,7 @@ def _grade_in(ex: Exercise, course_root: Path, files: dict[str, bytes | None], f
                                       "the grader itself failed (a fault of the course: please report it):\n"
                                       + run.output[-1500:])
             break
-        death = _death(run, current, scratch)
+        death = _death(run, current, scratch, asan)
         output = _learner_output(run.output, scratch)
         if current is None:
             # Died before collecting, or between tests: nothing more will run well.
