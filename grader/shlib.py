@@ -58,8 +58,10 @@ def build_shared_library(name: str, sources: list[Path], exports: list[str], cac
                                    include_dirs=[str(d) for d in include_dirs or ()])
         # The object files keep the sources' full paths below output_dir; only the
         # library itself is published.
-        compiler.link_shared_lib(objects, name, output_dir=str(tmp), export_symbols=list(exports) or None,
-                                 target_lang="c")
+        # link(), not link_shared_lib(): the latter names the file for lib_type
+        # "shared" (libNAME.so even on macOS), not the name returned below.
+        compiler.link(compiler.SHARED_LIBRARY, objects, filename, output_dir=str(tmp),
+                      export_symbols=list(exports) or None, target_lang="c")
         shutil.rmtree(build, ignore_errors=True)
         for junk in tmp.glob("*.exp"):  # MSVC's import-library leftovers
             with contextlib.suppress(OSError):

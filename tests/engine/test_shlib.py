@@ -31,6 +31,15 @@ def test_builds_loads_and_reuses(source, tmp_path):
     assert shlib.build_shared_library("shapes", [source], ["area"], cache) != path, "new content: new entry"
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="MSVC's compiler has no dylib naming to fake")
+def test_the_returned_path_is_the_file_written_for_each_kind(source, tmp_path, monkeypatch):
+    """macOS asks for a .dylib: the file linked must be the one returned (faked here: the
+    Linux linker does not mind the name)."""
+    monkeypatch.setattr(shlib, "library_kind", lambda: "dylib")
+    path = shlib.build_shared_library("shapes", [source], ["area"], tmp_path / "cache")
+    assert path.name == "libshapes.dylib" and path.is_file(), (path, sorted(p.name for p in path.parent.iterdir()))
+
+
 @pytest.mark.parametrize(("platform", "kind"), [("linux", "shared"), ("darwin", "dylib"), ("win32", "shared")])
 def test_library_kind_per_platform(monkeypatch, platform, kind):
     monkeypatch.setattr(sys, "platform", platform)
