@@ -269,6 +269,12 @@ def _death(run: _Run, test: str | None, scratch: tuple[str, str], asan: list[str
         return TestResult(test or "(start-up)", "crash",
                           f"the test process was killed by {happened} [{sig}] {what}.\n"
                           f"Common causes: {causes}." + (f"\n{details}" if details else ""))
+    if not test and run.returncode in (2, 3, 4):
+        # pytest's own exit codes before any check: learner code has not run yet
+        # (graders import it inside checks), so pytest could not start the grader.
+        return TestResult("(start-up)", "error",
+                          f"pytest could not start the grader (exit code {run.returncode}): a fault of the course "
+                          "or of its installation, not of your code. Its output is below; please report it.")
     return TestResult(test or "(start-up)", "error",
                       f"the test process ended early (exit code {run.returncode}) {what}. "
                       "Something called exit(), os._exit() or sys.exit(); learner code must "

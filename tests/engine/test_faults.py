@@ -268,3 +268,16 @@ def test_undeclared_function_refused_by_the_compiler(fault_course, tmp_path):
     assert "implicit declaration of function" in entry["message"]
     assert "`sub` is declared in cdef() and no C code compiled into the module defines it" in entry["message"]
     assert "disagree on a type" not in entry["message"], "not the generic advice"
+
+
+def test_pytest_failing_to_start_is_not_blamed_on_the_learner():
+    """pytest's own exit codes (usage error, internal error) before any check: the grader or its
+    installation is at fault, since learner code only runs inside checks."""
+    from grader import runner
+
+    run = runner._Run(returncode=4, events=[], stopped=None, limit=10.0, output="ImportError while loading conftest")
+    result = runner._death(run, None, ("/scratch", "exercises"))
+    assert result.status == "error"
+    assert "pytest could not start the grader" in result.message and "not of your code" in result.message
+    learner_exit = runner._death(runner._Run(4, [], None, 10.0, ""), "tests/x.py::test_a", ("/s", "exercises"))
+    assert "ended early (exit code 4) while running test_a" in learner_exit.message, learner_exit.message
