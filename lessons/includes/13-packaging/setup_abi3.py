@@ -1,0 +1,11 @@
+import sys
+import sysconfig
+
+from setuptools import setup
+
+options = {}
+if sys.implementation.name == "cpython" and not sysconfig.get_config_var("Py_GIL_DISABLED"):
+    # One wheel for CPython 3.9 and every later version: the oldest that requires-python allows.
+    options["bdist_wheel"] = {"py_limited_api": "cp39"}
+
+setup(cffi_modules=["src/tally/_build.py:ffibuilder"], options=options)

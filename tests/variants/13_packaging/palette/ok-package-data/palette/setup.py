@@ -1,0 +1,13 @@
+"""Exercise 13_packaging/palette (variant: the condition written with platform)."""
+
+import platform
+import sysconfig
+
+from setuptools import setup
+
+stable_abi = platform.python_implementation() == "CPython" and not sysconfig.get_config_var("Py_GIL_DISABLED")
+
+setup(
+    cffi_modules=["src/palette/_build.py:ffibuilder"],
+    options={"bdist_wheel": {"py_limited_api": "cp39"}} if stable_abi else {},
+)
