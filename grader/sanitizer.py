@@ -211,7 +211,9 @@ def explain(report: str, scratch: str, display: str) -> str:
     if mine:
         lines.append("Where: " + mine[0] + (f" (called from {mine[1]})" if len(mine) > 1 else ""))
     elif every:
-        lines.append("Where: " + every[0] + " (no frame in your files; the stack starts there)")
+        func = every[0].split(" (", 1)[0].replace("__interceptor_", "").replace("___interceptor_", "")
+        lines.append(f"Where: in {func}(), not in your C: Python reached this memory through CFFI (ffi.string(), "
+                     "ffi.unpack(), the arguments of a C call); the line of your code is shown below.")
     owner_died = False
     for head, block in zip(parts[1::2], parts[2::2]):
         mine, every = _frames(block, scratch, display)

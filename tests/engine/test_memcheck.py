@@ -111,6 +111,24 @@ def test_free_of_ffi_new_memory():
     assert "release() at exercises/x.c line 3" in text, text
 
 
+READ_FROM_PYTHON = f"""==9==ERROR: AddressSanitizer: heap-use-after-free on address 0x602000 at pc 0x7f bp 0x7f sp 0x7f
+READ of size 3 at 0x602000 thread T0
+    #0 0x7f1 in __interceptor_strlen ../../../../src/libsanitizer/sanitizer_common/sanitizer_common_interceptors.inc:389
+    #1 0x7f2 in b_string (/venv/site-packages/_cffi_backend.cpython-311-x86_64-linux-gnu.so+0x2b1e3)
+
+0x602000 is located 0 bytes inside of 6-byte region [0x602000,0x602006)
+freed by thread T0 here:
+    #0 0x7f3 in __interceptor_free ../../../../src/libsanitizer/asan/asan_malloc_linux.cpp:52
+    #1 0x7f4 in release {SCRATCH}/10_memory/upper_build.py:80
+"""
+
+
+def test_an_access_from_python_says_so_and_names_the_free():
+    text = sanitizer.explain(READ_FROM_PYTHON, SCRATCH, "exercises")
+    assert "Where: in strlen(), not in your C: Python reached this memory through CFFI" in text, text
+    assert "The block was freed at: release() at exercises/10_memory/upper_build.py line 80" in text, text
+
+
 def test_an_unknown_report_still_says_something():
     text = sanitizer.explain("==1==ERROR: AddressSanitizer: new-kind-of-bug on address 0x1\n", SCRATCH, "x")
     assert "new-kind-of-bug" in text, text
