@@ -156,6 +156,24 @@ _FRAME = re.compile(r"^\s*#\d+ 0x[0-9a-f]+ in (?P<func>\S+) (?P<loc>\S+)", re.M)
 _SECTIONS = re.compile(r"^(?P<head>(?:freed|previously allocated|allocated) by thread \S+ here):\s*$", re.M)
 
 
+def _relative_to_scratch(file: str, scratch: str) -> str | None:
+    """``file`` as a path inside the scratch tree, or None if it is not one of the learner's files.
+
+    A module built for another scratch folder (the build cache is keyed by content, so two
+    trees with the same files share one build) names that folder in its debug information:
+    then the longest tail of the path that exists in this scratch tree is the learner's file."""
+    file = file.replace("\\", "/")
+    root = scratch.replace("\\", "/").rstrip("/")
+    if file.startswith(root + "/"):
+        return file[len(root) + 1:]
+    parts = [p for p in file.split("/") if p]
+    for i in range(1, len(parts)):
+        tail = "/".join(parts[i:])
+        if len(parts) - i >= 2 and os.path.isfile(os.path.join(scratch, *parts[i:])):
+            return tail
+    return None
+
+
 def _frames(block: str, scratch: str, display: str) -> tuple[list[str], list[str]]:
     """(frames in the learner's files, every frame) of one stack, as 'func at file line N'."""
     mine, every = [], []
@@ -164,8 +182,9 @@ def _frames(block: str, scratch: str, display: str) -> tuple[list[str], list[str
         loc = loc.strip("()")
         shown = loc
         hit = re.match(r"(?P<file>.+?):(?P<line>\d+)(?::\d+)?$", loc)
-        if hit and scratch and hit["file"].startswith(scratch):
-            shown = f"{display}{hit['file'][len(scratch):]} line {hit['line']}".replace("\\", "/")
+        rel = _relative_to_scratch(hit["file"], scratch) if hit and scratch else None
+        if rel is not None:
+            shown = f"{display}/{rel} line {hit['line']}".replace("\\", "/").replace("//", "/")
             mine.append(f"{func}() at {shown}")
         every.append(f"{func} ({shown})")
     return mine, every

@@ -129,6 +129,18 @@ def test_an_access_from_python_says_so_and_names_the_free():
     assert "The block was freed at: release() at exercises/10_memory/upper_build.py line 80" in text, text
 
 
+def test_a_build_shared_from_another_tree_still_names_the_learners_file(tmp_path):
+    # The build cache is keyed by content: the module may have been compiled in another scratch folder.
+    scratch = tmp_path / "runs" / "new" / "tree"
+    (scratch / "10_memory").mkdir(parents=True)
+    (scratch / "10_memory" / "upper_build.py").write_text("# the learner's builder\n")
+    report = OVERFLOW.replace(SCRATCH, "/elsewhere/runs/old/tree")
+    text = sanitizer.explain(report, str(scratch), "exercises")
+    assert "Where: dup_upper() at exercises/10_memory/upper_build.py line 21" in text, text
+    # a file that is not in the learner's tree is not claimed as theirs
+    assert "keep.c" not in sanitizer.explain(USE_AFTER_FREE.replace(SCRATCH, "/old"), str(scratch), "exercises")
+
+
 def test_an_unknown_report_still_says_something():
     text = sanitizer.explain("==1==ERROR: AddressSanitizer: new-kind-of-bug on address 0x1\n", SCRATCH, "x")
     assert "new-kind-of-bug" in text, text

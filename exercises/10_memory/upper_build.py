@@ -1,0 +1,71 @@
+"""Exercise 10_memory/upper, build time: C functions that return new memory.
+
+Write the bodies of dup_upper and repeat_join below (the TODOs), in C. Each
+returns a string in memory it got from malloc, which the caller gives back
+with release(); each returns NULL when malloc does, so that Python can raise
+MemoryError. Then finish upper.py.
+
+guard.h, included first, swaps in a malloc and a free that notice an
+overrun, a double free or a leak, and tell the grader (see guard.h).
+Going further: `nox -s memcheck -- 10_memory/upper` builds this C under
+AddressSanitizer, which stops at the very line of a bad access.
+
+Grade it:  nox -s grade -- 10_memory/upper
+"""
+
+from pathlib import Path
+
+from cffi import FFI
+
+HERE = Path(__file__).resolve().parent
+
+ffibuilder = FFI()
+
+ffibuilder.cdef("""
+    char *dup_upper(const char *s);
+    char *repeat_join(const char *s, int n, char sep);
+    void release(char *p);
+
+    /* From guard.h, for the grader. */
+    int guard_checking(void);
+    int guard_live(void);
+    int guard_overruns(void);
+    int guard_bad_frees(void);
+    void guard_fail_next(int n);
+""")
+
+ffibuilder.set_source(
+    "_upper_cffi",
+    r"""
+#include "guard.h"
+
+/* A new copy of s with its ASCII letters a-z upper-cased (other bytes as they are).
+   NULL if malloc fails. */
+char *dup_upper(const char *s)
+{
+    /* TODO: allocate room for the copy (count every byte the string needs),
+       copy s, upper-case a-z, and return it. */
+    (void)s;
+    return NULL;
+}
+
+/* n copies of s, with the character sep between two copies:
+   repeat_join("ab", 3, '-') is "ab-ab-ab"; n <= 0 gives "". NULL if malloc fails. */
+char *repeat_join(const char *s, int n, char sep)
+{
+    /* TODO: work out the exact length, allocate it, fill it in, return it. */
+    (void)s; (void)n; (void)sep;
+    return NULL;
+}
+
+void release(char *p)
+{
+    free(p);
+}
+""",
+    sources=[str(HERE / "guard.c")],
+    include_dirs=[str(HERE)],
+)
+
+if __name__ == "__main__":
+    ffibuilder.compile(verbose=True)

@@ -1,0 +1,44 @@
+"""Exercise 10_memory/series: fix a keep-alive bug (solution).
+
+series_build.py (given: nothing to change there) compiles ``_series_cffi``, a
+C library whose ``series_init(s, label, values, count)`` does NOT copy the
+label or the values: it keeps the two pointers in the struct ``*s``, and
+``series_mean``, ``series_max`` and ``series_describe`` read through them later.
+
+Every piece of C memory that C keeps a pointer to is owned by an attribute of
+the Series, so it lives exactly as long as the Series does.
+
+Grade it:  nox -s grade -- 10_memory/series
+"""
+
+from _series_cffi import ffi, lib
+
+
+class Series:
+    """A labelled list of numbers, kept in C memory and summarised by C."""
+
+    def __init__(self, label, values):
+        # C stores both pointers: their owners are attributes, alive as long as self.
+        s = ffi.new("struct series *")
+        owners = (ffi.new("char[]", label.encode("utf-8")), ffi.new("double[]", values))
+        lib.series_init(s, owners[0], owners[1], len(values))
+        self._s, self._owners = s, owners
+
+    def replace(self, values):
+        """Give the series new values (the label stays)."""
+        new = ffi.new("double[]", values)
+        self._s.values = new
+        self._owners = (self._owners[0], new)
+        self._s.count = len(values)
+
+    def mean(self):
+        return lib.series_mean(self._s)
+
+    def max(self):
+        return lib.series_max(self._s)
+
+    def describe(self):
+        """'label: N values, mean M', written by C."""
+        out = ffi.new("char[]", 200)
+        lib.series_describe(self._s, out, len(out))
+        return ffi.string(out).decode("utf-8")
