@@ -1,0 +1,206 @@
+"""Grader for 09_callbacks/ticker: an ffi.callback() that C keeps, kept alive from Python (ABI mode).
+
+The grader builds ticker.c into a shared library, loads it with ticker.py's
+load(), and hands Ticker a stand-in for the library that records what
+ticker_start() receives: it must be a C function pointer of type
+``void(*)(int, void *)`` made by ffi.callback(). Before every tick the grader
+runs the garbage collector twice and then makes new callbacks of its own:
+when the learner's callback object has died, the memory C still points to is
+given to one of those, and C calls the grader's callback instead (or the
+process crashes). Either way the check fails. stop() must make C forget the
+pointer (ticker_stop()), checked the same way.
+"""
+
+from __future__ import annotations
+
+import gc
+import shutil
+import sys
+
+import pytest
+
+EXPORTS = ["ticker_start", "ticker_tick", "ticker_stop"]
+CALLBACK_TYPE = "void(*)(int, void *)"
+
+
+def _conventional(name: str) -> str:
+    if sys.platform == "win32":
+        return f"{name}.dll"
+    if sys.platform == "darwin":
+        return f"lib{name}.dylib"
+    return f"lib{name}.so"
+
+
+@pytest.fixture(scope="module")
+def ticker(exercise):
+    return exercise.import_module("ticker")
+
+
+@pytest.fixture(scope="module")
+def real_lib(exercise, ticker, tmp_path_factory):
+    built = exercise.shared_library("ticker", ["ticker.c"], exports=EXPORTS)
+    if not built.is_file():
+        made = sorted(p for p in built.parent.iterdir() if p.is_file() and "ticker" in p.name)
+        if not made:
+            pytest.fail(f"the grader could not find the ticker library it built in {built.parent}")
+        built = made[0]
+    folder = tmp_path_factory.mktemp("vendor")
+    path = folder / _conventional("ticker")
+    shutil.copy2(built, path)
+    try:
+        return ticker.load(path)
+    except Exception as exc:
+        pytest.fail(f"ticker.load({str(path)!r}) raised {type(exc).__name__}: {exc}. Keep the given load() function.")
+
+
+class _LibProxy:
+    """Stands in for the ticker library: records what ticker_start() receives, then passes it on.
+
+    It keeps a description of the arguments, never the objects: holding on to
+    the callback would keep alive what the learner's code must keep alive."""
+
+    def __init__(self, lib, ffi):
+        self._lib = lib
+        self._ffi = ffi
+        self.started = []
+
+    def ticker_start(self, fn, userdata):
+        ctype = self._ffi.typeof(fn).cname if isinstance(fn, self._ffi.CData) else None
+        self.started.append((repr(fn), type(fn).__name__, ctype))
+        return self._lib.ticker_start(fn, userdata)
+
+    def __getattr__(self, name):
+        return getattr(self._lib, name)
+
+
+@pytest.fixture
+def lib(real_lib, ticker):
+    proxy = _LibProxy(real_lib, ticker.ffi)
+    yield proxy
+    proxy.started.clear()
+    real_lib.ticker_stop()  # nothing the test made is called after it
+
+
+@pytest.fixture
+def stray(ticker):
+    """Callbacks of the grader's own, made after a garbage collection: C calls one of them
+    only if it still points to a callback that has been freed (its memory is reused)."""
+    calls = []
+    keep = []
+
+    def churn():
+        gc.collect()
+        gc.collect()
+        for i in range(16):
+            keep.append(ticker.ffi.callback(CALLBACK_TYPE, lambda count, userdata, i=i: calls.append(count)))
+
+    yield churn, calls
+    keep.clear()
+
+
+def _make(ticker, lib, on_tick):
+    cls = getattr(ticker, "Ticker", None)
+    if not callable(cls):
+        pytest.fail("ticker.py has no class `Ticker`: keep the `class Ticker:` of the starter file.")
+    try:
+        return cls(lib, on_tick)
+    except NotImplementedError as exc:
+        pytest.fail(f"Ticker(lib, on_tick) raised NotImplementedError ({exc}): replace the TODOs in ticker.py.")
+    except TypeError as exc:
+        hint = ""
+        if "must be a cdata pointer, not" in str(exc):
+            hint = (" ticker_start() needs a C function pointer: make one from a Python function with "
+                    "ffi.callback(\"void(int, void *)\", function).")
+        pytest.fail(f"Ticker(lib, on_tick) raised TypeError: {exc}.{hint}")
+    except Exception as exc:
+        pytest.fail(f"Ticker(lib, on_tick) raised {type(exc).__name__}: {exc}")
+
+
+def _stop(t):
+    try:
+        t.stop()
+    except NotImplementedError as exc:
+        pytest.fail(f"Ticker.stop() raised NotImplementedError ({exc}): replace the TODO in stop().")
+    except Exception as exc:
+        pytest.fail(f"Ticker.stop() raised {type(exc).__name__}: {exc}")
+
+
+DIED = ("C called a callback that is not yours: your callback object was freed while C still held its address, "
+        "and the memory went to a callback made later. (Without that reuse, the same mistake crashes the process.) "
+        "Keep the object ffi.callback() returned referenced for as long as C may call it, for example as an "
+        "attribute of the Ticker: self._callback = ffi.callback(...).")
+
+
+def test_start_gets_a_c_callback(ticker, lib):
+    seen = []
+    t = _make(ticker, lib, seen.append)
+    if not lib.started:
+        pytest.fail("Ticker(lib, on_tick) never called lib.ticker_start(): it must give the C library its callback.")
+    shown, kind, ctype = lib.started[-1]
+    if ctype != CALLBACK_TYPE:
+        pytest.fail(f"lib.ticker_start() received {shown} (a {ctype or kind}), expected a C function pointer of type "
+                    f"{CALLBACK_TYPE!r}, as ffi.callback(\"void(int, void *)\", function) makes.")
+    _stop(t)
+
+
+def test_ticks_reach_on_tick(ticker, lib):
+    seen = []
+    t = _make(ticker, lib, seen.append)
+    counts = [lib.ticker_tick() for _ in range(3)]
+    if seen != [1, 2, 3] or counts != [1, 2, 3]:
+        pytest.fail(f"after Ticker(lib, on_tick) and three calls of lib.ticker_tick(), on_tick had received {seen!r} "
+                    f"and ticker_tick() returned {counts!r}; expected [1, 2, 3] both times. The callback must call "
+                    "on_tick(count) with the count C gives it.")
+    _stop(t)
+
+
+def test_callback_survives_garbage_collection(ticker, lib, stray):
+    churn, strays = stray
+    seen = []
+    t = _make(ticker, lib, seen.append)
+    for expected in (1, 2, 3):
+        churn()
+        got = lib.ticker_tick()
+        if strays:
+            pytest.fail(f"tick {expected}, after a garbage collection: {DIED}")
+        if seen[-1:] != [expected] or got != expected:
+            pytest.fail(f"tick {expected}, after a garbage collection: on_tick had received {seen!r}, and "
+                        f"lib.ticker_tick() returned {got!r}. Expected on_tick({expected}).")
+    _stop(t)
+
+
+def test_stop_makes_c_forget(ticker, lib, stray):
+    churn, strays = stray
+    seen = []
+    t = _make(ticker, lib, seen.append)
+    lib.ticker_tick()
+    _stop(t)
+    churn()
+    got = lib.ticker_tick()
+    if strays or got != -1:
+        pytest.fail(
+            f"after stop(), lib.ticker_tick() returned {got!r}, expected -1: C still held a callback"
+            + (" (and called a freed one: another callback got the tick)" if strays else "")
+            + ". stop() must call lib.ticker_stop() before it lets the callback object go: C keeps the address "
+            "until it is told to forget it."
+        )
+    if seen != [1]:
+        pytest.fail(f"after stop(), on_tick still received ticks: {seen!r}, expected [1].")
+
+
+def test_a_second_ticker(ticker, lib, stray):
+    churn, strays = stray
+    first, second = [], []
+    t1 = _make(ticker, lib, first.append)
+    lib.ticker_tick()
+    _stop(t1)
+    del t1
+    t2 = _make(ticker, lib, second.append)
+    churn()
+    lib.ticker_tick()
+    if strays:
+        pytest.fail(f"a second Ticker, after the first one stopped: {DIED}")
+    if first != [1] or second != [1]:
+        pytest.fail(f"a first Ticker got {first!r} and, after it stopped, a second one got {second!r}; expected [1] "
+                    "and [1] (ticker_start() restarts the count).")
+    _stop(t2)
