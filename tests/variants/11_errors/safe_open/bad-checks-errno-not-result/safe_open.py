@@ -1,0 +1,24 @@
+"""Exercise 11_errors/safe_open: turn C's -1/NULL and errno into Python exceptions."""
+
+import os
+
+from _safe_open_cffi import ffi, lib
+
+LINE_MAX = 4096  # bytes, the NUL included
+
+
+def read_first_line(path):
+    """Wrong: failure is decided from ffi.errno, which keeps an old value when a call succeeds."""
+    f = lib.sf_open(os.fsencode(path))
+    code = ffi.errno
+    if code:
+        raise OSError(code, os.strerror(code), path)
+    try:
+        buf = ffi.new("char[]", LINE_MAX)
+        n = lib.sf_read_line(f, buf, LINE_MAX)
+        code = ffi.errno
+        if code:
+            raise OSError(code, os.strerror(code), path)
+        return ffi.unpack(buf, n).decode("utf-8")
+    finally:
+        lib.sf_close(f)
