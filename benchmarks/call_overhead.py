@@ -8,7 +8,9 @@ times each way: through an API-mode module (compiled by cffi), through ABI mode
 (``ffi.dlopen`` of a shared library holding the same code), through ctypes
 (with and without ``argtypes``), and a pure Python ``def`` for scale. Then the
 same sum over a million ints, once as a million C calls and once as one C call
-over the whole buffer (``ffi.from_buffer``).
+over the whole buffer (``ffi.from_buffer``). Last, four jobs run one after the
+other and then on four threads: a C call that waits (CFFI releases the GIL
+during it, so the threads overlap) and a pure Python loop (they do not).
 
 Each figure is the best of ``--repeat`` runs (the least disturbed by the rest
 of the machine). Lesson 12 shows one machine's table: rerun this on yours, the
@@ -23,10 +25,25 @@ import ctypes
 import platform
 import sys
 import tempfile
+import threading
+import time
 import timeit
 from pathlib import Path
 
 C_SOURCE = """
+#ifdef _WIN32
+#include <windows.h>
+void nap(int ms) { Sleep((DWORD)ms); }
+#else
+#include <time.h>
+void nap(int ms)
+{
+    struct timespec t;
+    t.tv_sec = ms / 1000;
+    t.tv_nsec = (long)(ms % 1000) * 1000000L;
+    nanosleep(&t, NULL);
+}
+#endif
 int add(int a, int b) { return a + b; }
 long long sum_ints(const int *values, long long n)
 {
@@ -36,7 +53,7 @@ long long sum_ints(const int *values, long long n)
     return total;
 }
 """
-CDEF = "int add(int a, int b); long long sum_ints(const int *values, long long n);"
+CDEF = "int add(int a, int b); long long sum_ints(const int *values, long long n); void nap(int ms);"
 
 
 def build(folder: Path):
@@ -60,10 +77,29 @@ def build(folder: Path):
     return module, library
 
 
-def best(func, number: int, repeat: int) -> float:
+def best(func, number: int, repeat: int, stmt: str = "f(1, 2)") -> float:
     """Seconds per call of ``func(1, 2)``, best of ``repeat`` runs of ``number`` calls
-    (a statement string, so that no Python wrapper is timed along with the call)."""
-    return min(timeit.repeat("f(1, 2)", globals={"f": func}, number=number, repeat=repeat)) / number
+    (a statement string, so that no Python wrapper is timed along with the call).
+    With ``stmt="f.add(1, 2)"``, ``func`` is a ``lib`` and the attribute lookup is timed too."""
+    return min(timeit.repeat(stmt, globals={"f": func}, number=number, repeat=repeat)) / number
+
+
+def wall(jobs, threads: bool, repeat: int) -> float:
+    """Seconds to run the callables ``jobs``, one after the other or one thread each (best of ``repeat``)."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        if threads:
+            workers = [threading.Thread(target=job) for job in jobs]
+            for w in workers:
+                w.start()
+            for w in workers:
+                w.join()
+        else:
+            for job in jobs:
+                job()
+        times.append(time.perf_counter() - start)
+    return min(times)
 
 
 def main() -> None:
@@ -94,19 +130,21 @@ def main() -> None:
             return a + b
 
         rows = [
-            ("cffi API mode (`lib.add`)", api_add),
-            ("cffi ABI mode (`ffi.dlopen`)", abi_add),
-            ("ctypes, no `argtypes`", ct_plain),
-            ("ctypes with `argtypes`/`restype`", ct_typed),
-            ("pure Python `def`", py_add),
+            ("cffi API mode (`lib.add`)", api_add, "f(1, 2)"),
+            ("cffi API mode, `lib.add(1, 2)` looked up at each call", module.lib, "f.add(1, 2)"),
+            ("cffi ABI mode (`ffi.dlopen`)", abi_add, "f(1, 2)"),
+            ("cffi ABI mode, `lib.add(1, 2)` looked up at each call", abi_lib, "f.add(1, 2)"),
+            ("ctypes, no `argtypes`", ct_plain, "f(1, 2)"),
+            ("ctypes with `argtypes`/`restype`", ct_typed, "f(1, 2)"),
+            ("pure Python `def`", py_add, "f(1, 2)"),
         ]
         print(f"{platform.python_implementation()} {platform.python_version()}, cffi {cffi.__version__}, "
               f"{platform.machine()} {platform.system()}; best of {repeat} x {number:,} calls")
         print()
         print("| how | ns per call |")
         print("|---|---|")
-        for label, func in rows:
-            print(f"| {label} | {best(func, number, repeat) * 1e9:.0f} |", flush=True)
+        for label, func, stmt in rows:
+            print(f"| {label} | {best(func, number, repeat, stmt) * 1e9:.0f} |", flush=True)
 
         values = array.array("i", range(number))
         ffi = module.ffi
@@ -132,6 +170,20 @@ def main() -> None:
         print("|---|---|")
         print(f"| one C call per element (a Python loop) | {loop * 1e3:.1f} |")
         print(f"| one C call over the whole buffer (`ffi.from_buffer`) | {one * 1e3:.2f} |")
+
+        def count_up(n=2_000_000):
+            while n:
+                n -= 1
+
+        waits = [lambda: lib.nap(50)] * 4
+        loops = [count_up] * 4
+        runs = 2 if args.quick else 3
+        print()
+        print("| 4 jobs | one after the other, ms | on 4 threads, ms |")
+        print("|---|---|---|")
+        print(f"| C waits 50 ms (`lib.nap(50)`) | {wall(waits, False, runs) * 1e3:.0f} | "
+              f"{wall(waits, True, runs) * 1e3:.0f} |", flush=True)
+        print(f"| a pure Python loop | {wall(loops, False, runs) * 1e3:.0f} | {wall(loops, True, runs) * 1e3:.0f} |")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,40 @@
+"""Exercise 12_performance/batch: one C call per buffer instead of one per byte.
+
+batch_build.py compiles ``_batch_cffi`` with the Adler-32 checksum (the one
+zlib.adler32 computes), in two forms:
+
+    uint32_t adler32_step(uint32_t state, unsigned char byte);
+        one byte per call (given);
+    uint32_t adler32_update(uint32_t state, const unsigned char *data, size_t length);
+        length bytes in one call (you write its loop in batch_build.py).
+
+checksum_slow() below is correct, and slow: one C call per byte. Write
+checksum(), which must give the same answers with ONE call to C, whatever
+the size of the data, and without copying it: C must read the caller's own
+memory. The data is any object with contiguous bytes: bytes, bytearray,
+array.array (of any item type), a memoryview of one of those.
+
+Grade it:  nox -s grade -- 12_performance/batch
+"""
+
+from _batch_cffi import ffi, lib
+
+
+def checksum_slow(data, start=1):
+    """Adler-32 of data's bytes, continuing from the checksum start: one C call per byte."""
+    state = start
+    for byte in memoryview(data).cast("B"):
+        state = lib.adler32_step(state, byte)
+    return state
+
+
+def checksum(data, start=1):
+    """The same value as checksum_slow(data, start), with a single C call.
+
+    >>> checksum(b"Wikipedia") == 0x11E60398
+    True
+    """
+    size = memoryview(data).nbytes
+    if size == 0:
+        return start  # nothing to add: the checksum stays what it was
+    return lib.adler32_update(start, ffi.from_buffer("unsigned char[]", data), size)
