@@ -2,6 +2,10 @@
 
     nox -s grade                 grade your exercises (nox -s grade -- --help for options)
     nox -s memcheck -- 10        grade a lesson or exercise with AddressSanitizer (Linux)
+    nox -s doctor                check this machine: Python, cffi, a C compiler, Python's headers
+    nox -s watch -- 07           grade again on every save
+    nox -s reset -- ID           restore an exercise's starter files (yours are backed up first)
+    nox -s catchup -- 07         fill in the solutions of lessons 01-06 (yours are backed up first)
     nox -s tests                 everything CI checks
     nox -l                       list all sessions
 """
@@ -53,6 +57,34 @@ def memcheck(session: nox.Session) -> None:
     """Grade with the C built under AddressSanitizer (Linux): nox -s memcheck -- 10_memory/owner."""
     install_groups(session, "grade")
     session.run("python", "-m", "grader", "--memcheck", *session.posargs, interrupt_timeout=10.0)
+
+
+@nox.session(reuse_venv=True)
+def doctor(session: nox.Session) -> None:
+    """Check that this machine can build and grade CFFI modules, and say what to install if not."""
+    install_groups(session, "grade")
+    session.run("python", "-m", "grader.doctor", *session.posargs)
+
+
+@nox.session(reuse_venv=True)
+def watch(session: nox.Session) -> None:
+    """Grade again on every save: nox -s watch -- [SELECTOR] (Enter grades again, q quits)."""
+    install_groups(session, "grade", "watch")
+    session.run("python", "-m", "grader.watch", *session.posargs, interrupt_timeout=10.0)
+
+
+@nox.session(reuse_venv=True)
+def reset(session: nox.Session) -> None:
+    """Restore an exercise's starter files, backing up yours first: nox -s reset -- 07_structs/geometry."""
+    install_groups(session, "grade")
+    session.run("python", "-m", "grader.tools", "reset", *session.posargs)
+
+
+@nox.session(reuse_venv=True)
+def catchup(session: nox.Session) -> None:
+    """Fill in the solutions of the lessons before NN, backing up yours first: nox -s catchup -- 07."""
+    install_groups(session, "grade")
+    session.run("python", "-m", "grader.tools", "catchup", *session.posargs)
 
 
 @nox.session(reuse_venv=True)

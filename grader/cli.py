@@ -13,7 +13,7 @@ import sys
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from pathlib import Path
 
-from . import cache, manifest, procs, report, runner, sanitizer
+from . import cache, manifest, procs, progress, report, runner, sanitizer
 
 USAGE_ERROR = 2
 
@@ -141,25 +141,25 @@ def main(argv: list[str] | None = None) -> int:
     interrupted = False
     jobs = args.jobs or os.cpu_count() or 2
     pool = ThreadPoolExecutor(max_workers=jobs)
-    progress = None
+    spinner = None
     try:
         futures = {pool.submit(runner.grade, ex, course.root, tree, display, root, settings, fingerprint, live): ex
                    for ex in selected}
         if console.is_terminal:
             from rich.progress import Progress, SpinnerColumn, TextColumn
 
-            progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), console=console, transient=True)
-            progress.start()
-            task = progress.add_task(f"Grading 0/{len(selected)}", total=len(selected))
+            spinner = Progress(SpinnerColumn(), TextColumn("{task.description}"), console=console, transient=True)
+            spinner.start()
+            task = spinner.add_task(f"Grading 0/{len(selected)}", total=len(selected))
         pending = set(futures)
         while pending:
             done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
             for fut in done:
                 res = fut.result()
                 results[res.id] = res
-            if progress is not None:
+            if spinner is not None:
                 running = [futures[f].id for f in pending if f.running()]
-                progress.update(task, completed=len(results),
+                spinner.update(task, completed=len(results),
                                 description=f"Grading {len(results)}/{len(selected)}"
                                 + (f" · {', '.join(running[:2])}" if running else ""))
     except KeyboardInterrupt:
@@ -177,12 +177,18 @@ def main(argv: list[str] | None = None) -> int:
         traceback.print_exc()
         return USAGE_ERROR
     finally:
-        if progress is not None:
-            progress.stop()
+        if spinner is not None:
+            spinner.stop()
         pool.shutdown(wait=True, cancel_futures=True)
 
     results = {k: v for k, v in results.items() if v.status != "interrupted"}
     report.render(console, course, selected, results, display, interrupted)
+    if sanitizer_env is None:
+        # Progress across runs (a memcheck verdict is not a grade): what passes, what comes next.
+        by_id = {ex.id: ex for ex in selected}
+        keys = {ex_id: runner.exercise_key(by_id[ex_id], runner.read_files(by_id[ex_id], tree)) for ex_id in results}
+        records = progress.update(root, course, tree, results, keys)
+        report.render_progress(console, course, progress.summarise(course, records), selected, results)
     if sanitizer_env is not None and results and all(r.status == "pass" for r in results.values()):
         console.print("AddressSanitizer found no memory error in what the checks ran.")
     if args.json:

@@ -77,8 +77,7 @@ def render(console: Console, course: Course, selected: list[Exercise], results: 
                   and results[ex.id].status not in ("pass", "interrupted")), None)
     if first is None:
         if not interrupted and len(results) == len(selected):
-            console.print("[green]Everything selected passes.[/] Next: the following lesson, or "
-                          "`nox -s grade` for the whole course.")
+            console.print("[green]Everything selected passes.[/]")
         return
     console.print()
     _detail(console, course, first, results[first.id], display)
@@ -86,6 +85,25 @@ def render(console: Console, course: Course, selected: list[Exercise], results: 
         console.print()
         console.print(f"[bold]Start here:[/] read lessons/{first.lesson.page}, then fill in the TODOs in "
                       f"{display}/{first.lesson.dir}/{first.files[0]} and run `nox -s grade` again.")
+
+
+def render_progress(console: Console, course: Course, summary, selected: list[Exercise],
+                    results: dict[str, ExerciseResult]) -> None:
+    """One line on the whole course (from grades kept between runs), and the next exercise to do
+    when it is not the one this report already showed in detail."""
+    if summary.total == 0:
+        return
+    line = (f"[bold]Progress:[/] {summary.done}/{summary.total} exercises pass in the whole course "
+            f"({summary.points}/{summary.max_points} points)")
+    if summary.next is None:
+        console.print(line + ". [green]You have finished the course.[/]")
+        return
+    shown = next((ex for ex in selected if ex.id in results and results[ex.id].status != "pass"), None)
+    console.print(line + ".")
+    if shown is None or shown.id != summary.next.id:
+        nxt = summary.next
+        console.print(f"[bold]Next:[/] {escape(nxt.id)} · {escape(nxt.title)} ({escape(nxt.lesson_link)}), "
+                      f"then `nox -s grade -- {escape(nxt.id)}`.")
 
 
 def _detail(console: Console, course: Course, ex: Exercise, res: ExerciseResult, display: str) -> None:

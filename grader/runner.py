@@ -333,8 +333,8 @@ def grade(ex: Exercise, course_root: Path, tree: Path, display: str, root: Path,
     if missing:
         shown = ", ".join(f"{display}/{ex.lesson.dir}/{m}" for m in missing)
         return ExerciseResult(ex.id, ex.lesson.id, "missing", 0, ex.points,
-                              f"{shown} is missing. Restore the starter file "
-                              f"(git checkout -- exercises/{ex.lesson.dir}/{missing[0]}) and try again.")
+                              f"{shown} is missing. Restore the starter files with `nox -s reset -- {ex.id}` "
+                              "(it backs up the exercise's other files first) and try again.")
     files_key = exercise_key(ex, files)
     key = verdict_key(ex, course_root, files_key, display, settings, fingerprint)
     verdict_path = root / "verdicts" / f"{key}.json"
