@@ -6,7 +6,9 @@
     nox -s watch -- 07           grade again on every save
     nox -s reset -- ID           restore an exercise's starter files (yours are backed up first)
     nox -s catchup -- 07         fill in the solutions of lessons 01-06 (yours are backed up first)
-    nox -s tests                 everything CI checks
+    nox -s room -- FOLDER        grade every participant's folder, one table (instructors)
+    nox -s browser               the lesson site in headless Chromium
+    nox -s tests                 everything CI checks (and nox -s browser: the site in Chromium)
     nox -l                       list all sessions
 """
 
@@ -88,6 +90,13 @@ def catchup(session: nox.Session) -> None:
 
 
 @nox.session(reuse_venv=True)
+def room(session: nox.Session) -> None:
+    """Grade every participant's folder, one table: nox -s room -- FOLDER [SELECTOR ...] [--json F] [--csv F]."""
+    install_groups(session, "grade")
+    session.run("python", "-m", "grader.room", *session.posargs, interrupt_timeout=10.0)
+
+
+@nox.session(reuse_venv=True)
 def tests(session: nox.Session) -> None:
     """Everything CI checks: lint, the engine's tests, solutions vs stubs, lesson code, the site."""
     install_groups(session, "test")
@@ -104,6 +113,18 @@ def tests(session: nox.Session) -> None:
     finally:
         if cache:
             shutil.rmtree(cache, ignore_errors=True)
+
+
+@nox.session(reuse_venv=True)
+def browser(session: nox.Session) -> None:
+    """The site in headless Chromium: every page, navigation, search, copy button, a collapsible block.
+
+    Skips with what to install when no Chromium is found (Debian: apt install chromium; or
+    CHROMIUM=/path/to/chrome). Screenshots go to build/browser/."""
+    install_groups(session, "docs", "browser")
+    site = session.create_tmp() + "/site"
+    session.run("mkdocs", "build", "--strict", "--quiet", "--site-dir", site)
+    session.run("python", "-m", "pytest", "tests/browser", "-rs", *session.posargs, env={"SITE_DIR": site})
 
 
 @nox.session(reuse_venv=True)

@@ -33,6 +33,7 @@ def _parser() -> argparse.ArgumentParser:
                    help="a lesson number (07) or an exercise id (07_structs/point); none = all")
     p.add_argument("--tree", metavar="DIR", help="grade this folder instead of exercises/ (laid out like it)")
     p.add_argument("--json", metavar="FILE", help="also write the report as JSON to FILE")
+    p.add_argument("--gradescope", metavar="FILE", help="also write Gradescope's results.json format to FILE")
     p.add_argument("--strict", action="store_true", help="exit 1 unless everything selected passes")
     p.add_argument("--jobs", type=int, default=0, metavar="N", help="exercises graded at once (default: one per core)")
     p.add_argument("--timeout", type=float, default=None, metavar="SECONDS",
@@ -197,6 +198,10 @@ def main(argv: list[str] | None = None) -> int:
         data["memcheck"] = sanitizer_env is not None
         cache.write_json_atomic(out.resolve(), data)
         console.print(f"JSON report written to {out}")
+    if args.gradescope:
+        out = Path(args.gradescope).expanduser()
+        cache.write_json_atomic(out.resolve(), report.to_gradescope(course, selected, results))
+        console.print(f"Gradescope results written to {out}")
     cache.prune(root)
     if interrupted:
         return 130

@@ -172,3 +172,39 @@ def to_json(course: Course, selected: list[Exercise], results: dict[str, Exercis
         "interrupted": interrupted,
         "exercises": exercises,
     }
+
+
+def to_gradescope(course: Course, selected: list[Exercise], results: dict[str, ExerciseResult]) -> dict:
+    """The report in Gradescope's autograder format (results.json): one "test" per exercise,
+    all-or-nothing as in the course, with the failing checks' messages as its output."""
+    tests = []
+    for ex in selected:
+        res = results.get(ex.id)
+        status = res.status if res else "not graded"
+        lines = [f"status: {status}"]
+        if res is not None and status != "pass":
+            failing = [t for t in res.tests if t.status not in ("pass", "skip")]
+            if failing:
+                for t in failing[:3]:
+                    lines.append(f"✗ {t.name} ({t.status}): {t.message}")
+                if len(failing) > 3:
+                    lines.append(f"... and {len(failing) - 3} more failing checks")
+            elif res.message:
+                lines.append(res.message)
+        if ex.hints and status != "pass":
+            lines.append(f"Hint: {ex.hints[0]}")
+        lines.append(f"Lesson: {ex.lesson_link}")
+        tests.append({
+            "name": f"{ex.id} · {ex.title}",
+            "score": res.points if res else 0,
+            "max_score": ex.points,
+            "status": "passed" if status == "pass" else "failed",
+            "output": "\n".join(lines),
+            "visibility": "visible",
+        })
+    score = sum(t["score"] for t in tests)
+    return {
+        "score": score,
+        "output": f"{score}/{sum(ex.points for ex in selected)} points. Grade it yourself any time: nox -s grade",
+        "tests": tests,
+    }

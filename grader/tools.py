@@ -119,7 +119,7 @@ def starter_ref(course_root: Path) -> tuple[str, str]:
 def starter_files(course: manifest.Course, ex: manifest.Exercise) -> tuple[dict[Path, bytes], str]:
     ref, described = starter_ref(course.root)
     out = {}
-    for name in ex.files:
+    for name in (*ex.files, *ex.lesson.support):  # the lesson's shared files too (a given C library)
         rel = f"exercises/{ex.lesson.dir}/{name}"
         shown = _git(course.root, "show", f"{ref}:{rel}")
         if shown.returncode != 0:
@@ -163,7 +163,7 @@ def catchup(course: manifest.Course, lesson_id: str, cache_root: Path) -> Change
         if passing and passing == runner.exercise_key(ex, runner.read_files(ex, tree)):
             change.skipped.append(ex.id)
             continue
-        for name in ex.files:
+        for name in (*ex.files, *ex.lesson.support):
             source = course.root / "solutions" / ex.lesson.dir / name
             if not source.is_file():
                 raise ToolError(f"the course has no solution file {source.relative_to(course.root)}; nothing was "

@@ -1,0 +1,121 @@
+"""The instructor's tools: grading a room, the LMS formats, and the files an LMS needs."""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import json
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+
+import pytest
+import yaml
+from course_helpers import ROOT, run_grader
+
+from grader import manifest
+
+CLASSROOM = ROOT / "instructors" / "github-classroom"
+GRADESCOPE = ROOT / "instructors" / "gradescope"
+
+
+def _load(path, name):
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_classroom_files_match_the_manifest():
+    make = _load(CLASSROOM / "make_config.py", "make_classroom_config")
+    course = manifest.load()
+    assert json.loads((CLASSROOM / "autograding.json").read_text()) == make.autograding(course), (
+        "instructors/github-classroom/autograding.json is out of date: run "
+        "python instructors/github-classroom/make_config.py")
+    assert (CLASSROOM / "classroom.yml").read_text() == make.workflow(course), (
+        "instructors/github-classroom/classroom.yml is out of date: run "
+        "python instructors/github-classroom/make_config.py")
+    tests = make.autograding(course)["tests"]
+    assert sum(t["points"] for t in tests) == sum(ex.points for ex in course.exercises)
+    assert [t["run"] for t in tests] == [f"nox -s grade -- {lesson.id} --strict" for lesson in course.lessons]
+
+
+def test_the_classroom_workflow_is_valid_yaml_with_a_reporter_for_every_lesson():
+    flow = yaml.safe_load((CLASSROOM / "classroom.yml").read_text())
+    steps = flow["jobs"]["run-autograding-tests"]["steps"]
+    graders = [s for s in steps if s.get("uses", "").startswith("classroom-resources/autograding-command-grader")]
+    reporter = steps[-1]
+    assert reporter["uses"].startswith("classroom-resources/autograding-grading-reporter")
+    assert reporter["with"]["runners"].split(",") == [s["id"] for s in graders]
+    for s in graders:
+        assert f"{s['id'].upper().replace('-', '_')}_RESULTS" in reporter["env"], s["id"]
+
+
+@pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")
+def test_the_gradescope_scripts_parse():
+    for script in ("setup.sh", "run_autograder"):
+        proc = subprocess.run(["bash", "-n", str(GRADESCOPE / script)], capture_output=True, text=True, check=False)
+        assert proc.returncode == 0, f"{script}: {proc.stderr}"
+        assert os.access(GRADESCOPE / script, os.X_OK), f"{script} must be executable"
+    assert "--gradescope" in (GRADESCOPE / "run_autograder").read_text()
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+def test_the_gradescope_zip_holds_the_course_without_its_solutions(tmp_path):
+    make = _load(GRADESCOPE / "make_zip.py", "make_gradescope_zip")
+    out = tmp_path / "autograder.zip"
+    make.build(out)
+    names = zipfile.ZipFile(out).namelist()
+    assert names[:2] == ["setup.sh", "run_autograder"]
+    assert {"course.toml", "noxfile.py", "pyproject.toml", "grader/cli.py", "tests/01_setup/test_hello.py"} <= set(names)
+    assert not [n for n in names if n.startswith("solutions/")], "the autograder image must not hold the solutions"
+
+
+def test_gradescope_results_format(tmp_path, course_cache):
+    out = tmp_path / "results.json"
+    for tree, expect in ((ROOT / "solutions", "passed"), (ROOT / "exercises", "failed")):
+        report, _ = run_grader(["--tree", str(tree), "01", "--gradescope", str(out)], course_cache,
+                               tmp_path / "report.json")
+        data = json.loads(out.read_text())
+        assert data["score"] == report["score"]
+        assert [t["max_score"] for t in data["tests"]] == [e["max_points"] for e in report["exercises"]]
+        assert {t["status"] for t in data["tests"]} == {expect}, data
+        if expect == "failed":
+            assert "✗ test_" in data["tests"][0]["output"] and "Hint:" in data["tests"][0]["output"], data
+
+
+def test_grading_a_room(tmp_path, course_cache):
+    room = tmp_path / "room"
+    shutil.copytree(ROOT / "solutions" / "01_setup", room / "ada" / "exercises" / "01_setup")  # a clone's layout
+    shutil.copytree(ROOT / "exercises" / "01_setup", room / "bob" / "01_setup")  # exercises/ itself
+    (room / "notes.txt").write_text("not a participant")
+    (room / "empty").mkdir()
+    env = dict(os.environ, CFFI_COURSE_CACHE=str(course_cache), NO_COLOR="1", COLUMNS="120")
+    proc = subprocess.run([sys.executable, "-m", "grader.room", str(room), "01", "--json", str(tmp_path / "room.json"),
+                           "--csv", str(tmp_path / "room.csv")], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=600, check=False)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "2 participants" in proc.stdout and "ada" in proc.stdout and "bob" in proc.stdout, proc.stdout
+    assert "Hardest for this room" in proc.stdout and "01_setup/hello: 1/2 pass" in proc.stdout, proc.stdout
+    data = json.loads((tmp_path / "room.json").read_text())
+    assert {p["name"]: p["score"] for p in data["participants"]} == {"ada": 4, "bob": 0}
+    with (tmp_path / "room.csv").open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == 4 and {r["participant"] for r in rows} == {"ada", "bob"}
+    assert {r["status"] for r in rows if r["participant"] == "ada"} == {"pass"}
+
+
+def test_a_room_folder_without_participants_is_refused(tmp_path):
+    (tmp_path / "room").mkdir()
+    proc = subprocess.run([sys.executable, "-m", "grader.room", str(tmp_path / "room")], cwd=ROOT,
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert proc.returncode == 2 and "holds no participant folder" in proc.stderr, proc.stderr
+
+
+def test_the_dev_container_installs_a_compiler_and_runs_the_doctor():
+    config = json.loads((ROOT / ".devcontainer" / "devcontainer.json").read_text())
+    assert config["image"].startswith("mcr.microsoft.com/devcontainers/python:3."), config["image"]
+    command = config["postCreateCommand"]
+    assert "build-essential" in command and "nox" in command and command.endswith("nox -s doctor"), command
