@@ -8,6 +8,7 @@
     nox -s catchup -- 07         fill in the solutions of lessons 01-06 (yours are backed up first)
     nox -s room -- FOLDER        grade every participant's folder, one table (instructors)
     nox -s browser               the lesson site in headless Chromium
+    nox -s tests-pypy            the course's tests on PyPy
     nox -s tests                 everything CI checks (and nox -s browser: the site in Chromium)
     nox -l                       list all sessions
 """
@@ -101,6 +102,20 @@ def tests(session: nox.Session) -> None:
     """Everything CI checks: lint, the engine's tests, solutions vs stubs, lesson code, the site."""
     install_groups(session, "test")
     session.run("ruff", "check", ".")
+    _pytest(session)
+
+
+@nox.session(python="pypy3", name="tests-pypy", reuse_venv=True)
+def tests_pypy(session: nox.Session) -> None:
+    """The same tests on PyPy, which bundles its own cffi (Debian: apt install pypy3 pypy3-dev).
+
+    No lint (ruff's verdict does not depend on the interpreter); the rest is all there:
+    every grader, every solution and variant, every lesson's code, built and run by PyPy."""
+    install_groups(session, "grade", "docs", "watch")
+    _pytest(session)
+
+
+def _pytest(session: nox.Session) -> None:
     env = {}
     cache = None
     if "CFFI_COURSE_CACHE" not in os.environ:

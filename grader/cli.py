@@ -13,7 +13,7 @@ import sys
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from pathlib import Path
 
-from . import cache, manifest, procs, progress, report, runner, sanitizer
+from . import cache, manifest, printable_output, procs, progress, report, runner, sanitizer
 
 USAGE_ERROR = 2
 
@@ -104,6 +104,7 @@ def _stop_on_sigterm() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    printable_output()
     _stop_on_sigterm()
     console = report.Console(highlight=False, stderr=False)
     err = report.Console(stderr=True, highlight=False)

@@ -33,6 +33,8 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from . import printable_output
+
 MIN_CPYTHON = (3, 10)
 MIN_CFFI = (1, 15)
 
@@ -287,6 +289,7 @@ def run_checks() -> list[Check]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    printable_output()
     p = argparse.ArgumentParser(prog="nox -s doctor --", description="Check that this machine can grade the course.")
     p.add_argument("--json", metavar="FILE", help="also write the checks as JSON (for an instructor's setup survey)")
     args = p.parse_args(argv)

@@ -90,7 +90,7 @@ def describe_signal(name: str) -> tuple[str, str]:
 def popen_kwargs() -> dict:
     """Keyword arguments that put a child in its own killable group."""
     if IS_WINDOWS:
-        return {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP}
+        return {"creationflags": getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0x200)}
     return {"start_new_session": True}
 
 

@@ -24,7 +24,7 @@ from pathlib import Path
 from rich import box
 from rich.table import Table
 
-from . import cache, manifest, procs, report, runner
+from . import cache, manifest, printable_output, procs, report, runner
 from .cli import USAGE_ERROR
 
 
@@ -120,6 +120,7 @@ def write_csv(path: Path, selected, results) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    printable_output()
     p = argparse.ArgumentParser(prog="nox -s room --", description="Grade every participant's folder.")
     p.add_argument("folder", help="a folder holding one folder per participant")
     p.add_argument("selectors", nargs="*", metavar="SELECTOR", help="lessons or exercises (default: all)")

@@ -30,7 +30,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import cache, manifest, progress, runner
+from . import cache, manifest, printable_output, progress, runner
 
 USAGE_ERROR = 2
 
@@ -200,6 +200,7 @@ def _print_change(change: Change, root: Path, what: str) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    printable_output()
     p = argparse.ArgumentParser(prog="python -m grader.tools", description="Reset an exercise, or catch up to a lesson.")
     sub = p.add_subparsers(dest="command", required=True)
     r = sub.add_parser("reset", help="restore an exercise's starter files (your version is backed up first)")

@@ -25,7 +25,7 @@ import threading
 import time
 from pathlib import Path
 
-from . import cache, cli, manifest, progress
+from . import cache, cli, manifest, printable_output, progress
 
 IGNORED_SUFFIXES = (".so", ".o", ".obj", ".pyd", ".dll", ".dylib", ".pyc", ".swp", ".swx", ".tmp", "~")
 
@@ -72,6 +72,7 @@ def _read_keys(events: queue.Queue) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    printable_output()
     p = argparse.ArgumentParser(prog="nox -s watch --", description="Grade again on every save.")
     p.add_argument("selectors", nargs="*", metavar="SELECTOR", help="a lesson (07) or an exercise id; default: "
                    "your next exercise")

@@ -17,6 +17,7 @@ import importlib
 import io
 import json
 import os
+import platform
 import re
 import subprocess
 import sys
@@ -24,6 +25,12 @@ import traceback
 from pathlib import Path
 
 COMMAND_TIMEOUT = 120  # seconds for one `$ python ...` line of a console block
+
+# The pages show CPython's output. PyPy's cffi words its errors differently and refuses
+# a few things CPython's does not (or the other way round), so on PyPy a page is checked
+# for what it can promise there: every block runs, and outputs and expected exceptions
+# are not compared.
+LOOSE = platform.python_implementation() == "PyPy"
 
 
 def normalise(line: str) -> str:
@@ -73,6 +80,11 @@ def run_python(step: dict, namespace: dict, page: str) -> str | None:
         raised = exc
     printed = out.getvalue()
     expected_exc = step.get("raises")
+    if LOOSE:
+        if raised is not None and not expected_exc:
+            tb = "".join(traceback.format_exception(type(raised), raised, raised.__traceback__.tb_next))
+            return f"raised {type(raised).__name__} (on PyPy):\n{tb.rstrip()}"
+        return None
     if raised is not None and not (expected_exc and exception_matches(raised, expected_exc)):
         tb = "".join(traceback.format_exception(type(raised), raised, raised.__traceback__.tb_next))
         return f"raised {type(raised).__name__}:\n{tb.rstrip()}" + (f"\nIt printed:\n{printed}" if printed else "")
@@ -96,6 +108,10 @@ def run_command(step: dict) -> str | None:
         return f"`{step['command']}` was still running after {COMMAND_TIMEOUT} s"
     output = proc.stdout + proc.stderr
     expected_exc = step.get("raises")
+    if LOOSE:
+        if proc.returncode != 0 and not expected_exc:
+            return f"`{step['command']}` exited with status {proc.returncode} (on PyPy). Output:\n{output.strip()}"
+        return None
     if expected_exc:
         pattern = re.compile(rf"^(?:[\w.]+\.)?{re.escape(expected_exc)}(?::|$)")
         if proc.returncode == 0 or not any(pattern.match(ln) for ln in output.splitlines()):

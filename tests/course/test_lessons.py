@@ -48,11 +48,16 @@ replaced by that file (paths from the repository root, as in mkdocs.yml), or
 by its section between ``--8<-- [start:name]`` and ``--8<-- [end:name]``.
 
 A failure names the page, the block's line and what went wrong.
+
+On PyPy the pages are checked loosely (see LOOSE in lesson_driver.py): every block
+must run, but printed output and the exceptions that blocks demonstrate are not
+compared, since PyPy's cffi words them differently.
 """
 
 from __future__ import annotations
 
 import json
+import platform
 import re
 import shlex
 import subprocess
@@ -399,6 +404,9 @@ def test_runner_passes_a_correct_page(tmp_path):
 )
 def test_runner_fails_a_broken_page(tmp_path, change, expected):
     old, new = change
+    if platform.python_implementation() == "PyPy" and expected in ("'43'", "raised nothing", "without that exception",
+                                                                     "'42'"):
+        pytest.skip("on PyPy pages are checked loosely: outputs and expected exceptions are not compared")
     assert old in GOOD_PAGE
     problem = _check(GOOD_PAGE.replace(old, new, 1), tmp_path)
     assert problem is not None, "the broken page passed"

@@ -77,6 +77,11 @@ def test_segfault_in_the_second_check(results):
 def test_abort_from_free_of_ffi_new_memory(results):
     entry = results["02_crash/abort"]
     assert entry["status"] == "crash"
+    if platform.python_implementation() == "PyPy":
+        # PyPy's ffi.new memory is a block from malloc: free() takes it, and the crash comes when
+        # PyPy frees it again, at the latest when the test process exits. Still a crash, never a pass.
+        assert "SIGABRT" in entry["message"] or "SIGSEGV" in entry["message"], entry["message"]
+        return
     assert _statuses(entry) == {"test_release": "crash", "test_three": "pass"}
     message = entry["message"]
     assert "an abort" in message and "SIGABRT" in message
@@ -176,7 +181,10 @@ def test_output_flood(results, fault_grade):
     assert "41 == 42" not in fail, "the grader's message says it in words: pytest's explanation is dropped"
     crash = checks_of(entry)["test_chatter_then_die"]["message"]
     assert "SIGSEGV" in crash
-    assert 'Your code was running: "exercises/05_limits/flood.py", line 18' in crash, "the learner's line"
+    if platform.python_implementation() == "PyPy":  # PyPy's faulthandler names the function's first line
+        assert 'Your code was running: "exercises/05_limits/flood.py", line 19 in chatter_then_die' in crash, crash
+    else:
+        assert 'Your code was running: "exercises/05_limits/flood.py", line 22' in crash, "the learner's line"
     assert len(entry["output"]) <= 2000
     assert all(len(t["message"]) <= 2000 for t in entry["tests"])
 
