@@ -84,3 +84,64 @@ def install_lib_spy(module: Any, built: Any, monkeypatch: Any, spy: LibSpy) -> L
             monkeypatch.setattr(value, "__defaults__", tuple(spied(d) for d in defaults))
     monkeypatch.setattr(built.module, "lib", spy)
     return spy
+
+
+def collect_garbage() -> None:
+    """Free what nothing refers to, now: CPython frees most objects at once, PyPy only when
+    its collector runs, and objects in reference cycles wait for a collection everywhere."""
+    import gc
+
+    for _ in range(3):
+        gc.collect()
+
+
+class CCounters:
+    """Counters a C library keeps for its graders (live objects, destroy calls, misuses...),
+    read at the start and compared later: ``delta()`` is how much each one changed.
+
+    ``read`` returns the counters as a tuple, e.g. ``lambda: (lib.live(), lib.freed())``.
+    Garbage is collected first, so that what earlier checks dropped is not counted."""
+
+    def __init__(self, read) -> None:
+        self.read = read
+        collect_garbage()
+        self.start = tuple(read())
+
+    def now(self) -> tuple:
+        return tuple(self.read())
+
+    def delta(self) -> tuple:
+        return tuple(b - a for a, b in zip(self.start, self.now()))
+
+
+def callback_output(capfd: Any, monkeypatch: Any):
+    """A context manager factory for what cffi prints while C calls back into Python:
+    the exceptions a callback raised (CPython hands them to ``sys.unraisablehook``, PyPy
+    prints them on stderr) and cffi's notes, such as an extern "Python" function with no
+    code attached. ``with watch() as out:`` ... then ``out[0]`` is the text, stripped."""
+    import contextlib
+    import sys
+    import traceback
+
+    seen: list[str] = []
+
+    def hook(unraisable) -> None:
+        text = "".join(traceback.format_exception(unraisable.exc_type, unraisable.exc_value,
+                                                  unraisable.exc_traceback))
+        seen.append(f"{unraisable.err_msg or 'Exception ignored'}: {unraisable.object!r}\n{text}")
+
+    if hasattr(sys, "unraisablehook"):
+        monkeypatch.setattr(sys, "unraisablehook", hook)
+
+    @contextlib.contextmanager
+    def watch():
+        capfd.readouterr()
+        out: list[str] = []
+        try:
+            yield out
+        finally:
+            text = "".join(seen) + capfd.readouterr().err
+            seen.clear()
+            out.append(text.strip())
+
+    return watch

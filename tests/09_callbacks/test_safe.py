@@ -19,10 +19,9 @@ does too); the graded behaviour is what C receives and what is logged.
 
 from __future__ import annotations
 
-import contextlib
-import sys
-
 import pytest
+
+from grader.testing import callback_output
 
 BUILDER = "safe_build.py"
 
@@ -53,31 +52,8 @@ def safe(exercise, built):
 
 @pytest.fixture
 def printed(capfd, monkeypatch):
-    """What cffi prints about exceptions in callbacks (sys.unraisablehook on CPython, stderr on PyPy)."""
-    seen = []
-
-    def hook(unraisable):
-        import traceback
-
-        text = "".join(traceback.format_exception(unraisable.exc_type, unraisable.exc_value,
-                                                  unraisable.exc_traceback))
-        seen.append(f"{unraisable.err_msg or 'Exception ignored'}: {unraisable.object!r}\n{text}")
-
-    if hasattr(sys, "unraisablehook"):
-        monkeypatch.setattr(sys, "unraisablehook", hook)
-
-    @contextlib.contextmanager
-    def watch():
-        capfd.readouterr()
-        out = []
-        try:
-            yield out
-        finally:
-            text = "".join(seen) + capfd.readouterr().err
-            seen.clear()
-            out.append(text.strip())
-
-    return watch
+    """What cffi prints while C calls back into Python (grader.testing.callback_output)."""
+    return callback_output(capfd, monkeypatch)
 
 
 def _shown(text: str) -> str:

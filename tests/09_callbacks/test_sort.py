@@ -16,13 +16,11 @@ characters, then alphabetically, through a ``char *`` array.
 
 from __future__ import annotations
 
-import contextlib
 import random
-import sys
 
 import pytest
 
-from grader.testing import LibSpy, install_lib_spy
+from grader.testing import LibSpy, callback_output, install_lib_spy
 
 BUILDER = "sort_build.py"
 COMPARATORS = ("descending", "shorter_first")
@@ -84,34 +82,8 @@ def spy(sort_module, built, monkeypatch):
 
 @pytest.fixture
 def printed(capfd, monkeypatch):
-    """What C and cffi print while a callback runs: tracebacks of exceptions in the
-    comparators (sent to sys.unraisablehook on CPython, to stderr on PyPy) and
-    cffi's note about an extern "Python" function with no Python code attached."""
-    seen = []
-
-    def hook(unraisable):
-        import traceback
-
-        text = "".join(traceback.format_exception(unraisable.exc_type, unraisable.exc_value,
-                                                  unraisable.exc_traceback))
-        seen.append(f"{unraisable.err_msg or 'Exception ignored'}: {unraisable.object!r}\n{text}")
-
-    if hasattr(sys, "unraisablehook"):
-        monkeypatch.setattr(sys, "unraisablehook", hook)
-
-    @contextlib.contextmanager
-    def watch():
-        capfd.readouterr()
-        out = []
-        try:
-            yield out
-        finally:
-            captured = capfd.readouterr()
-            text = "".join(seen) + captured.err
-            seen.clear()
-            out.append(text)
-
-    return watch
+    """What cffi prints while C calls back into Python (grader.testing.callback_output)."""
+    return callback_output(capfd, monkeypatch)
 
 
 def _explain_printed(text: str) -> str:

@@ -17,10 +17,11 @@ made and dropped leave nothing behind.
 
 from __future__ import annotations
 
-import gc
 import operator
 
 import pytest
+
+from grader.testing import CCounters, collect_garbage
 
 BUILDER = "buffer_build.py"
 
@@ -35,29 +36,13 @@ def buffer_module(exercise, built):
     return exercise.import_module("buffer")
 
 
-def collect() -> None:
-    for _ in range(3):
-        gc.collect()
-
-
-class Counts:
-    """The library's counters, before and after: ``counts.delta()`` -> (live, destroyed, misuses) changes."""
-
-    def __init__(self, lib):
-        self.lib = lib
-        collect()
-        self.start = self.now()
-
-    def now(self):
-        return self.lib.bb_live(), self.lib.bb_destroyed(), self.lib.bb_misuses()
-
-    def delta(self):
-        return tuple(b - a for a, b in zip(self.start, self.now()))
+collect = collect_garbage
 
 
 @pytest.fixture
 def counts(built):
-    return Counts(built.lib)
+    lib = built.lib
+    return CCounters(lambda: (lib.bb_live(), lib.bb_destroyed(), lib.bb_misuses()))
 
 
 def _cls(buffer_module):

@@ -23,12 +23,12 @@ and on another one, and no Python object kept alive after the call.
 from __future__ import annotations
 
 import contextlib
-import gc
 import operator
-import sys
 import weakref
 
 import pytest
+
+from grader.testing import CCounters, callback_output, collect_garbage
 
 BUILDER = "kvstore_build.py"
 
@@ -43,53 +43,19 @@ def kvstore(exercise, built):
     return exercise.import_module("kvstore")
 
 
-def collect() -> None:
-    for _ in range(3):  # PyPy frees nothing until its collector runs
-        gc.collect()
-
-
-class Counts:
-    """The library's counters now and at the start: ``delta()`` -> (stores, iterators, misuses) changes."""
-
-    def __init__(self, lib):
-        self.lib = lib
-        collect()
-        self.start = self.now()
-
-    def now(self):
-        return self.lib.kv_live_stores(), self.lib.kv_live_iters(), self.lib.kv_misuses()
-
-    def delta(self):
-        return tuple(b - a for a, b in zip(self.start, self.now()))
+collect = collect_garbage
 
 
 @pytest.fixture
 def counts(built):
-    return Counts(built.lib)
+    lib = built.lib
+    return CCounters(lambda: (lib.kv_live_stores(), lib.kv_live_iters(), lib.kv_misuses()))
 
 
 @pytest.fixture
 def printed(capfd, monkeypatch):
-    """What cffi prints about exceptions in callbacks (sys.unraisablehook on CPython, stderr on PyPy)."""
-    seen = []
-
-    def hook(unraisable):
-        seen.append(f"{unraisable.err_msg or 'Exception ignored'}: {unraisable.exc_value!r}")
-
-    if hasattr(sys, "unraisablehook"):
-        monkeypatch.setattr(sys, "unraisablehook", hook)
-
-    @contextlib.contextmanager
-    def watch():
-        capfd.readouterr()
-        out = []
-        try:
-            yield out
-        finally:
-            out.append(("\n".join(seen) + "\n" + capfd.readouterr().err).strip())
-            seen.clear()
-
-    return watch
+    """What cffi prints while C calls back into Python (grader.testing.callback_output)."""
+    return callback_output(capfd, monkeypatch)
 
 
 def _short(value, limit=60):

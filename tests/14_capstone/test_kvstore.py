@@ -21,10 +21,11 @@ dropped without close(). Iteration and foreach() are the other exercise's.
 
 from __future__ import annotations
 
-import gc
 import operator
 
 import pytest
+
+from grader.testing import CCounters, collect_garbage
 
 BUILDER = "kvstore_build.py"
 
@@ -59,29 +60,13 @@ def kvstore(exercise, built):
     return exercise.import_module("kvstore")
 
 
-def collect() -> None:
-    for _ in range(3):  # PyPy frees nothing until its collector runs
-        gc.collect()
-
-
-class Counts:
-    """The library's counters now and at the start: ``delta()`` -> (stores, misuses) changes."""
-
-    def __init__(self, lib):
-        self.lib = lib
-        collect()
-        self.start = self.now()
-
-    def now(self):
-        return self.lib.kv_live_stores(), self.lib.kv_misuses()
-
-    def delta(self):
-        return tuple(b - a for a, b in zip(self.start, self.now()))
+collect = collect_garbage
 
 
 @pytest.fixture
 def counts(built):
-    return Counts(built.lib)
+    lib = built.lib
+    return CCounters(lambda: (lib.kv_live_stores(), lib.kv_misuses()))
 
 
 def _short(value, limit=60):
