@@ -187,9 +187,7 @@ def main(argv: list[str] | None = None) -> int:
     report.render(console, course, selected, results, display, interrupted)
     if sanitizer_env is None:
         # Progress across runs (a memcheck verdict is not a grade): what passes, what comes next.
-        by_id = {ex.id: ex for ex in selected}
-        keys = {ex_id: runner.exercise_key(by_id[ex_id], runner.read_files(by_id[ex_id], tree)) for ex_id in results}
-        records = progress.update(root, course, tree, results, keys)
+        records = progress.update(root, course, tree, results)
         report.render_progress(console, course, progress.summarise(course, records), selected, results)
     if sanitizer_env is not None and results and all(r.status == "pass" for r in results.values()):
         console.print("AddressSanitizer found no memory error in what the checks ran.")

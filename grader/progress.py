@@ -40,8 +40,9 @@ def load(root: Path, course: Course, tree: Path) -> dict[str, dict]:
     return {k: v for k, v in data["exercises"].items() if isinstance(v, dict)}
 
 
-def update(root: Path, course: Course, tree: Path, results: dict, files_keys: dict[str, str]) -> dict[str, dict]:
-    """Merge this run's results (``ExerciseResult`` by id) into the records and save them."""
+def update(root: Path, course: Course, tree: Path, results: dict) -> dict[str, dict]:
+    """Merge this run's results (``ExerciseResult`` by id, each with the ``files_key`` it graded)
+    into the records and save them."""
     records = load(root, course, tree)
     now = time.strftime("%Y-%m-%dT%H:%M:%S")
     for ex_id, res in results.items():
@@ -53,7 +54,7 @@ def update(root: Path, course: Course, tree: Path, results: dict, files_keys: di
             "status": res.status,
             "points": res.points,
             "max_points": res.max_points,
-            "files_key": files_keys.get(ex_id, ""),
+            "files_key": res.files_key,
             "graded_at": now,
             "first_passed_at": old.get("first_passed_at") or (now if passed else None),
         }

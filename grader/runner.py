@@ -66,9 +66,11 @@ class ExerciseResult:
     cached: bool = False
     seconds: float = 0.0
     output: str = ""  # the end of what the learner's code printed, when it crashed
+    files_key: str = ""  # digest of the files graded (progress.py records it); not in the JSON report
 
     def to_json(self) -> dict:
         data = asdict(self)
+        data.pop("files_key")
         for t in data["tests"]:
             t.pop("kind", None)
         return data
@@ -344,6 +346,7 @@ def grade(ex: Exercise, course_root: Path, tree: Path, display: str, root: Path,
             try:
                 result = ExerciseResult.from_json(data)
                 result.cached = True
+                result.files_key = files_key
                 return result
             except TypeError:
                 pass  # an entry from another engine version: grade again
@@ -357,6 +360,7 @@ def grade(ex: Exercise, course_root: Path, tree: Path, display: str, root: Path,
         # (which mirrors absolute paths): it would never be read again.
         shutil.rmtree(root / "pycache" / Path(*run_dir.resolve().parts[1:]), ignore_errors=True)
     result.seconds = round(time.time() - began, 3)
+    result.files_key = files_key
     if result.status != "interrupted":
         cache.write_json_atomic(verdict_path, result.to_json())
     return result
