@@ -182,8 +182,9 @@ class ExerciseFiles:
 
     def shared_library(self, name: str, sources: list[str], exports: list[str]) -> Path:
         """Build the exercise's C files ``sources`` into a plain shared library
-        (libNAME.so / libNAME.dylib / NAME.dll) in the cache, for ABI mode, and
-        return its path. See grader/shlib.py."""
+        in the cache, for ABI mode, and return its path. The file is named as the
+        platform names libraries (libNAME.so / libNAME.dylib / NAME.dll, the
+        ``.name`` to copy it under). See grader/shlib.py."""
         from .shlib import build_shared_library
 
         return build_shared_library(name, [self.path(s) for s in sources], exports, self.cache,
