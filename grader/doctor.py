@@ -276,9 +276,10 @@ def check_compiler(kind: str) -> Check:
     if cause == "compiler":
         return Check("C compiler and Python headers", False, "no working C compiler was found (or its C library headers are missing):\n" + shown,
                      install_advice(kind, "both" if kind not in ("windows", "macos") else "compiler", pypy))
+    advice = install_advice(kind, "both", pypy)
     return Check("C compiler and Python headers", False, "building a one-line C module failed:\n" + shown,
                  "read the last lines above. If they mention a missing program or file, "
-                 + install_advice(kind, "both", pypy)[0].lower() + install_advice(kind, "both", pypy)[1:])
+                 + advice[0].lower() + advice[1:])
 
 
 def run_checks() -> list[Check]:

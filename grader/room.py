@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import os
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -25,7 +26,7 @@ from rich import box
 from rich.table import Table
 
 from . import cache, manifest, printable_output, procs, report, runner
-from .cli import USAGE_ERROR
+from .cli import USAGE_ERROR, UsageError
 
 
 def participant_trees(folder: Path, course: manifest.Course) -> list[tuple[str, Path]]:
@@ -135,15 +136,14 @@ def main(argv: list[str] | None = None) -> int:
         selected = course.select(args.selectors)
         folder = Path(args.folder).expanduser().resolve()
         if not folder.is_dir():
-            raise manifest.ManifestError(f"{folder}: no such folder")
+            raise UsageError(f"{folder}: no such folder")
         trees = participant_trees(folder, course)
         if not trees:
-            raise manifest.ManifestError(f"{folder} holds no participant folder (a clone of the course, or a folder "
+            raise UsageError(f"{folder} holds no participant folder (a clone of the course, or a folder "
                                          f"laid out like exercises/, with {course.lessons[0].dir}/ ...)")
-    except manifest.ManifestError as exc:
+    except (manifest.ManifestError, UsageError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return USAGE_ERROR
-    import os
 
     try:
         results = grade_room(course, selected, trees, args.jobs or os.cpu_count() or 2)

@@ -184,7 +184,7 @@ def _frames(block: str, scratch: str, display: str) -> tuple[list[str], list[str
         hit = re.match(r"(?P<file>.+?):(?P<line>\d+)(?::\d+)?$", loc)
         rel = _relative_to_scratch(hit["file"], scratch) if hit and scratch else None
         if rel is not None:
-            shown = f"{display}/{rel} line {hit['line']}".replace("\\", "/").replace("//", "/")
+            shown = f"{display.rstrip('/')}/{rel} line {hit['line']}".replace("\\", "/")
             mine.append(f"{func}() at {shown}")
         every.append(f"{func} ({shown})")
     return mine, every
