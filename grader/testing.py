@@ -4,6 +4,9 @@
 did the learner's Python module call the C function (and with what), or did it
 compute the answer some other way? ``install_lib_spy`` puts the spy wherever
 the learner's module can reach the compiled ``lib``.
+
+``PoisoningAllocator`` (with ``install_poisoning_ffi``) makes a keep-alive bug fail every
+run instead of when freed memory happens to be reused: graders of lifetimes use it.
 """
 
 from __future__ import annotations
@@ -84,6 +87,87 @@ def install_lib_spy(module: Any, built: Any, monkeypatch: Any, spy: LibSpy) -> L
             monkeypatch.setattr(value, "__defaults__", tuple(spied(d) for d in defaults))
     monkeypatch.setattr(built.module, "lib", spy)
     return spy
+
+
+class PoisoningAllocator:
+    """An ``ffi.new`` whose freed blocks are never handed out again and never keep their content.
+
+    A keep-alive bug (C still holds a pointer into memory whose owner Python dropped) shows
+    only if something overwrites the freed memory before C reads it, which is luck: CPython
+    usually reuses a freed block at once, PyPy frees it only when its collector runs, and the
+    machine's load decides the rest. Blocks from ``new``, once their owner dies, are filled
+    with 0xDD and kept aside until ``release()``, so C reading through a dangling pointer
+    reads 0xDD bytes on every run and every interpreter. Each block has one more byte, always
+    0, so that a C string read through such a pointer ends inside the block.
+
+    The grader still has to let PyPy free what nothing refers to: call ``collect_garbage()``
+    between the learner's code and the C call that would read freed memory."""
+
+    POISON = 0xDD
+
+    def __init__(self, ffi: Any) -> None:
+        self._ffi = ffi
+        self._live: dict[int, tuple[Any, int]] = {}
+        self._freed: list[tuple[int, int, Any]] = []
+        self.new = ffi.new_allocator(alloc=self._alloc, free=self._free, should_clear_after_alloc=True)
+
+    def _address(self, pointer: Any) -> int:
+        return int(self._ffi.cast("uintptr_t", pointer))
+
+    def _alloc(self, size: int) -> Any:
+        owner = self._ffi.new("char[]", size + 1)  # zeroed, the guard byte included
+        pointer = self._ffi.cast("void *", owner)
+        self._live[self._address(pointer)] = (owner, size)
+        return pointer
+
+    def _free(self, pointer: Any) -> None:
+        # Called when the cdata that ffi.new returned dies (at once on CPython, at a collection on PyPy).
+        address = self._address(pointer)
+        owner, size = self._live.pop(address)
+        self._ffi.memmove(owner, bytes([self.POISON]) * size, size)
+        self._freed.append((address, size, owner))
+
+    def is_freed(self, pointer: Any) -> bool:
+        """Whether ``pointer`` points into a block whose owner has died."""
+        address = self._address(pointer)
+        return any(start <= address < start + max(size, 1) for start, size, _ in self._freed)
+
+    def release(self) -> None:
+        """Give the freed blocks back (at the end of a test: nothing may point to them any more)."""
+        self._freed.clear()
+
+
+class _FfiWithAllocator:
+    """Stands in for a learner module's ``ffi``: everything is the real one's, except ``new``."""
+
+    def __init__(self, ffi: Any, new: Any) -> None:
+        self._ffi = ffi
+        self.new = new
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._ffi, name)
+
+
+def _is_bound_new(value: Any, ffi: Any) -> bool:
+    try:
+        return bool(value == ffi.new)  # each `ffi.new` is a new bound method: they compare equal, not `is`
+    except Exception:
+        return False
+
+
+def install_poisoning_ffi(module: Any, built: Any, monkeypatch: Any) -> PoisoningAllocator:
+    """Make ``module`` (the learner's Python module) allocate with ``ffi.new`` through a
+    PoisoningAllocator, whether it reaches ffi as a global (``from _x_cffi import ffi``) or as
+    ``_x_cffi.ffi``. ``monkeypatch`` undoes it after the test; call ``release()`` then."""
+    allocator = PoisoningAllocator(built.ffi)
+    stand_in = _FfiWithAllocator(built.ffi, allocator.new)
+    for global_name, value in list(vars(module).items()):
+        if value is built.ffi:
+            monkeypatch.setattr(module, global_name, stand_in)
+        elif callable(value) and _is_bound_new(value, built.ffi):
+            monkeypatch.setattr(module, global_name, allocator.new)  # `new = ffi.new` at the top of the module
+    monkeypatch.setattr(built.module, "ffi", stand_in)
+    return allocator
 
 
 def collect_garbage() -> None:

@@ -12,6 +12,12 @@ with ``@ffi.def_extern()`` answers 0); ``sort_descending`` sorts ints largest
 first, including INT_MAX and INT_MIN (a comparator returning ``b - a`` gives
 C an int that does not fit); ``sort_words`` sorts str by length in
 characters, then alphabetically, through a ``char *`` array.
+
+Keeping the words' owners alive is checked without luck: sort.py's ``ffi.new`` allocates
+through a poisoning allocator (grader.testing.PoisoningAllocator), whose blocks are filled
+with 0xDD when their owner dies, and the spy collects garbage (PyPy frees only then) just
+before each qsort() call. Words whose ``char[]`` owners were temporaries come back as 0xDD
+bytes on every run, on CPython and PyPy alike.
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ import random
 
 import pytest
 
-from grader.testing import LibSpy, callback_output, install_lib_spy
+from grader.testing import LibSpy, callback_output, collect_garbage, install_lib_spy, install_poisoning_ffi
 
 BUILDER = "sort_build.py"
 COMPARATORS = ("descending", "shorter_first")
@@ -73,11 +79,23 @@ class _SpyLib(LibSpy):
             return target  # lib.descending must reach qsort() as the C pointer it is
         return super().wrap(name, target)
 
+    def record(self, name, args):
+        if name == "qsort":
+            # What sort.py dropped is freed now, on PyPy too, and poisoned by the allocator:
+            # qsort() then reads 0xDD bytes through any pointer whose owner is gone.
+            collect_garbage()
+        return super().record(name, args)
+
 
 @pytest.fixture
 def spy(sort_module, built, monkeypatch):
-    """Put the spy wherever sort.py can reach the C functions (grader.testing.install_lib_spy)."""
-    return install_lib_spy(sort_module, built, monkeypatch, _SpyLib(built.lib, built.ffi))
+    """Put the spy wherever sort.py can reach the C functions (grader.testing.install_lib_spy), and
+    a poisoning allocator behind its ffi.new (grader.testing.install_poisoning_ffi)."""
+    allocator = install_poisoning_ffi(sort_module, built, monkeypatch)
+    yield install_lib_spy(sort_module, built, monkeypatch, _SpyLib(built.lib, built.ffi))
+    monkeypatch.undo()  # sort.py's ffi is the real one again before the freed blocks go back
+    collect_garbage()
+    allocator.release()
 
 
 @pytest.fixture
