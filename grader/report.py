@@ -176,7 +176,12 @@ def to_json(course: Course, selected: list[Exercise], results: dict[str, Exercis
 
 def to_gradescope(course: Course, selected: list[Exercise], results: dict[str, ExerciseResult]) -> dict:
     """The report in Gradescope's autograder format (results.json): one "test" per exercise,
-    all-or-nothing as in the course, with the failing checks' messages as its output."""
+    all-or-nothing as in the course, with the failing checks' messages as its output.
+
+    Scores come from the manifest and the engine's status alone: ``max_score`` is the
+    exercise's points in course.toml and ``score`` is that or 0. Points recorded in a result
+    (a cached verdict, or anything a submission managed to forge) are never read, so no
+    exercise can score more than its maximum."""
     tests = []
     for ex in selected:
         res = results.get(ex.id)
@@ -196,7 +201,7 @@ def to_gradescope(course: Course, selected: list[Exercise], results: dict[str, E
         lines.append(f"Lesson: {ex.lesson_link}")
         tests.append({
             "name": f"{ex.id} · {ex.title}",
-            "score": res.points if res else 0,
+            "score": ex.points if status == "pass" else 0,
             "max_score": ex.points,
             "status": "passed" if status == "pass" else "failed",
             "output": "\n".join(lines),

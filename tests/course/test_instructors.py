@@ -10,12 +10,13 @@ import shutil
 import subprocess
 import sys
 import zipfile
+from pathlib import Path
 
 import pytest
 import yaml
 from course_helpers import ROOT, run_grader
 
-from grader import manifest
+from grader import manifest, report, runner
 
 CLASSROOM = ROOT / "instructors" / "github-classroom"
 GRADESCOPE = ROOT / "instructors" / "gradescope"
@@ -62,15 +63,84 @@ def test_the_gradescope_scripts_parse():
     assert "--gradescope" in (GRADESCOPE / "run_autograder").read_text()
 
 
+def _normalised(data: bytes) -> str:
+    """Text with trailing spaces and blank lines gone: a copy stays a copy when re-indented at the end."""
+    return "\n".join(line.rstrip() for line in data.decode("utf-8", "replace").splitlines() if line.strip())
+
+
 @pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
-def test_the_gradescope_zip_holds_the_course_without_its_solutions(tmp_path):
+def test_the_gradescope_zip_grades_and_holds_no_working_solution(tmp_path, course_cache):
+    """The zip is what Gradescope's image holds, where every submission runs: no working
+    solution may be in it, in any folder. Proved two ways: no file in it holds the work of a
+    solution or of an ok- variant, and every file set in it that could stand in for an
+    exercise's files (same names, anywhere outside exercises/) is graded by the engine and
+    does not pass. And the zip still grades: solutions/ scores full marks with its engine."""
     make = _load(GRADESCOPE / "make_zip.py", "make_gradescope_zip")
     out = tmp_path / "autograder.zip"
-    make.build(out)
-    names = zipfile.ZipFile(out).namelist()
+    names = make.build(out)
     assert names[:2] == ["setup.sh", "run_autograder"]
-    assert {"course.toml", "noxfile.py", "pyproject.toml", "grader/cli.py", "tests/01_setup/test_hello.py"} <= set(names)
-    assert not [n for n in names if n.startswith("solutions/")], "the autograder image must not hold the solutions"
+    assert {"course.toml", "noxfile.py", "pyproject.toml", "grader/cli.py", "tests/01_setup/test_hello.py",
+            "exercises/01_setup/hello_build.py"} <= set(names)
+    source = tmp_path / "source"
+    with zipfile.ZipFile(out) as z:
+        z.extractall(source)
+    course = manifest.load()
+
+    # 1. No file holds a solution's own work (what differs from the starter), even inside another file.
+    answers = {}
+    for done in [ROOT / "solutions", *sorted((ROOT / "tests" / "variants").glob("*/*/ok-*"))]:
+        for path in sorted(p for p in done.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+            rel = path.relative_to(done)
+            starter = ROOT / "exercises" / (rel if done.name == "solutions" else Path(done.parts[-3]) / rel)
+            text = _normalised(path.read_bytes())
+            if text and (not starter.is_file() or _normalised(starter.read_bytes()) != text):
+                answers[path.relative_to(ROOT).as_posix()] = text
+    assert len(answers) > 80, "the solutions were not found"
+    leaks = [(name, answer) for name in names for answer, text in answers.items()
+             if text in _normalised((source / name).read_bytes())]
+    assert not leaks, f"the autograder zip holds working solutions (zip file, solution): {leaks[:5]}"
+
+    # 2. Any file set that could stand in for an exercise's files is graded: none passes.
+    stand_ins: dict[str, dict[str, list]] = {}  # folder in the zip -> exercise id -> its files found there
+    for ex in course.exercises:
+        own = {f"exercises/{ex.lesson.dir}/{f}" for f in ex.files}
+        for f in ex.files:
+            for name in names:
+                if name.endswith("/" + f) and name not in own:
+                    stand_ins.setdefault(name[: -len(f)], {}).setdefault(ex.id, []).append(f)
+    by_id = {ex.id: ex for ex in course.exercises}
+    for n, (folder, found) in enumerate(sorted(stand_ins.items())):
+        tree = tmp_path / f"stand-in-{n}"
+        shutil.copytree(source / "exercises", tree)
+        for ex_id, files in found.items():
+            for f in files:
+                shutil.copyfile(source / folder / f, tree / by_id[ex_id].lesson.dir / f)
+        report, _ = run_grader(["--tree", str(tree), *found], course_cache, tmp_path / f"stand-in-{n}.json")
+        passing = [e["id"] for e in report["exercises"] if e["status"] == "pass"]
+        assert not passing, f"{folder} in the autograder zip passes {passing}: a working solution"
+
+    # 3. The zip is enough to grade: its engine gives solutions/ full marks.
+    env = dict(os.environ, CFFI_COURSE_CACHE=str(course_cache), NO_COLOR="1")
+    proc = subprocess.run([sys.executable, "-m", "grader", "01", "--tree", str(ROOT / "solutions"), "--json",
+                           str(tmp_path / "zip.json")], cwd=source, env=env, capture_output=True, text=True,
+                          timeout=600, check=False)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    data = json.loads((tmp_path / "zip.json").read_text())
+    assert data["score"] == data["max_score"] > 0, data
+
+
+def test_gradescope_scores_come_from_the_manifest_not_from_the_result():
+    """A verdict that says 1000 points (forged, or cached under older points) scores the
+    exercise's points from course.toml if it passed, and 0 if it did not."""
+    course = manifest.load()
+    hello, calc = course.exercises[0], course.exercises[1]
+    results = {
+        hello.id: runner.ExerciseResult(hello.id, hello.lesson.id, "pass", 1000, 1000),
+        calc.id: runner.ExerciseResult(calc.id, calc.lesson.id, "fail", 1000, 1000),
+    }
+    data = report.to_gradescope(course, [hello, calc], results)
+    assert [(t["score"], t["max_score"]) for t in data["tests"]] == [(hello.points, hello.points), (0, calc.points)]
+    assert data["score"] == hello.points
 
 
 def test_gradescope_results_format(tmp_path, course_cache):
