@@ -9,6 +9,7 @@
     nox -s room -- FOLDER        grade every participant's folder, one table (instructors)
     nox -s browser               the lesson site in headless Chromium
     nox -s tests-pypy            the course's tests on PyPy
+    nox -s soak                  every variant graded 5 rounds under load: any verdict that flips
     nox -s tests                 everything CI checks (and nox -s browser: the site in Chromium)
     nox -l                       list all sessions
 """
@@ -113,6 +114,16 @@ def tests_pypy(session: nox.Session) -> None:
     every grader, every solution and variant, every lesson's code, built and run by PyPy."""
     install_groups(session, "grade", "docs", "watch")
     _pytest(session)
+
+
+@nox.session(reuse_venv=True)
+def soak(session: nox.Session) -> None:
+    """Grade every variant 5 rounds under load, on CPython and PyPy, and report any verdict that flips.
+
+    nox -s soak -- --rounds 3 -k "09_ or 10_" (fewer rounds, some lessons). PyPy is soaked when
+    `nox -s tests-pypy --install-only` has made its venv. Slow (minutes per round): not in nox -s tests."""
+    install_groups(session, "grade")
+    session.run("python", "benchmarks/variant_soak.py", *session.posargs)
 
 
 def _pytest(session: nox.Session) -> None:
