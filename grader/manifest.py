@@ -12,6 +12,8 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .files import DEFAULT_MAX_BYTES
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # Python 3.9/3.10 (PyPy 7.3 included)
@@ -47,6 +49,9 @@ class Exercise:
     # What the untouched starter file gets: "fail" (it builds, the checks fail) unless
     # the exercise is to repair a broken file (then "error").
     stub_status: str = "fail"
+    # The most an exercise file may hold, in bytes (files.py refuses a bigger one
+    # unread): [course] max_file_bytes, or the exercise's own max_file_bytes.
+    max_file_bytes: int = DEFAULT_MAX_BYTES
 
     @property
     def name(self) -> str:
@@ -118,6 +123,13 @@ def _names(table: dict, key: str, where: str, required: bool) -> tuple[str, ...]
     return tuple(value)
 
 
+def _max_bytes(table: dict, where: str, default: int) -> int:
+    value = table.get("max_file_bytes", default)
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise ManifestError(f"{where}: 'max_file_bytes' must be a positive number of bytes")
+    return value
+
+
 def load(path: Path = MANIFEST) -> Course:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -131,6 +143,7 @@ def load(path: Path = MANIFEST) -> Course:
         site_url=meta.get("site_url", "http://127.0.0.1:8000/"),
         root=path.resolve().parent,
     )
+    max_bytes = _max_bytes(meta, f"{path.name}: [course]", DEFAULT_MAX_BYTES)
     lessons: dict[str, Lesson] = {}
     for i, table in enumerate(_tables(data, "lesson", path)):
         where = f"{path.name}: lesson #{i + 1}"
@@ -176,6 +189,7 @@ def load(path: Path = MANIFEST) -> Course:
                 hints=tuple(table.get("hints", ())),
                 timeout=float(timeout) if timeout is not None else None,
                 stub_status=table.get("stub_status", "fail"),
+                max_file_bytes=_max_bytes(table, where, max_bytes),
             )
         )
     if not course.exercises:
