@@ -24,10 +24,8 @@ from collections import deque
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from . import build as build_mod
-from . import cache, procs, sanitizer, shlib
+from . import cache, procs, sanitizer
 from . import files as files_mod
-from . import sandbox as sandbox_mod
 from .manifest import ROOT, Exercise
 
 STATUSES = ("pass", "fail", "error", "crash", "timeout", "missing")
@@ -47,10 +45,6 @@ class Settings:
     # memcheck: the environment from sanitizer.prepare(), or None for a normal grade
     sanitizer_env: dict | None = None
     slowdown: float = 1.0  # multiplies every check's time limit (memcheck)
-    # Isolation of learner processes (grader/sandbox.py): None for the learner's own
-    # grade, as before; a Sandbox for work that is not the user's (room, Gradescope, --isolate).
-    sandbox: sandbox_mod.Sandbox | None = None
-    hide: tuple[Path, ...] = ()  # folders a sandboxed child must not see (the graded trees)
 
 
 @dataclass
@@ -156,24 +150,16 @@ def _read_events(path: Path, offset: int) -> tuple[list[dict], int]:
 
 
 def _run_child(args: list[str], env: dict, cwd: Path, events_path: Path, settings: Settings,
-               live: procs.LiveProcesses, readable: tuple[Path, ...] = (), uid: int | None = None) -> _Run:
+               live: procs.LiveProcesses) -> _Run:
     env = dict(env, GRADER_EVENTS=str(events_path))
-    argv = [sys.executable, "-m", "grader.child", *args]
-    sandbox = settings.sandbox
-    extra: dict = {}
-    if sandbox is not None:
-        # The run folder (the events file's) is the only place the child may write.
-        argv = sandbox.wrap(argv, events_path.parent, cwd, hide=list(settings.hide), readable=list(readable))
-        extra = sandbox.popen_kwargs(uid)
     proc = subprocess.Popen(
-        argv,
+        [sys.executable, "-m", "grader.child", *args],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         cwd=cwd,
         env=env,
         **procs.popen_kwargs(),
-        **extra,
     )
     live.add(proc)
     output = _Output(proc.stdout)
@@ -207,8 +193,6 @@ def _run_child(args: list[str], env: dict, cwd: Path, events_path: Path, setting
     finally:
         procs.kill_tree(proc)  # also ends anything the child left behind
         proc.wait()
-        if uid is not None:
-            sandbox_mod.kill_uid(uid)  # "user" sandbox: what left the group (setsid, double fork) too
         live.discard(proc)
     output.join(2.0)
     if proc.stdout:
@@ -225,8 +209,7 @@ def _run_child(args: list[str], env: dict, cwd: Path, events_path: Path, setting
         # Ctrl-C's kill_all() ended it before this loop noticed: that is not a
         # crash (SIGKILL) of the learner's code, and no verdict to keep.
         stopped = "interrupt"
-    returncode = sandbox.returncode(proc.returncode) if sandbox is not None else proc.returncode
-    return _Run(returncode, events, stopped, limit, output.text(), phase)
+    return _Run(proc.returncode, events, stopped, limit, output.text(), phase)
 
 
 def _crash_details(output: str, display_scratch: tuple[str, str]) -> str:
@@ -325,9 +308,7 @@ def verdict_key(ex: Exercise, course_root: Path, files_key: str, display: str, s
         grader_bytes = b"\0missing grader"
     limits = (f"{ex.timeout or settings.test_timeout}:{settings.setup_timeout}:{settings.collect_timeout}:"
               f"{settings.memory_limit}:{'asan' if settings.sanitizer_env else ''}")
-    # The manifest entry whole (points, time limit, files, lesson...): a verdict
-    # stores points, and one graded before `points` changed must not be found.
-    return cache.digest(files_key, grader_bytes, display, limits, repr(ex), fingerprint)
+    return cache.digest(files_key, grader_bytes, display, limits, fingerprint)
 
 
 def _summarise(ex: Exercise, tests: list[TestResult]) -> tuple[str, str]:
@@ -364,98 +345,29 @@ def grade(ex: Exercise, course_root: Path, tree: Path, display: str, root: Path,
     key = verdict_key(ex, course_root, files_key, display, settings, fingerprint)
     verdict_path = root / "verdicts" / f"{key}.json"
     if settings.use_cache:
-        result = _cached_verdict(ex, verdict_path)
-        if result is not None:
-            result.files_key = files_key
-            return result
+        data = cache.read_json(verdict_path)
+        if isinstance(data, dict):
+            try:
+                result = ExerciseResult.from_json(data)
+                result.cached = True
+                result.files_key = files_key
+                return result
+            except TypeError:
+                pass  # an entry from another engine version: grade again
 
-    result, fault = _attempt(ex, course_root, files, files_key, display, root, settings, live)
-    if fault and result.status != "interrupted":
-        # A fault of the cache or the machine, not of the learner's code: repair the
-        # cache (its tag and folders; bytecode, the usual victim, is dropped whole)
-        # and grade once more. The second verdict is the learner's own.
-        try:
-            cache.claim(root)
-            shutil.rmtree(root / "pycache", ignore_errors=True)
-            result, fault = _attempt(ex, course_root, files, files_key, display, root, settings, live)
-        except (OSError, cache.CacheError) as exc:
-            fault = f"{fault}; the cache could not be repaired ({type(exc).__name__}: {exc})"
-    result.seconds = round(time.time() - began, 3)
-    result.files_key = files_key
-    if fault and result.status != "interrupted":
-        return _fault_result(ex, result, fault, root)
-    if result.status != "interrupted":
-        try:
-            cache.write_json_atomic(verdict_path, result.to_json())
-        except OSError:
-            pass  # the cache became unwritable: this verdict is not kept, the grade stands
-    return result
-
-
-def _cached_verdict(ex: Exercise, verdict_path: Path) -> ExerciseResult | None:
-    """The stored verdict for this key, if whole and about this exercise. Its
-    points come from the manifest, never from the entry."""
-    data = cache.read_json(verdict_path)
-    if not isinstance(data, dict) or data.get("id") != ex.id or data.get("status") not in STATUSES:
-        return None
-    try:
-        result = ExerciseResult.from_json(data)
-    except TypeError:
-        return None  # an entry from another engine version: grade again
-    result.cached = True
-    result.max_points = ex.points
-    result.points = ex.points if result.status == "pass" else 0
-    return result
-
-
-def _attempt(ex: Exercise, course_root: Path, files: dict[str, bytes | None], files_key: str, display: str,
-             root: Path, settings: Settings, live: procs.LiveProcesses) -> tuple[ExerciseResult, str]:
-    """Grade once in a new run folder: (result, fault). ``fault`` says what went wrong
-    with the cache or the machine ("" if nothing did); then ``result`` is not the
-    learner's verdict."""
-    try:
-        run_dir = cache.new_scratch(root, "runs")
-    except OSError as exc:
-        return (ExerciseResult(ex.id, ex.lesson.id, "error", 0, ex.points, ""),
-                f"no run folder could be made in the cache ({type(exc).__name__}: {exc.strerror or exc})")
+    run_dir = cache.new_scratch(root, "runs")
     try:
         result = _grade_in(ex, course_root, files, files_key, run_dir, display, root, settings, live)
-        return result, _fault_of(result, run_dir, root)
     finally:
         shutil.rmtree(run_dir, ignore_errors=True)
         # Bytecode of the scratch copy, written under the cache's pycache prefix
         # (which mirrors absolute paths): it would never be read again.
         shutil.rmtree(root / "pycache" / Path(*run_dir.resolve().parts[1:]), ignore_errors=True)
-
-
-def _fault_of(result: ExerciseResult, run_dir: Path, root: Path) -> str:
-    """Whether a grade failed for a reason that is not the learner's code, told by
-    kind: the run folder or the cache's tag vanished under it; a check reported a
-    fault of the cache (plugin: cache.child_fault); or the grader never got to run
-    any learner code (it is imported inside checks, so a failure before the first
-    check is the course's, the cache's or the machine's: a damaged .pyc of pytest
-    or of the engine, a sandbox that did not start, a machine too busy to start it)."""
-    if result.status in ("pass", "interrupted", "missing"):
-        return ""
-    if not run_dir.is_dir() or not cache.is_ours(root):
-        return f"the cache folder {root} was removed or changed while this exercise was graded"
-    hit = next((t for t in result.tests if t.kind == "cache"), None)
-    if hit is not None:
-        return hit.message
-    if result.status != "fail" and all(t.name == "(start-up)" for t in result.tests):
-        return "the grader stopped before any check started, before any of your code ran"
-    return ""
-
-
-def _fault_result(ex: Exercise, result: ExerciseResult, fault: str, root: Path) -> ExerciseResult:
-    """What the learner sees when a fault happened twice: what it was, that it is
-    not their code, and what to do. Never cached, never scores."""
-    message = (f"Not your code: {fault}. It happened twice: a fault of the grading cache ({root}), of this "
-               "machine or of the course, so this result is not kept. Grade again; if it happens again, delete "
-               "that cache folder (it holds nothing of yours), and if that does not help, report it.")
-    if result.message:
-        message += "\nWhat the grader said: " + result.message
-    return dataclasses.replace(result, status="error", points=0, max_points=ex.points, message=message, cached=False)
+    result.seconds = round(time.time() - began, 3)
+    result.files_key = files_key
+    if result.status != "interrupted":
+        cache.write_json_atomic(verdict_path, result.to_json())
+    return result
 
 
 def _grade_in(ex: Exercise, course_root: Path, files: dict[str, bytes | None], files_key: str, run_dir: Path,
@@ -470,11 +382,6 @@ def _grade_in(ex: Exercise, course_root: Path, files: dict[str, bytes | None], f
             target.write_bytes(data)
     work = run_dir / "work"  # the child's working folder: stray writes land here
     work.mkdir()
-    # What the child builds goes here; the engine publishes it into the cache after
-    # each child (the child never writes the cache, sandboxed or not: one code path).
-    out = run_dir / "out"
-    out.mkdir()
-    sandbox = settings.sandbox
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "GRADER_"))}
     env.pop("PYTHONSTARTUP", None)
     # Bytecode goes to the cache (PYTHONPYCACHEPREFIX below), never next to the
@@ -494,41 +401,11 @@ def _grade_in(ex: Exercise, course_root: Path, files: dict[str, bytes | None], f
         PYTHONFAULTHANDLER="1",
         PYTHONIOENCODING="utf-8",
         PYTHONPATH=os.pathsep.join([str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]),
-        GRADER_BUILD_OUT=str(out),
     )
-    uid = None
-    if sandbox is not None and sandbox.isolated:
-        # Learner code must not write bytecode that later grades run: a sandboxed
-        # child reads a prefix of its own that only the engine writes (warm_pycache),
-        # and keeps its home and temporary files in its run folder.
-        for sub in ("home", "tmp"):
-            (run_dir / sub).mkdir()
-        env.update(PYTHONPYCACHEPREFIX=str(root / "pycache-sandboxed"), HOME=str(run_dir / "home"),
-                   TMPDIR=str(run_dir / "tmp"))
-        sandbox_mod.warm_pycache(root / "pycache-sandboxed", env)
-        if sandbox.kind == "user":
-            uid = sandbox.acquire_uid()
-            sandbox_mod.hand_over(run_dir, uid)
-    try:
-        return _grade_children(ex, course_root, files, files_key, run_dir, display, root, _run_settings(ex, settings),
-                               live, env, work, out, tree, uid)
-    finally:
-        if uid is not None:
-            sandbox.release_uid(uid)
-
-
-def _run_settings(ex: Exercise, settings: Settings) -> Settings:
-    return dataclasses.replace(settings, test_timeout=(ex.timeout or settings.test_timeout) * settings.slowdown)
-
-
-def _grade_children(ex: Exercise, course_root: Path, files: dict[str, bytes | None], files_key: str, run_dir: Path,
-                    display: str, root: Path, run_settings: Settings, live: procs.LiveProcesses, env: dict,
-                    work: Path, out: Path, tree: Path, uid: int | None) -> ExerciseResult:
-    settings = run_settings
-    readable = (ROOT, course_root, root)
     asan_log = run_dir / "asan"
     if settings.sanitizer_env:
         env.update(sanitizer.child_env(settings.sanitizer_env, asan_log))
+    run_settings = dataclasses.replace(settings, test_timeout=(ex.timeout or settings.test_timeout) * settings.slowdown)
     grader = str(course_root / ex.grader)
     scratch = (str(tree), display)
     order: list[str] = []
@@ -539,10 +416,7 @@ def _grade_children(ex: Exercise, course_root: Path, files: dict[str, bytes | No
         # Reruns name the tests still to run (``--deselect`` would match by prefix
         # and drop test_add_negative along with test_add).
         args = [grader] if not results else [str(Path(grader).parent / n) for n in order if n not in results]
-        run = _run_child(args, env, work, events_path, run_settings, live, readable, uid)
-        # Builds the child made, published by the engine now that it has ended.
-        build_mod.publish_builds(out, root, files_key)
-        shlib.publish_libs(out, root, files)
+        run = _run_child(args, env, work, events_path, run_settings, live)
         asan = sanitizer.collect_reports(asan_log) if settings.sanitizer_env else []
         if run.stopped == "interrupt":
             return ExerciseResult(ex.id, ex.lesson.id, "interrupted", 0, ex.points, "interrupted")
