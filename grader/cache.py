@@ -2,14 +2,22 @@
 
 Layout under the cache root (``CFFI_COURSE_CACHE``, or a per-user cache folder):
 
+    CACHEDIR.TAG      the standard cache tag (https://bford.info/cachedir/): backup
+                      tools skip the folder, and the engine writes and prunes only
+                      in a folder that carries it (``open_cache``)
     builds/<key>/     one compiled module per content key (written to a temp
                       folder, then renamed into place: readers see whole entries)
+    libs/<key>/       plain shared libraries for ABI-mode exercises (shlib.py)
     verdicts/<key>.json   the result of grading exactly that content
     runs/<unique>/    scratch space of one grading run, removed afterwards
+    pycache/          bytecode of the grading children (PYTHONPYCACHEPREFIX)
+    progress/         the learner's progress per graded folder (progress.py)
 
 Keys hash everything that changes the outcome (see ``environment_fingerprint``
 and the engine's exercise key), so nothing is ever invalidated by hand: changed
 content simply has a new key. Old entries are pruned by age (``prune``).
+A damaged entry is a fault of the machine, never a learner's verdict: the
+engine reports it as such, repairs what it can and grades again (runner.grade).
 """
 
 from __future__ import annotations
@@ -17,16 +25,40 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from importlib.util import find_spec
 from pathlib import Path
 
 ENV_VAR = "CFFI_COURSE_CACHE"
-KEEP_BUILDS = 200  # the newest this many build entries survive pruning
-KEEP_SECONDS = 14 * 24 * 3600  # verdicts and runs older than this are pruned
+KEEP_BUILDS = 200  # the newest this many build (and library) entries survive pruning
+KEEP_SECONDS = 14 * 24 * 3600  # verdicts, bytecode and run folders older than this are pruned
+KEEP_PROGRESS_SECONDS = 365 * 24 * 3600  # a clone not graded for a year loses its progress line
+TEMP_SECONDS = 3600  # a temp entry this old is an interrupted write; a younger one may be another grade's
+
+TAG_NAME = "CACHEDIR.TAG"
+TAG_SIGNATURE = "Signature: 8a477f597d28d172789f06886806bc55"
+TAG_TEXT = (f"{TAG_SIGNATURE}\n"
+            "# This file is a cache directory tag created by cffi-course (its grading cache).\n"
+            "# For information about cache directory tags, see:\n"
+            "#\thttps://bford.info/cachedir/\n")
+# Every folder the engine makes in the cache, and how it names what it puts there.
+PARTS = {
+    "builds": re.compile(r"[0-9a-f]{32}|\.tmp-.*"),
+    "libs": re.compile(r"[0-9a-f]{32}|\.tmp-.*"),
+    "verdicts": re.compile(r"[0-9a-f]{32}\.json|\.tmp-.*\.json"),
+    "progress": re.compile(r"[0-9a-f]{32}\.json|\.tmp-.*\.json"),
+    "runs": re.compile(r"\d+-.*"),
+    "pycache": None,  # mirrors absolute paths: any name (prune removes only .pyc files there)
+}
+
+
+class CacheError(Exception):
+    """The cache folder cannot be used; the message says why and what to do."""
 
 
 def cache_root() -> Path:
@@ -36,6 +68,121 @@ def cache_root() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_cache_dir("cffi-course", appauthor=False)).resolve()
+
+
+@dataclass
+class Cache:
+    """The cache one command grades with."""
+
+    path: Path
+    temporary: bool = False  # a stand-in for a cache that cannot be written: removed by close()
+    warning: str = ""  # one line for the user when it is temporary
+
+    def close(self) -> None:
+        if self.temporary:
+            shutil.rmtree(self.path, ignore_errors=True)
+
+
+def open_cache(root: Path | None = None) -> Cache:
+    """The cache to grade with: ``root`` (default ``cache_root()``) once it is known
+    to be ours and writable. A folder that cannot be written (read-only, a file in
+    the way, a read-only HOME) gives a temporary cache instead, with a warning
+    saying why and where: the grade is whole, only nothing is kept for the next one.
+    Raises CacheError for a folder that holds someone else's files: the engine
+    never writes or prunes there."""
+    root = cache_root() if root is None else root
+    try:
+        claim(root)
+        return Cache(root)
+    except OSError as exc:
+        reason = f"{type(exc).__name__}: {exc.strerror or exc}"
+    try:
+        tmp = Path(tempfile.mkdtemp(prefix="cffi-course-cache-")).resolve()
+        claim(tmp)
+    except OSError as exc:
+        raise CacheError(f"the cache folder {root} cannot be written ({reason}), and neither can a temporary "
+                         f"folder ({type(exc).__name__}: {exc.strerror or exc}). Point {ENV_VAR} at a folder "
+                         "you can write.") from None
+    return Cache(tmp, True, f"warning: the cache folder {root} cannot be written ({reason}); grading in a "
+                            f"temporary cache at {tmp}, removed afterwards (nothing is kept for the next grade).")
+
+
+def claim(root: Path) -> None:
+    """Make ``root`` a cache the engine may write and prune: it carries our
+    CACHEDIR.TAG, or is new or empty (then it gets one), or is a cache an earlier
+    version of the course made before the tag existed (adopted, see
+    ``_untagged_cache``). Folders the engine needs that are not folders (a file, a
+    link) are removed: inside a tagged cache nothing is the user's. Raises
+    CacheError for a folder that is someone else's, OSError when it cannot be written."""
+    if os.path.lexists(root) and not root.is_dir():
+        raise CacheError(f"the cache folder {root} is not a folder. Point {ENV_VAR} at a new or empty "
+                         "folder (or unset it for the default).")
+    try:
+        names = os.listdir(root)
+    except FileNotFoundError:
+        root.mkdir(parents=True, exist_ok=True)
+        names = os.listdir(root)
+    if TAG_NAME in names:
+        if not is_ours(root):
+            raise CacheError(f"{root} carries another program's {TAG_NAME}: it is that program's cache. "
+                             f"Point {ENV_VAR} at a new or empty folder (or unset it for the default).")
+    elif [n for n in names if not n.startswith(".tmp-")] and not _untagged_cache(root, names):
+        shown = ", ".join(sorted(n for n in names if not n.startswith(".tmp-"))[:4])
+        raise CacheError(f"{ENV_VAR}={root} names a folder that holds other files ({shown}, ...) and is not a "
+                         f"cache of this course (no {TAG_NAME}). The engine writes and prunes old files only in a "
+                         f"folder of its own: point {ENV_VAR} at a new or empty folder (or unset it for the default).")
+    else:
+        _write_tag(root)
+    for part in PARTS:
+        path = root / part
+        if path.is_symlink() or (path.exists() and not path.is_dir()):
+            path.unlink()  # never followed: a link out of the cache is not ours to write through
+    os.rmdir(new_scratch(root, "runs"))  # can a grade write here? (root ignores permissions: try it)
+
+
+def is_ours(root: Path) -> bool:
+    """Whether ``root`` carries the tag this engine writes."""
+    try:
+        with open(root / TAG_NAME, encoding="utf-8", errors="replace") as f:
+            text = f.read(4096)
+    except OSError:
+        return False
+    return text.startswith(TAG_SIGNATURE) and "cffi-course" in text
+
+
+def _write_tag(root: Path) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".tag", dir=root)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(TAG_TEXT)
+        os.chmod(tmp, 0o644)  # mkstemp's 0600 would hide it from other readers (backup tools)
+        os.replace(tmp, root / TAG_NAME)  # concurrent grades may both write it: same content
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def _untagged_cache(root: Path, names: list[str]) -> bool:
+    """Whether an untagged folder is a cache made by an earlier version of the
+    course. Adopted (tagged) rather than refused: every existing user has one, in
+    the default place or where CFFI_COURSE_CACHE points, and refusing would have
+    them delete it by hand for nothing. Recognised strictly, so that a user's own
+    folder does not pass by accident: only our folders at the top, real folders
+    (no links), and in each only names the engine makes (content keys, its temp
+    and run names)."""
+    for name in names:
+        if name.startswith(".tmp-"):
+            continue
+        path = root / name
+        if name not in PARTS or path.is_symlink() or not path.is_dir():
+            return False
+        pattern = PARTS[name]
+        if pattern is not None and not all(pattern.fullmatch(entry) for entry in os.listdir(path)):
+            return False
+    return True
 
 
 def digest(*parts: bytes | str) -> str:
@@ -128,33 +275,106 @@ def publish_dir(tmp: Path, final: Path) -> Path:
     return final
 
 
-def prune(root: Path) -> None:
-    """Drop what is old: build entries beyond the newest KEEP_BUILDS, verdicts
-    and leftover run folders older than KEEP_SECONDS. Never fails a grade."""
-    now = time.time()
+def _entries(folder: Path) -> list[tuple[Path, float, bool]]:
+    """(path, mtime, is a real folder) of each entry, links not followed; none if
+    ``folder`` is itself a link (or not there)."""
+    if folder.is_symlink():
+        return []
+    out = []
     try:
-        builds = [p for p in (root / "builds").iterdir() if not p.name.startswith(".")]
-        if len(builds) > KEEP_BUILDS:
-            builds.sort(key=lambda p: p.stat().st_mtime, reverse=True)
-            for p in builds[KEEP_BUILDS:]:
-                shutil.rmtree(p, ignore_errors=True)
+        with os.scandir(folder) as it:
+            for entry in it:
+                try:
+                    st = entry.stat(follow_symlinks=False)
+                    out.append((Path(entry.path), st.st_mtime, entry.is_dir(follow_symlinks=False)))
+                except OSError:
+                    continue  # removed while we looked
     except OSError:
         pass
-    for kind in ("verdicts", "runs", "builds"):
+    return out
+
+
+def _remove(path: Path, is_dir: bool) -> None:
+    # rmtree removes links inside without following them (on Windows, junctions too
+    # from Python 3.12; before that it refuses them, which leaves them in place).
+    if is_dir:
+        shutil.rmtree(path, ignore_errors=True)
+    else:
         try:
-            entries = list((root / kind).iterdir())
+            path.unlink()
         except OSError:
-            continue
-        for p in entries:
+            pass
+
+
+def prune(root: Path) -> None:
+    """Drop what is old: build and library entries beyond the newest KEEP_BUILDS,
+    verdicts, bytecode and leftover run folders older than KEEP_SECONDS, progress
+    records older than KEEP_PROGRESS_SECONDS, temp entries of interrupted writes.
+    Only in a folder that carries our tag, never through a link. Never fails a grade."""
+    if not is_ours(root):
+        return
+    now = time.time()
+    for part in ("builds", "libs", "verdicts", "runs", "progress"):
+        entries = _entries(root / part)
+        keep = KEEP_PROGRESS_SECONDS if part == "progress" else KEEP_SECONDS
+        if part in ("builds", "libs"):
+            whole = sorted((e for e in entries if not e[0].name.startswith(".")), key=lambda e: e[1], reverse=True)
+            for path, _mtime, is_dir in whole[KEEP_BUILDS:]:
+                _remove(path, is_dir)
+        for path, mtime, is_dir in entries:
+            age = now - mtime
+            if age > keep or (path.name.startswith(".tmp-") and age > TEMP_SECONDS):
+                _remove(path, is_dir)
+    pycache = root / "pycache"
+    if pycache.is_symlink():
+        return
+    for folder, _dirs, files in os.walk(pycache, topdown=False):  # never follows links
+        for name in files:
+            path = os.path.join(folder, name)
             try:
-                old = now - p.stat().st_mtime > KEEP_SECONDS
+                if name.endswith(".pyc") and now - os.lstat(path).st_mtime > KEEP_SECONDS:
+                    os.unlink(path)
             except OSError:
-                continue
-            if old or (kind == "builds" and p.name.startswith(".tmp-") and now - p.stat().st_mtime > 3600):
-                if p.is_dir():
-                    shutil.rmtree(p, ignore_errors=True)
-                else:
-                    try:
-                        p.unlink()
-                    except OSError:
-                        pass
+                pass
+        if folder != str(pycache):
+            try:
+                os.rmdir(folder)  # only when empty
+            except OSError:
+                pass
+
+
+def _within(path: str, folder: str) -> bool:
+    try:
+        return os.path.commonpath([os.path.abspath(path), os.path.abspath(folder)]) == os.path.abspath(folder)
+    except ValueError:  # another drive on Windows
+        return False
+
+
+def child_fault(exc: BaseException) -> str:
+    """Why an exception raised in a grading child is a fault of the cache or of
+    the machine, not of the learner's code ("" when it is not one). Told by its
+    kind, not by its words: an OSError on a path of the cache outside this run's
+    own folder, or bytecode the import system could not unmarshal (a damaged .pyc:
+    Python trusts a .pyc whose header matches its source, and fails on its body
+    instead of compiling the source again). Learner code that fakes one gains
+    nothing: a fault is graded again, and never scores."""
+    root = os.environ.get("GRADER_CACHE")
+    scratch = os.environ.get("GRADER_SCRATCH_TREE")
+    run = os.path.dirname(scratch) if scratch else None
+    seen: set[int] = set()
+    e: BaseException | None = exc
+    while e is not None and id(e) not in seen:
+        seen.add(id(e))
+        if isinstance(e, OSError) and root:
+            for name in (e.filename, e.filename2):
+                if isinstance(name, (str, bytes)):
+                    path = os.fsdecode(name)
+                    if _within(path, root) and not (run and _within(path, run)):
+                        return f"{type(e).__name__} on {os.path.abspath(path)}: {e.strerror or e}"
+        tb = e.__traceback__
+        while tb is not None and tb.tb_next is not None:
+            tb = tb.tb_next
+        if tb is not None and tb.tb_frame.f_code.co_name == "_compile_bytecode":  # importlib, around marshal.loads
+            return f"a bytecode file in the cache is damaged ({type(e).__name__}: {e})"
+        e = e.__cause__ or e.__context__
+    return ""

@@ -8,12 +8,14 @@ engine; 130 when interrupted by Ctrl-C.
 from __future__ import annotations
 
 import argparse
+import atexit
 import os
 import sys
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from pathlib import Path
 
 from . import cache, manifest, printable_output, procs, progress, report, runner, sanitizer
+from . import sandbox as sandbox_mod
 
 USAGE_ERROR = 2
 
@@ -40,6 +42,11 @@ def _parser() -> argparse.ArgumentParser:
                    help="time limit per check (default: 10, or the exercise's own)")
     p.add_argument("--course", metavar="DIR", help=argparse.SUPPRESS)  # another course.toml (engine tests)
     p.add_argument("--fresh", action="store_true", help="ignore cached verdicts and grade everything again")
+    p.add_argument("--isolate", action="store_true",
+                   help="run every learner process in a sandbox (bubblewrap; for work that is not your own). "
+                   "--gradescope implies it")
+    p.add_argument("--allow-unsandboxed", action="store_true",
+                   help="with --isolate or --gradescope: grade even where no sandbox is possible (one warning)")
     p.add_argument("--memcheck", action="store_true",
                    help="build the C under AddressSanitizer and report memory errors (Linux; nox -s memcheck)")
     return p
@@ -83,6 +90,42 @@ def _check_cache(root: Path, tree: Path, course_root: Path) -> None:
             )
 
 
+def open_cache(graded: list[Path], course_root: Path, err) -> Path:
+    """The cache root this command grades with: never inside the course or a
+    graded folder, and ours (tagged, new or empty) or refused (UsageError). One
+    that cannot be written gives a temporary cache, with ONE warning line on
+    ``err``, removed when the command ends."""
+    root = cache.cache_root()
+    for tree in graded:
+        _check_cache(root, tree, course_root)
+    try:
+        store = cache.open_cache(root)
+    except cache.CacheError as exc:
+        raise UsageError(str(exc)) from None
+    if store.temporary:
+        err.print(report.escape(store.warning), soft_wrap=True)
+        atexit.register(store.close)
+    return store.path
+
+
+def choose_sandbox(allow_unsandboxed: bool, err) -> sandbox_mod.Sandbox:
+    """The sandbox for grading someone else's work: the strongest available. None
+    possible: UsageError with the reason and what to install, unless the
+    instructor allows it, then one loud warning line on ``err``."""
+    box = sandbox_mod.detect()
+    if box.isolated:
+        return box
+    if not allow_unsandboxed:
+        raise UsageError(
+            f"no sandbox is possible here ({box.reason}), and the work graded is not your own: its code would "
+            f"run with your rights. {sandbox_mod.INSTALL[0].upper()}{sandbox_mod.INSTALL[1:]}, or run the engine "
+            "as root where user namespaces are blocked (it then uses a separate uid); or pass "
+            "--allow-unsandboxed to grade anyway, unprotected.")
+    err.print(f"[bold red]WARNING: grading WITHOUT a sandbox ({report.escape(box.reason)}): learner code runs "
+              "with your rights and can read and change your files.[/]", soft_wrap=True)
+    return box
+
+
 def _memcheck_env() -> dict:
     try:
         return sanitizer.prepare()
@@ -113,19 +156,22 @@ def main(argv: list[str] | None = None) -> int:
         selected = course.select(args.selectors)
         tree = Path(args.tree).expanduser().resolve() if args.tree else course.root / "exercises"
         _check_tree(tree, course)
-        root = cache.cache_root()
-        _check_cache(root, tree, course.root)
+        root = open_cache([tree], course.root, err)
         if args.jobs < 0 or (args.timeout is not None and args.timeout <= 0):
             raise UsageError("--jobs and --timeout take positive numbers.")
         if args.memcheck and not args.selectors:
             raise UsageError("memcheck checks what you name: an exercise (nox -s memcheck -- 10_memory/owner) "
                              "or a lesson (nox -s memcheck -- 10).")
         sanitizer_env = _memcheck_env() if args.memcheck else None
+        # Someone else's work (Gradescope, --isolate) runs sandboxed, or not at all.
+        sandbox = choose_sandbox(args.allow_unsandboxed, err) if args.isolate or args.gradescope else None
     except (manifest.ManifestError, UsageError) as exc:
         err.print(f"[bold red]error:[/] {report.escape(str(exc))}", soft_wrap=True)  # paths stay whole
         return USAGE_ERROR
 
-    settings = runner.Settings(use_cache=not args.fresh)
+    settings = runner.Settings(use_cache=not args.fresh, sandbox=sandbox, hide=(tree,))
+    if sandbox is not None:
+        console.print(sandbox.describe())
     if args.timeout:
         settings.test_timeout = args.timeout
     if sanitizer_env is not None:
@@ -195,6 +241,7 @@ def main(argv: list[str] | None = None) -> int:
         out = Path(args.json).expanduser()
         data = report.to_json(course, selected, results, display, interrupted)
         data["memcheck"] = sanitizer_env is not None
+        data["isolation"] = sandbox.kind if sandbox is not None else "none"
         cache.write_json_atomic(out.resolve(), data)
         console.print(f"JSON report written to {out}")
     if args.gradescope:

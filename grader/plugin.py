@@ -23,6 +23,7 @@ import pytest
 
 from .build import BuildError, Built, Paths, load_builder
 from .build import build as _build
+from .cache import child_fault
 
 MAX_MESSAGE = 2000
 
@@ -55,6 +56,9 @@ def _clip(text: str) -> str:
 def _describe(excinfo, paths: Paths) -> tuple[str, str]:
     """(kind, message) for an exception raised in a test."""
     exc = excinfo.value
+    fault = child_fault(exc)  # the cache's or the machine's: the engine grades again (runner.grade)
+    if fault:
+        return "cache", fault
     if isinstance(exc, BuildError):
         return exc.kind, exc.message
     if isinstance(exc, AssertionError):
@@ -151,6 +155,10 @@ class ExerciseFiles:
         lesson_dir = self.id.split("/", 1)[0]
         self.dir = self.paths.scratch / lesson_dir
         self.cache = Path(os.environ.get("GRADER_CACHE", self.paths.scratch.parent / "cache"))
+        # Where this child writes what it builds (in its run folder): the cache is
+        # read-only to learner code, and the engine publishes the builds into it.
+        out = os.environ.get("GRADER_BUILD_OUT")
+        self.out = Path(out) if out else None
         self.files_key = os.environ.get("GRADER_FILES_KEY", "")
         self._built: dict[str, Built | BuildError] = {}
 
@@ -168,7 +176,7 @@ class ExerciseFiles:
         """Compile the builder script (cached by content) and import the module it makes."""
         if builder not in self._built:
             try:
-                self._built[builder] = _build(self.path(builder), self.paths, self.cache, self.files_key)
+                self._built[builder] = _build(self.path(builder), self.paths, self.cache, self.files_key, self.out)
             except BuildError as exc:
                 self._built[builder] = exc
         result = self._built[builder]
@@ -182,13 +190,13 @@ class ExerciseFiles:
 
     def shared_library(self, name: str, sources: list[str], exports: list[str]) -> Path:
         """Build the exercise's C files ``sources`` into a plain shared library
-        in the cache, for ABI mode, and return its path. The file is named as the
+        (cached by content), for ABI mode, and return its path. The file is named as the
         platform names libraries (libNAME.so / libNAME.dylib / NAME.dll, the
         ``.name`` to copy it under). See grader/shlib.py."""
         from .shlib import build_shared_library
 
         return build_shared_library(name, [self.path(s) for s in sources], exports, self.cache,
-                                    include_dirs=[self.dir])
+                                    include_dirs=[self.dir], out=self.out)
 
     def run_script(self, name: str) -> dict:
         """Run one of the learner's scripts as a module that is not ``__main__``

@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 import json
+import os
 import threading
+import time
+from pathlib import Path
+
+import pytest
 
 from grader import cache
+
+OLD = time.time() - cache.KEEP_SECONDS - 3600
+KEY = "0123456789abcdef0123456789abcdef"
 
 
 def test_digest_is_stable_and_short():
@@ -83,9 +91,7 @@ def test_publish_dir_concurrent_publishers(tmp_path):
 
 
 def test_prune_drops_old_entries_only(tmp_path):
-    import os
-    import time
-
+    cache.claim(tmp_path)  # prune works only in a folder that carries our tag
     old = time.time() - cache.KEEP_SECONDS - 60
     (tmp_path / "verdicts").mkdir()
     for name in ("old.json", "new.json"):
@@ -101,3 +107,130 @@ def test_prune_drops_old_entries_only(tmp_path):
     assert [p.name for p in (tmp_path / "builds").iterdir()] == [".tmp-in-progress"], (
         "a temp folder an hour old is an interrupted build; a fresh one may be another grade's"
     )
+
+
+def _old(path: Path, when: float = OLD) -> Path:
+    os.utime(path, (when, when), follow_symlinks=False)
+    return path
+
+
+def _write(path: Path, text: str = "x", when: float | None = None) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return _old(path, when) if when else path
+
+
+def _tag_line(root: Path) -> str:
+    return (root / cache.TAG_NAME).read_text(encoding="utf-8").splitlines()[0]
+
+
+def test_claim_tags_a_new_or_empty_folder(tmp_path):
+    cache.claim(tmp_path / "new" / "cache")
+    assert _tag_line(tmp_path / "new" / "cache") == "Signature: 8a477f597d28d172789f06886806bc55"
+    (tmp_path / "empty").mkdir()
+    cache.claim(tmp_path / "empty")
+    assert cache.is_ours(tmp_path / "empty")
+    cache.claim(tmp_path / "empty")  # again: nothing changes, nothing is refused
+    assert sorted(p.name for p in (tmp_path / "empty").iterdir()) == [cache.TAG_NAME, "runs"]
+
+
+def test_a_foreign_folder_is_refused_and_left_alone(tmp_path):
+    """CFFI_COURSE_CACHE pointed at a folder that was not only a cache: pruning
+    deleted the user's own files older than 14 days in its builds/, runs/, verdicts/."""
+    folder = tmp_path / "projects"
+    mine = [_write(folder / "notes.txt"), _write(folder / "builds" / "report.pdf", when=OLD),
+            _write(folder / "verdicts" / "court.txt", when=OLD), _write(folder / "runs" / "monday.csv", when=OLD)]
+    with pytest.raises(cache.CacheError) as caught:
+        cache.claim(folder)
+    message = str(caught.value)
+    assert str(folder) in message and cache.ENV_VAR in message and "new or empty folder" in message, message
+    cache.prune(folder)
+    assert all(p.exists() for p in mine), "nothing of the user's is deleted"
+    assert not (folder / cache.TAG_NAME).exists(), "nothing is written there"
+
+
+def test_a_folder_that_looks_like_a_cache_but_holds_a_user_file_is_refused(tmp_path):
+    _write(tmp_path / "builds" / KEY / "meta.json")
+    _write(tmp_path / "builds" / "holiday.jpg")
+    with pytest.raises(cache.CacheError):
+        cache.claim(tmp_path)
+
+
+def test_another_programs_tagged_cache_is_refused(tmp_path):
+    _write(tmp_path / cache.TAG_NAME, cache.TAG_SIGNATURE + "\n# created by another tool\n")
+    _write(tmp_path / "builds" / KEY / "x.o")
+    with pytest.raises(cache.CacheError, match="another program"):
+        cache.claim(tmp_path)
+
+
+def test_a_cache_of_an_earlier_version_is_adopted(tmp_path):
+    """Untagged, but holding only what the engine makes: tagged, kept, pruned as before."""
+    entry = _write(tmp_path / "builds" / KEY / "_hello.so")
+    verdict = _write(tmp_path / "verdicts" / f"{KEY}.json", "{}")
+    _write(tmp_path / "runs" / "1234-abcd" / "work" / "x")
+    _write(tmp_path / "pycache" / "usr" / "lib" / "x.cpython-311.pyc")
+    _write(tmp_path / "progress" / f"{KEY}.json", "{}")
+    cache.claim(tmp_path)
+    assert cache.is_ours(tmp_path) and entry.exists() and verdict.exists()
+
+
+def test_claim_replaces_a_file_or_a_link_where_a_cache_folder_belongs(tmp_path):
+    outside = tmp_path / "outside"
+    kept = _write(outside / "keep.txt")
+    root = tmp_path / "cache"
+    cache.claim(root)
+    _write(root / "builds", "not a folder")
+    (root / "verdicts").symlink_to(outside, target_is_directory=True)
+    cache.claim(root)
+    assert not (root / "builds").exists() and not (root / "verdicts").exists()
+    assert kept.exists(), "the link is removed, never followed"
+
+
+def test_prune_covers_every_folder_and_never_follows_links_out(tmp_path):
+    root = tmp_path / "cache"
+    cache.claim(root)
+    outside = tmp_path / "outside"
+    theirs = [_write(outside / "old.json", when=OLD), _write(outside / KEY / "old.so", when=OLD)]
+    gone = [
+        _old(_write(root / "libs" / KEY / "libx.so").parent),
+        _write(root / "pycache" / "usr" / "lib" / "old.cpython-311.pyc", when=OLD),
+        _write(root / "progress" / f"{KEY}.json", when=time.time() - cache.KEEP_PROGRESS_SECONDS - 3600),
+        _write(root / "verdicts" / ".tmp-abc.json", when=time.time() - 2 * cache.TEMP_SECONDS),
+    ]
+    kept = [
+        _write(root / "pycache" / "usr" / "lib" / "new.cpython-311.pyc"),
+        _write(root / "progress" / "0123456789abcdef0123456789abcde0.json", when=OLD),  # a progress line lives longer
+    ]
+    (root / "builds").symlink_to(outside, target_is_directory=True)  # a link where a folder of ours belongs
+    link = root / "runs" / "4321-link"
+    link.symlink_to(outside, target_is_directory=True)
+    _old(link)
+    cache.prune(root)
+    assert [p for p in gone if p.exists()] == []
+    assert all(p.exists() for p in kept)
+    assert all(p.exists() for p in theirs), "nothing is deleted through a link"
+    assert not os.path.lexists(link), "an old link of ours is removed itself"
+
+
+def test_an_unwritable_cache_gives_a_temporary_one(tmp_path):
+    """A file where a folder of the path should be: the cache cannot be created
+    (as a read-only folder or a read-only HOME does; tests run as root, whom a
+    read-only mode does not stop: see test_cache_faults.py for a read-only mount)."""
+    blocker = _write(tmp_path / "file")
+    store = cache.open_cache(blocker / "cache")
+    try:
+        assert store.temporary and store.path.is_dir() and cache.is_ours(store.path)
+        assert str(blocker / "cache") in store.warning and str(store.path) in store.warning
+        assert "\n" not in store.warning
+    finally:
+        store.close()
+    assert not store.path.exists()
+    fine = cache.open_cache(tmp_path / "writable")
+    assert not fine.temporary and fine.path == tmp_path / "writable" and fine.warning == ""
+    fine.close()
+    assert fine.path.is_dir(), "a real cache stays"
+
+
+def test_a_cache_that_is_a_file_is_refused(tmp_path):
+    with pytest.raises(cache.CacheError, match="not a folder"):
+        cache.open_cache(_write(tmp_path / "cache"))
