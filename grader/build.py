@@ -1,9 +1,11 @@
-"""Build a learner's CFFI builder script into the cache and import the result.
+"""Build a learner's CFFI builder script and import the result.
 
 Runs only inside a grading child process (learner code runs here). The
 builder is executed as a module that is *not* ``__main__``, so its own
 ``ffibuilder.compile()`` under ``if __name__ == "__main__":`` does not run;
-the engine compiles into the cache instead, never into the learner's folder.
+the engine compiles into the child's run folder instead (never into the
+learner's folder), and publishes the result into the cache after the child has
+ended: learner code never writes the cache (``publish_builds``).
 
 Every way this can go wrong becomes a ``BuildError`` whose message a beginner
 can act on: compiler diagnostics point at the learner's file and line (a
@@ -16,10 +18,13 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import hashlib
 import importlib
 import os
 import re
 import runpy
+import shutil
+import stat
 import sys
 import tempfile
 import traceback
@@ -290,17 +295,145 @@ def _import(directory: Path, module_name: str, warnings: list[str], paths: Paths
         raise BuildError("import", f"the compiled module {module_name!r} could not be imported: {paths.show(text)}") from None
 
 
-def build(builder: Path, paths: Paths, cache_root: Path, files_key: str) -> Built:
-    """Compile ``builder`` (or reuse the cached build of the same content) and import it."""
-    key = cache.digest(files_key, builder.name, cache.environment_fingerprint())
-    builds = cache_root / "builds"
-    final = builds / key
-    meta = cache.read_json(final / "meta.json")
-    if isinstance(meta, dict):
+def build_key(files_key: str, builder_name: str, fingerprint: str) -> str:
+    """The build entry's name: the learner's files, the builder, the environment.
+    The engine recomputes it before publishing an entry a child made (publish_builds)."""
+    return cache.digest(files_key, builder_name, fingerprint)
+
+
+def _entry_files(folder: Path) -> dict[str, Path] | None:
+    """Every file of a build entry but meta.json, by relative path; None when the
+    entry holds anything but regular files and folders (a link, a FIFO...)."""
+    out: dict[str, Path] = {}
+    try:
+        for dirpath, dirnames, filenames in os.walk(folder):
+            for name in dirnames + filenames:
+                p = Path(dirpath, name)
+                mode = os.lstat(p).st_mode
+                if stat.S_ISDIR(mode):
+                    continue
+                if not stat.S_ISREG(mode):
+                    return None
+                rel = p.relative_to(folder).as_posix()
+                if rel != "meta.json":
+                    out[rel] = p
+    except OSError:
+        return None
+    return out
+
+
+def _sha256(path: Path) -> str:
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
+def entry_meta(folder: Path) -> dict | None:
+    """The meta.json of a whole, intact entry (builds/<key>, libs/<key>), else None:
+    missing, unreadable, or a file that does not match the sha256 meta.json records
+    (a corrupt entry is treated as absent and built again)."""
+    meta = cache.read_json(folder / "meta.json")
+    if not isinstance(meta, dict) or not isinstance(meta.get("files"), dict):
+        return None
+    found = _entry_files(folder)
+    if found is None or set(found) != set(meta["files"]):
+        return None
+    try:
+        if any(_sha256(found[rel]) != meta["files"][rel] for rel in found):
+            return None
+    except OSError:
+        return None
+    return meta
+
+
+def write_entry_meta(folder: Path, meta: dict) -> None:
+    """Record ``meta`` with the sha256 of every file now in ``folder``."""
+    files = _entry_files(folder) or {}
+    cache.write_json_atomic(folder / "meta.json", {**meta, "files": {rel: _sha256(p) for rel, p in files.items()}})
+
+
+def install_entry(tmp: Path, final: Path) -> Path:
+    """Publish the finished folder ``tmp`` as ``final``; a damaged entry already
+    there is moved aside first (a rename: readers never see half an entry)."""
+    if final.exists() and entry_meta(final) is None:
+        aside = final.parent / f".tmp-damaged-{os.getpid()}-{final.name}"
         with contextlib.suppress(OSError):
-            os.utime(final)  # recently used: pruning keeps it
-        module = _import(final, meta["module"], meta.get("warnings", []), paths)
-        return Built(module, meta["module"], final, meta.get("warnings", []))
+            os.replace(final, aside)
+        shutil.rmtree(aside, ignore_errors=True)
+    return cache.publish_dir(tmp, final)
+
+
+def publish_entries(out: Path, dest: Path, expected_key) -> list[str]:
+    """Copy the intact entries a grading child left in ``out`` into the cache
+    folder ``dest``. Run by the engine after the child has ended: the child never
+    writes into the cache. ``expected_key(meta)`` recomputes the key an entry must
+    have from what the engine itself knows (the files it read), so a child cannot
+    plant an entry under another content's key. The copy is re-checked against
+    meta.json's digests as it is written, and belongs to the engine."""
+    published = []
+    try:
+        entries = sorted(p for p in out.iterdir() if not p.name.startswith("."))
+    except OSError:
+        return published
+    for entry in entries:
+        meta = entry_meta(entry)
+        if meta is None or expected_key(meta) != entry.name or entry_meta(dest / entry.name) is not None:
+            continue
+        try:
+            dest.mkdir(parents=True, exist_ok=True)
+            tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=dest))
+            tmp.chmod(0o755)  # mkdtemp's 0700 would hide it from a sandbox's separate uid
+        except OSError:
+            return published  # a read-only cache: the entry is simply not kept
+        try:
+            for rel, digest_ in meta["files"].items():
+                data = (entry / rel).read_bytes()
+                if hashlib.sha256(data).hexdigest() != digest_:
+                    raise OSError(f"{entry / rel} changed while being published")
+                (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
+                (tmp / rel).write_bytes(data)
+            (tmp / "meta.json").write_bytes((entry / "meta.json").read_bytes())
+            if entry_meta(tmp) is None:
+                raise OSError(f"{entry} did not copy whole")
+        except OSError:
+            shutil.rmtree(tmp, ignore_errors=True)
+            continue
+        install_entry(tmp, dest / entry.name)
+        published.append(entry.name)
+    return published
+
+
+def publish_builds(out: Path, cache_root: Path, files_key: str) -> list[str]:
+    """The engine's side of build(): publish the child's builds of these files."""
+    def expected(meta: dict) -> str | None:
+        name, fingerprint = meta.get("builder"), meta.get("fingerprint")
+        if not isinstance(name, str) or not isinstance(fingerprint, str):
+            return None
+        return build_key(files_key, name, fingerprint)
+
+    return publish_entries(out / "builds", cache_root / "builds", expected)
+
+
+def build(builder: Path, paths: Paths, cache_root: Path, files_key: str, out: Path | None = None) -> Built:
+    """Compile ``builder`` (or reuse the build of the same content) and import it.
+
+    Looks in ``<cache_root>/builds/<key>`` (read-only here), then in
+    ``<out>/builds/<key>`` (built by an earlier child of the same run), else
+    compiles into ``<out>/builds/``, which the engine publishes into the cache
+    after the child ends (publish_builds). Without ``out`` it compiles straight
+    into the cache (a direct call outside the engine)."""
+    fingerprint = cache.environment_fingerprint()
+    key = build_key(files_key, builder.name, fingerprint)
+    for base in (cache_root, *([out] if out is not None else [])):
+        final = base / "builds" / key
+        meta = entry_meta(final)
+        if meta is not None and isinstance(meta.get("module"), str):
+            with contextlib.suppress(OSError):
+                os.utime(final)  # recently used: pruning keeps it (fails harmlessly where read-only)
+            warnings = [w for w in meta.get("warnings", []) if isinstance(w, str)]
+            module = _import(final, meta["module"], warnings, paths)
+            return Built(module, meta["module"], final, warnings)
+    builds = (out if out is not None else cache_root) / "builds"
+    final = builds / key
 
     import cffi
 
@@ -364,13 +497,12 @@ def build(builder: Path, paths: Paths, cache_root: Path, files_key: str) -> Buil
                 "compile",
                 f"the C compiler rejected the module ({type(failure).__name__}):\n{detail}" + _relative_path_hint(ffi),
             )
-        cache.write_json_atomic(tmp / "meta.json", {"module": module_name, "warnings": warnings})
+        write_entry_meta(tmp, {"module": module_name, "warnings": warnings, "builder": builder.name,
+                               "fingerprint": fingerprint})
     except BaseException:
-        import shutil
-
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    cache.publish_dir(tmp, final)
+    install_entry(tmp, final)
     module = _import(final, module_name, warnings, paths)
     return Built(module, module_name, final, warnings)
 

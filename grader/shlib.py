@@ -3,7 +3,8 @@
 ABI mode loads an existing library with ``ffi.dlopen(path)``. The course
 builds those libraries from C files it ships, with setuptools' own compiler
 (the one cffi uses, so whoever can build an API-mode module can build these),
-into the cache: never into the learner's folder.
+into the child's run folder, from where the engine publishes them into the
+cache: never into the learner's folder, and learner code never writes the cache.
 
 Portability: the file is ``libNAME.so`` on Linux, ``libNAME.dylib`` on macOS
 and ``NAME.dll`` on Windows, where MSVC exports only the symbols it is told
@@ -26,19 +27,29 @@ def library_kind() -> str:
     return "dylib" if sys.platform == "darwin" else "shared"
 
 
+def _key(name: str, fingerprint: str, exports: list[str], sources: list[tuple[str, bytes]],
+         headers: list[tuple[str, bytes]]) -> str:
+    parts: list[bytes | str] = [name, library_kind(), fingerprint, *exports]
+    for src_name, data in sources:
+        parts += [src_name, data]
+    for header_name, data in headers:
+        parts += [header_name, data]
+    return cache.digest(*parts)
+
+
 def build_shared_library(name: str, sources: list[Path], exports: list[str], cache_root: Path,
-                         include_dirs: list[Path] | None = None) -> Path:
+                         include_dirs: list[Path] | None = None, out: Path | None = None) -> Path:
     """Compile ``sources`` into a shared library exporting ``exports`` and
-    return its path. Cached by content; published atomically."""
-    parts: list[bytes | str] = [name, library_kind(), cache.environment_fingerprint(), *exports]
-    for src in sources:
-        parts += [src.name, src.read_bytes()]
-    for folder in include_dirs or ():
-        for header in sorted(Path(folder).glob("*.h")):
-            parts += [header.name, header.read_bytes()]
-    key = cache.digest(*parts)
-    libs = cache_root / "libs"
-    final = libs / key
+    return its path. Cached by content. Looks in ``<cache_root>/libs`` (read-only
+    here), then in ``<out>/libs``, else builds into ``<out>/libs``, which the
+    engine publishes into the cache after the child ends (``publish_libs``);
+    without ``out``, straight into the cache."""
+    from .build import entry_meta, install_entry, write_entry_meta
+
+    fingerprint = cache.environment_fingerprint()
+    headers = [h for folder in include_dirs or () for h in sorted(Path(folder).glob("*.h"))]
+    key = _key(name, fingerprint, list(exports), [(s.name, s.read_bytes()) for s in sources],
+               [(h.name, h.read_bytes()) for h in headers])
 
     importlib.import_module("setuptools")  # first: makes `distutils` setuptools' copy (Python 3.12+ has none)
     from distutils.ccompiler import new_compiler
@@ -47,9 +58,12 @@ def build_shared_library(name: str, sources: list[Path], exports: list[str], cac
     compiler = new_compiler()
     customize_compiler(compiler)
     filename = compiler.library_filename(name, lib_type=library_kind())
-    if (final / filename).is_file():
-        return final / filename
+    for base in (cache_root, *([out] if out is not None else [])):
+        if entry_meta(base / "libs" / key) is not None and (base / "libs" / key / filename).is_file():
+            return base / "libs" / key / filename
 
+    libs = (out if out is not None else cache_root) / "libs"
+    final = libs / key
     libs.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=libs))
     try:
@@ -66,11 +80,45 @@ def build_shared_library(name: str, sources: list[Path], exports: list[str], cac
         for junk in tmp.glob("*.exp"):  # MSVC's import-library leftovers
             with contextlib.suppress(OSError):
                 junk.unlink()
+        # What the engine needs to recompute the key from the files it read itself:
+        # the sources and headers by name within the exercise's folder (the one
+        # include folder the exercise fixture gives), else nothing (then not published).
+        inputs = None
+        if include_dirs and len(include_dirs) == 1:
+            folder = Path(include_dirs[0])
+            if all(s.parent == folder for s in sources):
+                inputs = {"sources": [s.name for s in sources], "headers": [h.name for h in headers]}
+        write_entry_meta(tmp, {"name": name, "fingerprint": fingerprint, "exports": list(exports),
+                               "inputs": inputs})
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    cache.publish_dir(tmp, final)
+    install_entry(tmp, final)
     return final / filename
+
+
+def publish_libs(out: Path, cache_root: Path, files: dict[str, bytes | None]) -> list[str]:
+    """The engine's side: publish the libraries a child built from the exercise's
+    files, once their key matches those files as the engine read them."""
+    from .build import publish_entries
+
+    headers = sorted(n for n, data in files.items() if data is not None and "/" not in n and n.endswith(".h"))
+
+    def expected(meta: dict) -> str | None:
+        inputs = meta.get("inputs")
+        name, fingerprint, exports = meta.get("name"), meta.get("fingerprint"), meta.get("exports")
+        if not (isinstance(inputs, dict) and isinstance(name, str) and isinstance(fingerprint, str)
+                and isinstance(exports, list) and all(isinstance(e, str) for e in exports)):
+            return None
+        sources = inputs.get("sources")
+        if inputs.get("headers") != headers or not isinstance(sources, list):
+            return None
+        if not all(isinstance(s, str) and files.get(s) is not None for s in sources):
+            return None
+        return _key(name, fingerprint, exports, [(s, files[s]) for s in sources],
+                    [(h, files[h]) for h in headers])
+
+    return publish_entries(out / "libs", cache_root / "libs", expected)
 
 
 def c_library() -> str | None:
