@@ -26,7 +26,8 @@ from rich import box
 from rich.table import Table
 
 from . import cache, manifest, printable_output, procs, report, runner
-from .cli import USAGE_ERROR, UsageError
+from . import sandbox as sandbox_mod
+from .cli import USAGE_ERROR, UsageError, choose_sandbox
 
 
 def participant_trees(folder: Path, course: manifest.Course) -> list[tuple[str, Path]]:
@@ -44,9 +45,10 @@ def participant_trees(folder: Path, course: manifest.Course) -> list[tuple[str, 
 
 
 def grade_room(course: manifest.Course, selected: list[manifest.Exercise], trees: list[tuple[str, Path]],
-               jobs: int) -> dict[str, dict[str, runner.ExerciseResult]]:
+               jobs: int, sandbox: sandbox_mod.Sandbox | None = None,
+               hide: tuple[Path, ...] = ()) -> dict[str, dict[str, runner.ExerciseResult]]:
     root = cache.cache_root()
-    settings = runner.Settings()
+    settings = runner.Settings(sandbox=sandbox, hide=hide)  # the room's folder is hidden from sandboxed code
     fingerprint = cache.digest(cache.engine_fingerprint(), cache.environment_fingerprint())
     live = procs.LiveProcesses()
     work = [(name, tree, ex) for name, tree in trees for ex in selected]
@@ -128,6 +130,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--json", metavar="FILE", help="every participant's report, as JSON")
     p.add_argument("--csv", metavar="FILE", help="one row per participant and exercise")
     p.add_argument("--jobs", type=int, default=0, metavar="N", help="exercises graded at once (default: one per core)")
+    p.add_argument("--allow-unsandboxed", action="store_true",
+                   help="grade even where no sandbox is possible (participants' code then runs with your rights)")
     p.add_argument("--course", metavar="DIR", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     console = report.Console(highlight=False)
@@ -141,18 +145,22 @@ def main(argv: list[str] | None = None) -> int:
         if not trees:
             raise UsageError(f"{folder} holds no participant folder (a clone of the course, or a folder "
                                          f"laid out like exercises/, with {course.lessons[0].dir}/ ...)")
+        # Participants' code is not the instructor's: always sandboxed, or refused.
+        sandbox = choose_sandbox(args.allow_unsandboxed, report.Console(stderr=True, highlight=False))
     except (manifest.ManifestError, UsageError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return USAGE_ERROR
 
     try:
-        results = grade_room(course, selected, trees, args.jobs or os.cpu_count() or 2)
+        results = grade_room(course, selected, trees, args.jobs or os.cpu_count() or 2, sandbox, (folder,))
     except KeyboardInterrupt:
         print("Interrupted.", file=sys.stderr)
         return 130
     render(console, course, selected, results)
+    console.print(sandbox.describe())
     if args.json:
-        cache.write_json_atomic(Path(args.json).expanduser().resolve(), to_json(course, selected, results))
+        cache.write_json_atomic(Path(args.json).expanduser().resolve(),
+                                {**to_json(course, selected, results), "isolation": sandbox.kind})
         console.print(f"JSON report written to {args.json}")
     if args.csv:
         write_csv(Path(args.csv).expanduser(), selected, results)

@@ -24,8 +24,10 @@ from collections import deque
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from . import cache, procs, sanitizer
+from . import build as build_mod
+from . import cache, procs, sanitizer, shlib
 from . import files as files_mod
+from . import sandbox as sandbox_mod
 from .manifest import ROOT, Exercise
 
 STATUSES = ("pass", "fail", "error", "crash", "timeout", "missing")
@@ -45,6 +47,10 @@ class Settings:
     # memcheck: the environment from sanitizer.prepare(), or None for a normal grade
     sanitizer_env: dict | None = None
     slowdown: float = 1.0  # multiplies every check's time limit (memcheck)
+    # Isolation of learner processes (grader/sandbox.py): None for the learner's own
+    # grade, as before; a Sandbox for work that is not the user's (room, Gradescope, --isolate).
+    sandbox: sandbox_mod.Sandbox | None = None
+    hide: tuple[Path, ...] = ()  # folders a sandboxed child must not see (the graded trees)
 
 
 @dataclass
@@ -150,16 +156,24 @@ def _read_events(path: Path, offset: int) -> tuple[list[dict], int]:
 
 
 def _run_child(args: list[str], env: dict, cwd: Path, events_path: Path, settings: Settings,
-               live: procs.LiveProcesses) -> _Run:
+               live: procs.LiveProcesses, readable: tuple[Path, ...] = (), uid: int | None = None) -> _Run:
     env = dict(env, GRADER_EVENTS=str(events_path))
+    argv = [sys.executable, "-m", "grader.child", *args]
+    sandbox = settings.sandbox
+    extra: dict = {}
+    if sandbox is not None:
+        # The run folder (the events file's) is the only place the child may write.
+        argv = sandbox.wrap(argv, events_path.parent, cwd, hide=list(settings.hide), readable=list(readable))
+        extra = sandbox.popen_kwargs(uid)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "grader.child", *args],
+        argv,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         cwd=cwd,
         env=env,
         **procs.popen_kwargs(),
+        **extra,
     )
     live.add(proc)
     output = _Output(proc.stdout)
@@ -193,6 +207,8 @@ def _run_child(args: list[str], env: dict, cwd: Path, events_path: Path, setting
     finally:
         procs.kill_tree(proc)  # also ends anything the child left behind
         proc.wait()
+        if uid is not None:
+            sandbox_mod.kill_uid(uid)  # "user" sandbox: what left the group (setsid, double fork) too
         live.discard(proc)
     output.join(2.0)
     if proc.stdout:
@@ -209,7 +225,8 @@ def _run_child(args: list[str], env: dict, cwd: Path, events_path: Path, setting
         # Ctrl-C's kill_all() ended it before this loop noticed: that is not a
         # crash (SIGKILL) of the learner's code, and no verdict to keep.
         stopped = "interrupt"
-    return _Run(proc.returncode, events, stopped, limit, output.text(), phase)
+    returncode = sandbox.returncode(proc.returncode) if sandbox is not None else proc.returncode
+    return _Run(returncode, events, stopped, limit, output.text(), phase)
 
 
 def _crash_details(output: str, display_scratch: tuple[str, str]) -> str:
@@ -382,6 +399,11 @@ def _grade_in(ex: Exercise, course_root: Path, files: dict[str, bytes | None], f
             target.write_bytes(data)
     work = run_dir / "work"  # the child's working folder: stray writes land here
     work.mkdir()
+    # What the child builds goes here; the engine publishes it into the cache after
+    # each child (the child never writes the cache, sandboxed or not: one code path).
+    out = run_dir / "out"
+    out.mkdir()
+    sandbox = settings.sandbox
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "GRADER_"))}
     env.pop("PYTHONSTARTUP", None)
     # Bytecode goes to the cache (PYTHONPYCACHEPREFIX below), never next to the
@@ -401,11 +423,41 @@ def _grade_in(ex: Exercise, course_root: Path, files: dict[str, bytes | None], f
         PYTHONFAULTHANDLER="1",
         PYTHONIOENCODING="utf-8",
         PYTHONPATH=os.pathsep.join([str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]),
+        GRADER_BUILD_OUT=str(out),
     )
+    uid = None
+    if sandbox is not None and sandbox.isolated:
+        # Learner code must not write bytecode that later grades run: a sandboxed
+        # child reads a prefix of its own that only the engine writes (warm_pycache),
+        # and keeps its home and temporary files in its run folder.
+        for sub in ("home", "tmp"):
+            (run_dir / sub).mkdir()
+        env.update(PYTHONPYCACHEPREFIX=str(root / "pycache-sandboxed"), HOME=str(run_dir / "home"),
+                   TMPDIR=str(run_dir / "tmp"))
+        sandbox_mod.warm_pycache(root / "pycache-sandboxed", env)
+        if sandbox.kind == "user":
+            uid = sandbox.acquire_uid()
+            sandbox_mod.hand_over(run_dir, uid)
+    try:
+        return _grade_children(ex, course_root, files, files_key, run_dir, display, root, _run_settings(ex, settings),
+                               live, env, work, out, tree, uid)
+    finally:
+        if uid is not None:
+            sandbox.release_uid(uid)
+
+
+def _run_settings(ex: Exercise, settings: Settings) -> Settings:
+    return dataclasses.replace(settings, test_timeout=(ex.timeout or settings.test_timeout) * settings.slowdown)
+
+
+def _grade_children(ex: Exercise, course_root: Path, files: dict[str, bytes | None], files_key: str, run_dir: Path,
+                    display: str, root: Path, run_settings: Settings, live: procs.LiveProcesses, env: dict,
+                    work: Path, out: Path, tree: Path, uid: int | None) -> ExerciseResult:
+    settings = run_settings
+    readable = (ROOT, course_root, root)
     asan_log = run_dir / "asan"
     if settings.sanitizer_env:
         env.update(sanitizer.child_env(settings.sanitizer_env, asan_log))
-    run_settings = dataclasses.replace(settings, test_timeout=(ex.timeout or settings.test_timeout) * settings.slowdown)
     grader = str(course_root / ex.grader)
     scratch = (str(tree), display)
     order: list[str] = []
@@ -416,7 +468,10 @@ def _grade_in(ex: Exercise, course_root: Path, files: dict[str, bytes | None], f
         # Reruns name the tests still to run (``--deselect`` would match by prefix
         # and drop test_add_negative along with test_add).
         args = [grader] if not results else [str(Path(grader).parent / n) for n in order if n not in results]
-        run = _run_child(args, env, work, events_path, run_settings, live)
+        run = _run_child(args, env, work, events_path, run_settings, live, readable, uid)
+        # Builds the child made, published by the engine now that it has ended.
+        build_mod.publish_builds(out, root, files_key)
+        shlib.publish_libs(out, root, files)
         asan = sanitizer.collect_reports(asan_log) if settings.sanitizer_env else []
         if run.stopped == "interrupt":
             return ExerciseResult(ex.id, ex.lesson.id, "interrupted", 0, ex.points, "interrupted")
