@@ -170,6 +170,39 @@ def install_poisoning_ffi(module: Any, built: Any, monkeypatch: Any) -> Poisonin
     return allocator
 
 
+def owned_ranges(ffi: Any, root: Any) -> list[tuple[int, int]]:
+    """(start, end) addresses of the memory owned by every object reachable from ``root``:
+    cdata arrays (ffi.new, ffi.from_buffer) and buffers (bytes, bytearray, array.array...).
+
+    A pointer C keeps is safe only if it points into one of them: that settles a keep-alive
+    question on every run, where reading the memory later only fails if it was reused."""
+    import gc
+    import types
+
+    skip = (type, str, int, float, types.ModuleType, types.FunctionType, types.BuiltinFunctionType)
+    ranges, seen, todo = [], set(), [root]
+    while todo and len(seen) < 100_000:
+        obj = todo.pop()
+        if id(obj) in seen or obj is None or isinstance(obj, skip):
+            continue
+        seen.add(id(obj))
+        if isinstance(obj, ffi.CData):
+            if ffi.typeof(obj).kind == "array":
+                start = int(ffi.cast("uintptr_t", obj))
+                ranges.append((start, start + ffi.sizeof(obj)))
+        elif isinstance(obj, (bytes, bytearray, memoryview)) or hasattr(obj, "buffer_info"):
+            try:
+                view = memoryview(obj)
+                start = int(ffi.cast("uintptr_t", ffi.from_buffer(view)))
+                ranges.append((start, start + view.nbytes + (1 if isinstance(obj, bytes) else 0)))
+            except (TypeError, ValueError, BufferError):
+                pass
+        todo.extend(gc.get_referents(obj))
+        if hasattr(obj, "__dict__"):
+            todo.append(vars(obj))
+    return ranges
+
+
 def collect_garbage() -> None:
     """Free what nothing refers to, now: CPython frees most objects at once, PyPy only when
     its collector runs, and objects in reference cycles wait for a collection everywhere."""

@@ -18,9 +18,10 @@ of argv points into memory owned by an object the returned object keeps.
 from __future__ import annotations
 
 import gc
-import types
 
 import pytest
+
+from grader.testing import owned_ranges
 
 BUILDER = "argv_build.py"
 
@@ -90,33 +91,6 @@ def _check_shape(built, call: str, made, args: list[str]) -> None:
     if argv[len(args)] != ffi.NULL:
         pytest.fail(f"{call}.argv[{len(args)}] is {argv[len(args)]!r}, expected ffi.NULL: C code walks argv until "
                     "the NULL pointer (count_args does), so the array must end with one.")
-
-
-def _owned_ranges(built, made) -> list[tuple[int, int]]:
-    """(start, end) of the memory owned by every object reachable from made (cdata arrays, buffers)."""
-    ffi = built.ffi
-    skip = (type, str, int, float, types.ModuleType, types.FunctionType, types.BuiltinFunctionType)
-    ranges, seen, todo = [], set(), [made]
-    while todo and len(seen) < 100_000:
-        obj = todo.pop()
-        if id(obj) in seen or obj is None or isinstance(obj, skip):
-            continue
-        seen.add(id(obj))
-        if isinstance(obj, ffi.CData):
-            if ffi.typeof(obj).kind == "array":
-                start = int(ffi.cast("uintptr_t", obj))
-                ranges.append((start, start + ffi.sizeof(obj)))
-        elif isinstance(obj, (bytes, bytearray, memoryview)):
-            try:
-                view = memoryview(obj)
-                start = int(ffi.cast("uintptr_t", ffi.from_buffer(view)))
-                ranges.append((start, start + view.nbytes + (1 if isinstance(obj, bytes) else 0)))
-            except (TypeError, ValueError, BufferError):
-                pass
-        todo.extend(gc.get_referents(obj))
-        if hasattr(obj, "__dict__"):
-            todo.append(vars(obj))
-    return ranges
 
 
 def _pressure(built, args: list[str]) -> list:
@@ -201,7 +175,7 @@ def test_argv_object_owns_its_strings(argv_module, built):
     ffi = built.ffi
     call, made = _make(argv_module, ARGS)
     _check_shape(built, call, made, ARGS)
-    ranges = _owned_ranges(built, made)
+    ranges = owned_ranges(ffi, made)
     for i, arg in enumerate(ARGS):
         address = int(ffi.cast("uintptr_t", made.argv[i]))
         size = len(arg.encode("utf-8")) + 1

@@ -12,8 +12,10 @@ in a live block, a freed block, or memory it did not allocate. A spy in front
 of ``lib`` looks at the struct before every C call that reads through it, and
 stops the call (a failure, never a crash) when the label, the values or the
 struct itself are in freed memory. Memory the allocator does not know (a
-bytes object passed to C, an array.array kept alive) is checked by content,
-after ``gc.collect()`` and a burst of same-sized allocations meant to reuse it.
+bytes object passed to C, an array.array kept alive) must lie inside a buffer
+that the Series keeps (grader.testing.owned_ranges walks its attributes), which
+holds or fails on every run; its content is checked too, after ``gc.collect()``
+and a burst of same-sized allocations.
 A dropped Series must free what it owned (no global keep-alive list).
 """
 
@@ -23,7 +25,7 @@ import gc
 
 import pytest
 
-from grader.testing import LibSpy, install_lib_spy
+from grader.testing import LibSpy, install_lib_spy, owned_ranges
 
 BUILDER = "series_build.py"
 UNKNOWN, LIVE, FREED = 0, 1, 2
@@ -123,13 +125,27 @@ class _SeriesSpy(LibSpy):
         for name, pointer in which:
             if pointer == ffi.NULL:
                 return f"the struct's {name} pointer is NULL"
+            if name == "label" and self._into_kept_bytes(pointer):
+                return ("the struct's label pointer points into a bytes object that your Series keeps. That "
+                        "works on CPython by accident: CFFI promises a bytes argument's pointer for the "
+                        "duration of the call only, and on PyPy C gets a temporary copy, freed when the call "
+                        "returns. C keeps this pointer, so give it C memory your Series owns: "
+                        "self._label = ffi.new(\"char[]\", label.encode(\"utf-8\"))")
+            # Memory the allocator does not know is fine only inside a buffer the Series keeps (an
+            # array.array given with ffi.from_buffer); anywhere else its owner may be gone already,
+            # which is settled here on every run, without waiting for the memory to be reused.
+            if self.owner is not None and not self._owned_by_series(pointer):
+                if name == "label":
+                    return ("the struct's label pointer points to memory that no object of your Series owns: "
+                            "probably the data of a bytes object (label.encode(...)) passed straight to C. CFFI "
+                            "gives C a pointer into a bytes object for the duration of that one call only (on "
+                            "PyPy, to a temporary copy). C keeps this pointer, so give it C memory your Series "
+                            "owns: self._label = ffi.new(\"char[]\", label.encode(\"utf-8\"))")
+                return ("the struct's values pointer points to memory that no object of your Series owns: "
+                        "whatever owned it can be freed at any moment while C still holds the address. Keep "
+                        "the owner (the object ffi.new() or ffi.from_buffer() returned) in an attribute of the "
+                        "Series and pass that")
             if name == "label":
-                if self._into_kept_bytes(pointer):
-                    return ("the struct's label pointer points into a bytes object that your Series keeps. That "
-                            "works on CPython by accident: CFFI promises a bytes argument's pointer for the "
-                            "duration of the call only, and on PyPy C gets a temporary copy, freed when the call "
-                            "returns. C keeps this pointer, so give it C memory your Series owns: "
-                            "self._label = ffi.new(\"char[]\", label.encode(\"utf-8\"))")
                 want = exp_label.encode("utf-8") + b"\0"
                 got = ffi.unpack(ffi.cast("char *", pointer), len(want))
                 if got != want:
@@ -148,6 +164,10 @@ class _SeriesSpy(LibSpy):
                             f"now holds {got!r} instead of {exp_values!r}: whatever owned it was dropped. Keep the "
                             "owner alive in an attribute of the Series")
         return None
+
+    def _owned_by_series(self, pointer) -> bool:
+        address = int(self._ffi.cast("uintptr_t", pointer))
+        return any(start <= address < end for start, end in owned_ranges(self._ffi, self.owner))
 
     def _into_kept_bytes(self, pointer) -> bool:
         """Whether ``pointer`` is the data of a bytes object held by the Series under test."""
