@@ -14,25 +14,44 @@ written is not touched and not backed up.
 clone follows (its upstream branch, usually origin/main; or HEAD when there is
 none), so the learner's own uncommitted edits never count as the starter.
 ``catchup`` copies the solutions of every exercise in the lessons before the
-one named, except those that already pass with the learner's own files (as
-the last grade recorded them).
+one named, except those that pass with the learner's files as they are now:
+the files are the very ones a recorded grade passed (progress.py keeps their
+digest), or they are graded first (cached verdicts make that cheap).
 
-Exit status: 0 done, 2 bad input or nothing to do it with (no git, an unknown id).
+Both judge what is in the folder now, safely: a file is the same only if it is
+a regular file with the same bytes; a link is backed up as a link, a FIFO or a
+device has no content to back up (and is never opened), a folder where a file
+should be stops the command before anything changes. A stop (Ctrl-C, SIGTERM)
+leaves no temporary file, and ends with one line saying where the backups are.
+
+Exit status: 0 done, 2 bad input or nothing to do it with (no git, an unknown
+id, a folder in the way), 130 stopped.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import filecmp
+import os
 import shutil
+import signal
+import stat
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import cache, manifest, printable_output, progress, runner
+from . import cache, files, manifest, printable_output, procs, progress, runner
 
 USAGE_ERROR = 2
+STOPPED = 130
+TMP_SUFFIX = ".cffi-course-tmp"
+# Tests only: "INT:2" raises SIGINT (or TERM) in this process right after the
+# temporary copy of the 2nd file is written: a stop at the worst moment, on cue.
+_TEST_STOP = "CFFI_COURSE_TEST_STOP"
 
 
 class ToolError(Exception):
@@ -58,18 +77,111 @@ def _stamp() -> str:
     return time.strftime("%Y-%m-%dT%H-%M-%S")
 
 
+def _same(path: Path, data: bytes) -> bool:
+    """Whether ``path`` is a regular file (not a link) holding exactly ``data``;
+    reads no more than ``len(data)`` bytes, and opens nothing else."""
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return False
+    if not stat.S_ISREG(st.st_mode) or st.st_size != len(data):
+        return False
+    try:
+        with open(path, "rb") as f:
+            return f.read(len(data) + 1) == data
+    except OSError:
+        return False
+
+
+def _back_up(path: Path, target: Path, change: Change, course_root: Path) -> None:
+    """Keep what is at ``path`` in ``target``, as what it is: a file's bytes, a
+    link as a link (never what it leads to: /dev/zero would never end), nothing
+    for a FIFO, socket or device (no content; opening a FIFO would block)."""
+    st = os.lstat(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shown = path.relative_to(course_root).as_posix()
+    if stat.S_ISLNK(st.st_mode):
+        try:
+            os.symlink(os.readlink(path), target)
+        except OSError:  # Windows without the right to make links: say where it led
+            change.notes.append(f"{shown} was a link to {os.readlink(path)}; the link itself could not be "
+                                "kept in the backup")
+        return
+    if not stat.S_ISREG(st.st_mode):
+        change.notes.append(f"{shown} {files.kind_of(st.st_mode)}: it had no content to back up")
+        return
+    if st.st_size > files.DEFAULT_MAX_BYTES:
+        # Too big to be an exercise file (a 2 GB sparse file...): the backup is the
+        # file itself, hard-linked (no copy, no disk), when the file system allows.
+        with contextlib.suppress(OSError):
+            os.link(path, target)
+            return
+    shutil.copy2(path, target)
+    if not filecmp.cmp(path, target, shallow=False):
+        raise ToolError(f"the backup of {path} could not be checked; nothing was replaced.")
+
+
+@contextlib.contextmanager
+def _signals_held():
+    """Ctrl-C and SIGTERM wait while a file is swapped, so a stop falls between two
+    files, never between writing the temporary copy and renaming it (POSIX; on
+    Windows the temporary file is removed on the way out instead)."""
+    held = {signal.SIGINT, signal.SIGTERM}
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+def _write(path: Path, data: bytes, number: int) -> None:
+    """Replace ``path`` by a regular file holding ``data``: a temporary copy next to
+    it, renamed over it (over a link, the link itself goes; what it led to is not
+    touched). The temporary file never outlives this call."""
+    tmp = path.with_name(path.name + TMP_SUFFIX)
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(tmp)  # a stale one of ours (never followed: unlink removes a link itself)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+                 | getattr(os, "O_NOFOLLOW", 0), 0o666)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        stop = os.environ.get(_TEST_STOP, "")
+        if stop and stop.split(":")[1] == str(number):
+            signal.raise_signal(getattr(signal, "SIG" + stop.split(":")[0]))
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
 def replace_files(course: manifest.Course, new_content: dict[Path, bytes], change: Change) -> Change:
     """Write each file's new content, after copying what is there now into one timestamped backup folder.
 
     Files whose content is already the new content are left alone. Every backup is
-    written before the first file is replaced, so an error part-way loses nothing."""
+    written before the first file is replaced, so an error part-way loses nothing.
+    A folder where a file should be stops it before anything is written."""
     to_write = {}
     for path, data in new_content.items():
-        if path.is_file() and path.read_bytes() == data:
+        if _same(path, data):
             change.unchanged.append(path)
         else:
             to_write[path] = data
-    existing = [p for p in to_write if p.exists()]
+    existing = []
+    for path in to_write:
+        try:
+            st = os.lstat(path)
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        if stat.S_ISDIR(st.st_mode):
+            raise ToolError(f"{path.relative_to(course.root).as_posix()} is a folder where the course expects a "
+                            "file. Rename or move that folder (it may hold your work), then run this again. "
+                            "Nothing was changed.")
+        existing.append(path)
     if existing:
         stamp = _stamp()
         backup = backup_root(course) / stamp
@@ -77,19 +189,14 @@ def replace_files(course: manifest.Course, new_content: dict[Path, bytes], chang
         while backup.exists():  # two runs in the same second
             n += 1
             backup = backup_root(course) / f"{stamp}-{n}"
-        for path in existing:
-            target = backup / path.relative_to(course.root)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(path, target)
-            if target.read_bytes() != path.read_bytes():
-                raise ToolError(f"the backup of {path} could not be checked; nothing was replaced.")
         change.backup_dir = backup
-    for path, data in to_write.items():
+        for path in existing:
+            _back_up(path, backup / path.relative_to(course.root), change, course.root)
+    for number, (path, data) in enumerate(to_write.items(), 1):
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".cffi-course-tmp")
-        tmp.write_bytes(data)
-        tmp.replace(path)
-        change.written.append(path)
+        with _signals_held():
+            _write(path, data, number)
+            change.written.append(path)
     return change
 
 
@@ -129,22 +236,49 @@ def starter_files(course: manifest.Course, ex: manifest.Exercise) -> tuple[dict[
     return out, described
 
 
-def reset(course: manifest.Course, exercise_id: str) -> Change:
+def reset(course: manifest.Course, exercise_id: str, change: Change | None = None) -> Change:
     ex = next((e for e in course.exercises if e.id == exercise_id), None)
     if ex is None:
         near = [e.id for e in course.exercises if exercise_id.split("/")[-1] in e.id]
         raise ToolError(f"no exercise {exercise_id!r}. Exercise ids look like 07_structs/geometry"
                         + (f"; did you mean {', '.join(near[:3])}?" if near else "; `nox -s grade` lists them."))
-    files, described = starter_files(course, ex)
-    change = replace_files(course, files, Change())
+    starters, described = starter_files(course, ex)
+    change = change if change is not None else Change()
     change.notes.append(f"starter files from {described}")
-    return change
+    return replace_files(course, starters, change)
 
 
 # --- catchup ------------------------------------------------------------------------------------
 
 
-def catchup(course: manifest.Course, lesson_id: str, cache_root: Path) -> Change:
+def _passes_now(course: manifest.Course, exercises: list[manifest.Exercise], tree: Path,
+                root: Path) -> dict[str, runner.ExerciseResult]:
+    """Grade ``exercises`` as their files are now, as `nox -s grade` would (same
+    cache: a verdict already there costs nothing). A stop ends every child."""
+    from .cli import _display
+
+    settings = runner.Settings()
+    fingerprint = cache.digest(cache.engine_fingerprint(), cache.environment_fingerprint())
+    display = _display(tree)
+    live = procs.LiveProcesses()
+    results: dict[str, runner.ExerciseResult] = {}
+    pool = ThreadPoolExecutor(max_workers=os.cpu_count() or 2)
+    try:
+        futures = [pool.submit(runner.grade, ex, course.root, tree, display, root, settings, fingerprint, live)
+                   for ex in exercises]
+        for fut in futures:
+            res = fut.result()
+            results[res.id] = res
+    except BaseException:
+        live.kill_all()
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+    return results
+
+
+def catchup(course: manifest.Course, lesson_id: str, cache_root: Path, change: Change | None = None,
+            say=print) -> Change:
     ids = [lesson.id for lesson in course.lessons]
     if lesson_id not in ids:
         raise ToolError(f"no lesson {lesson_id!r}: catchup takes the number of the lesson you want to start, "
@@ -154,25 +288,48 @@ def catchup(course: manifest.Course, lesson_id: str, cache_root: Path) -> Change
         raise ToolError(f"lesson {lesson_id} is the first: there is nothing before it to catch up on.")
     tree = course.root / "exercises"
     records = progress.load(cache_root, course, tree)
-    change = Change()
-    content: dict[Path, bytes] = {}
+    change = change if change is not None else Change()
+    solutions: dict[str, dict[Path, bytes]] = {}
+    to_grade = []
     for ex in course.exercises:
         if ex.lesson not in before:
             continue
-        passing = progress.passing_key(records, ex.id)
-        if passing and passing == runner.exercise_key(ex, runner.read_files(ex, tree)):
-            change.skipped.append(ex.id)
-            continue
+        solutions[ex.id] = {}
         for name in (*ex.files, *ex.lesson.support):
             source = course.root / "solutions" / ex.lesson.dir / name
             if not source.is_file():
                 raise ToolError(f"the course has no solution file {source.relative_to(course.root)}; nothing was "
                                 "changed.")
-            content[tree / ex.lesson.dir / name] = source.read_bytes()
-    replace_files(course, content, change)
+            solutions[ex.id][tree / ex.lesson.dir / name] = source.read_bytes()
+        if all(_same(path, data) for path, data in solutions[ex.id].items()):
+            continue  # already the solution: nothing to judge, nothing to write
+        try:
+            current = runner.read_files(ex, tree)
+        except files.Unusable:
+            continue  # a FIFO, a link out of the folder...: it cannot pass
+        if any(current.get(name) is None for name in ex.files):
+            continue  # missing
+        passing = progress.passing_key(records, ex.id)
+        if passing and passing == runner.exercise_key(ex, current):
+            change.skipped.append(ex.id)  # these very files passed a recorded grade
+        else:
+            to_grade.append(ex)
+    if to_grade:
+        # The last grade recorded is not enough: the files may have changed since
+        # (fixed after a failing grade, or never graded). Grade them as they are.
+        say(f"Grading your own files of {len(to_grade)} exercise{'s' if len(to_grade) != 1 else ''} first "
+            "(one that passes is left as it is)...")
+        results = _passes_now(course, to_grade, tree, cache_root)
+        passed = {ex_id: res for ex_id, res in results.items() if res.status == "pass"}
+        change.skipped += [ex.id for ex in to_grade if ex.id in passed]
+        progress.update(cache_root, course, tree, passed)
+    content: dict[Path, bytes] = {}
+    for ex_id, files_of in solutions.items():
+        if ex_id not in change.skipped:
+            content.update(files_of)
     if change.skipped:
         change.notes.append(f"left as they are, since they pass with your own code: {', '.join(change.skipped)}")
-    return change
+    return replace_files(course, content, change)
 
 
 # --- command line -------------------------------------------------------------------------------
@@ -199,8 +356,30 @@ def _print_change(change: Change, root: Path, what: str) -> None:
         print(f"({note})")
 
 
+def _stopped(change: Change, root: Path) -> str:
+    """The one line a stop ends with: what was replaced, and where the previous versions are."""
+    if change.written:
+        n = len(change.written)
+        return (f"Stopped after replacing {n} file{'s' if n != 1 else ''}; your previous versions are in "
+                f"{_show(change.backup_dir, root)}/ (the other files were not touched).")
+    if change.backup_dir is not None and change.backup_dir.exists():
+        return (f"Stopped before any file was replaced: nothing in exercises/ changed (copies were being made in "
+                f"{_show(change.backup_dir, root)}/).")
+    return "Stopped before any file was replaced: nothing was changed."
+
+
+def _stop_on_sigterm() -> None:
+    """SIGTERM (a closed terminal, `kill`) stops like Ctrl-C. Windows has no SIGTERM to catch."""
+    def handler(signum, frame):
+        raise KeyboardInterrupt
+
+    if os.name == "posix":
+        signal.signal(signal.SIGTERM, handler)
+
+
 def main(argv: list[str] | None = None) -> int:
     printable_output()
+    _stop_on_sigterm()
     p = argparse.ArgumentParser(prog="python -m grader.tools", description="Reset an exercise, or catch up to a lesson.")
     sub = p.add_subparsers(dest="command", required=True)
     r = sub.add_parser("reset", help="restore an exercise's starter files (your version is backed up first)")
@@ -209,18 +388,23 @@ def main(argv: list[str] | None = None) -> int:
     c.add_argument("lesson", help="the lesson you want to start, e.g. 07")
     p.add_argument("--course", metavar="DIR", help=argparse.SUPPRESS)  # another course (tests)
     args = p.parse_args(argv)
+    change = Change()
+    course_root = Path(args.course).resolve() if args.course else manifest.ROOT
     try:
         course = manifest.load(Path(args.course, "course.toml") if args.course else manifest.MANIFEST)
         if args.command == "reset":
-            change = reset(course, args.exercise)
+            reset(course, args.exercise, change)
             _print_change(change, course.root, f"Reset {args.exercise}")
             print(f"Grade it: nox -s grade -- {args.exercise}")
         else:
-            change = catchup(course, args.lesson.zfill(2) if args.lesson.isdigit() else args.lesson,
-                             cache.cache_root())
+            catchup(course, args.lesson.zfill(2) if args.lesson.isdigit() else args.lesson, cache.cache_root(),
+                    change, say=lambda line: print(line, flush=True))
             _print_change(change, course.root, f"Caught up to lesson {args.lesson}")
             print(f"Lesson {args.lesson} and the ones after it were not touched. Start here: "
                   f"nox -s grade -- {args.lesson}")
+    except KeyboardInterrupt:
+        print(_stopped(change, course_root), file=sys.stderr)
+        return STOPPED
     except (ToolError, manifest.ManifestError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return USAGE_ERROR

@@ -326,3 +326,75 @@ def test_watch_grades_again_on_save_and_on_enter(tmp_path):
     out = "".join(seen)
     assert out.count("grading 01_setup/greet") == 3, out
     assert out.count("Score:") == 3, out
+
+
+def test_catchup_grades_the_files_as_they_are_now_not_as_last_recorded(course_repo, tmp_path):
+    # The last grade recorded a failing hello_build.py (the starter); the learner then
+    # fixed it in their own way and ran catchup without grading again (issue 12).
+    cache = tmp_path / "cache"
+    shutil.copytree(ROOT / "tests" / "01_setup", course_repo / "tests" / "01_setup")  # its graders
+    graded = subprocess.run([sys.executable, "-m", "grader", "--course", str(course_repo), "01_setup/hello"],
+                            cwd=course_repo, env=grader_env(cache), capture_output=True, text=True, timeout=300,
+                            check=False)
+    assert "Progress: 0/" in graded.stdout, graded.stdout + graded.stderr  # recorded: not passing
+    mine = course_repo / "exercises" / "01_setup" / "hello_build.py"
+    mine.write_text((course_repo / "solutions" / "01_setup" / "hello_build.py").read_text()
+                    + "\n# my own fix, never graded\n")
+    proc = _tool(course_repo, cache, "catchup", "02")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert mine.read_text().endswith("# my own fix, never graded\n"), "catchup replaced a passing file"
+    assert "Grading your own files" in proc.stdout and "01_setup/hello" in proc.stdout.split("pass with")[-1], \
+        proc.stdout
+    calc = course_repo / "exercises" / "01_setup" / "calc_build.py"  # the untouched starter: graded, fails, replaced
+    assert calc.read_bytes() == (course_repo / "solutions" / "01_setup" / "calc_build.py").read_bytes()
+
+
+def _tmp_files(tree: Path) -> list[str]:
+    return [p.name for p in tree.rglob("*") if p.name.endswith(".cffi-course-tmp")]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="FIFOs and SIGTERM are POSIX")
+def test_an_interrupted_catchup_of_odd_files_leaves_no_temporary_file_and_says_where_the_backups_are(
+        course_repo, tmp_path):
+    lesson = course_repo / "exercises" / "01_setup"
+    (lesson / "hello_build.py").unlink()
+    os.mkfifo(lesson / "hello_build.py")  # never opened: it would block
+    (lesson / "calc_build.py").unlink()
+    (lesson / "calc_build.py").symlink_to("/dev/zero")  # never read: it would not end
+    (lesson / "calc.py").write_text("# my calc, in progress\n")
+    # The stop arrives right after the temporary copy of the 2nd file is written.
+    env = dict(grader_env(tmp_path / "cache"), CFFI_COURSE_TEST_STOP="INT:2")
+    proc = subprocess.run([sys.executable, "-m", "grader.tools", "--course", str(course_repo), "catchup", "02"],
+                          cwd=course_repo, env=env, capture_output=True, text=True, timeout=120, check=False)
+    assert proc.returncode == 130, proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stderr and len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+    assert not _tmp_files(course_repo / "exercises")
+    (backup,) = (course_repo / "backups").iterdir()
+    assert f"backups/{backup.name}/" in proc.stderr and "Stopped after replacing 2 files" in proc.stderr, proc.stderr
+    saved = backup / "exercises" / "01_setup"
+    assert os.readlink(saved / "calc_build.py") == "/dev/zero"  # the link itself, not what it leads to
+    assert (saved / "calc.py").read_text() == "# my calc, in progress\n"
+    assert not (saved / "hello_build.py").exists()  # a FIFO has no content to keep
+    solutions = course_repo / "solutions" / "01_setup"
+    assert (lesson / "hello_build.py").read_bytes() == (solutions / "hello_build.py").read_bytes()
+    assert (lesson / "calc_build.py").read_bytes() == (solutions / "calc_build.py").read_bytes()
+    assert (lesson / "calc.py").read_text() == "# my calc, in progress\n"  # after the stop: untouched
+
+
+@pytest.mark.skipif(os.name != "posix", reason="SIGTERM is POSIX")
+def test_a_reset_stopped_by_sigterm_ends_with_one_line(course_repo, tmp_path):
+    lesson = course_repo / "exercises" / "02_cdef"
+    names = ["inventory_build.py", "inventory.h", "inventory.c"]
+    for name in names:
+        (lesson / name).write_text(f"// mine: {name}\n")
+    env = dict(grader_env(tmp_path / "cache"), CFFI_COURSE_TEST_STOP="TERM:1")
+    proc = subprocess.run([sys.executable, "-m", "grader.tools", "--course", str(course_repo), "reset",
+                           "02_cdef/inventory"], cwd=course_repo, env=env, capture_output=True, text=True,
+                          timeout=120, check=False)
+    assert proc.returncode == 130, proc.stdout + proc.stderr
+    (line,) = proc.stderr.strip().splitlines()
+    (backup,) = (course_repo / "backups").iterdir()
+    assert line.startswith("Stopped after replacing 1 file;") and f"backups/{backup.name}/" in line, line
+    assert not _tmp_files(course_repo / "exercises")
+    assert sorted(p.name for p in (backup / "exercises" / "02_cdef").iterdir()) == sorted(names)
+    assert [(lesson / n).read_text() == f"// mine: {n}\n" for n in names] == [False, True, True]
