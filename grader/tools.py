@@ -397,15 +397,23 @@ def main(argv: list[str] | None = None) -> int:
             _print_change(change, course.root, f"Reset {args.exercise}")
             print(f"Grade it: nox -s grade -- {args.exercise}")
         else:
-            catchup(course, args.lesson.zfill(2) if args.lesson.isdigit() else args.lesson, cache.cache_root(),
-                    change, say=lambda line: print(line, flush=True))
+            # The grade's own cache: never a foreign folder; one that cannot be
+            # written gives a temporary one (one warning line), as for a grade.
+            store = cache.open_cache()
+            if store.temporary:
+                print(store.warning, file=sys.stderr)
+            try:
+                catchup(course, args.lesson.zfill(2) if args.lesson.isdigit() else args.lesson, store.path,
+                        change, say=lambda line: print(line, flush=True))
+            finally:
+                store.close()
             _print_change(change, course.root, f"Caught up to lesson {args.lesson}")
             print(f"Lesson {args.lesson} and the ones after it were not touched. Start here: "
                   f"nox -s grade -- {args.lesson}")
     except KeyboardInterrupt:
         print(_stopped(change, course_root), file=sys.stderr)
         return STOPPED
-    except (ToolError, manifest.ManifestError, OSError) as exc:
+    except (ToolError, manifest.ManifestError, cache.CacheError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return USAGE_ERROR
     return 0
