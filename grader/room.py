@@ -17,10 +17,15 @@ from __future__ import annotations
 
 import argparse
 import csv
+import io
 import os
+import stat
 import sys
+import tempfile
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 from rich import box
 from rich.table import Table
@@ -30,18 +35,81 @@ from . import sandbox as sandbox_mod
 from .cli import USAGE_ERROR, UsageError, choose_sandbox
 
 
-def participant_trees(folder: Path, course: manifest.Course) -> list[tuple[str, Path]]:
-    """(name, exercises folder) of each participant under ``folder``, sorted by name."""
-    out = []
-    lesson_dirs = {lesson.dir for lesson in course.lessons}
-    for entry in sorted(folder.iterdir(), key=lambda p: p.name.lower()):
-        if not entry.is_dir() or entry.name.startswith("."):
+@dataclass
+class Participant:
+    """One entry of the room's folder: graded (``tree`` set) or not (``problem`` says why)."""
+
+    name: str  # as os.listdir gives it: bytes that are not UTF-8 are kept as surrogates (PEP 383)
+    tree: Path | None = None  # the folder graded: the participant's exercises/, or the folder itself
+    problem: str = ""
+
+    @property
+    def label(self) -> str:
+        """The name for people: any bytes that are not UTF-8 shown as \\xNN (always printable and encodable)."""
+        return readable(self.name)
+
+    @property
+    def folder(self) -> str:
+        """The name exactly, percent-encoded bytes: urllib.parse.unquote_to_bytes() gives the folder's name back."""
+        return quote(os.fsencode(self.name), safe="")
+
+
+def readable(name: str) -> str:
+    return os.fsencode(name).decode("utf-8", "backslashreplace")
+
+
+def _what(mode: int) -> str:
+    for test, what in ((stat.S_ISREG, "a file"), (stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISSOCK, "a socket"),
+                       (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device")):
+        if test(mode):
+            return what
+    return "not a regular folder"
+
+
+def participants(folder: Path, course: manifest.Course) -> tuple[list[Participant], list[str]]:
+    """Every entry of ``folder`` as a participant, sorted by name, and the hidden
+    entries left out (``.git``, ``.DS_Store``: a participant's name never starts
+    with a dot). Nothing is followed or opened but folders: an entry that is not
+    a folder (a file, a link, a FIFO...) is named with what it is, never read."""
+    lesson_dirs = [lesson.dir for lesson in course.lessons]
+    out, hidden = [], []
+    with os.scandir(folder) as entries:
+        names = sorted((e.name for e in entries), key=lambda n: (readable(n).lower(), n))
+    for name in names:
+        if name.startswith("."):
+            hidden.append(readable(name))
             continue
-        if (entry / "exercises").is_dir():
-            out.append((entry.name, entry / "exercises"))
-        elif any((entry / d).is_dir() for d in lesson_dirs):
-            out.append((entry.name, entry))
-    return out
+        path = folder / name
+        try:
+            mode = os.lstat(path).st_mode
+        except OSError as exc:
+            out.append(Participant(name, problem=f"cannot be read: {exc.strerror}"))
+            continue
+        if stat.S_ISLNK(mode):
+            # A link could point at another participant's work, or anywhere on the machine.
+            out.append(Participant(name, problem="not a folder: a symbolic link (put the folder itself in the room)"))
+            continue
+        if not stat.S_ISDIR(mode):
+            out.append(Participant(name, problem=f"not a folder: {_what(mode)} (a participant is a folder)"))
+            continue
+        try:
+            inside = os.listdir(path)
+        except OSError as exc:
+            out.append(Participant(name, problem=f"cannot be read: {exc.strerror}"))
+            continue
+        if not inside:
+            out.append(Participant(name, problem="empty folder"))
+            continue
+        exercises = path / "exercises"
+        if "exercises" in inside and exercises.is_symlink():
+            out.append(Participant(name, problem="exercises/ is a symbolic link, not a folder (not followed)"))
+        elif "exercises" in inside and exercises.is_dir():
+            out.append(Participant(name, exercises))
+        elif any(d in inside and (path / d).is_dir() for d in lesson_dirs):
+            out.append(Participant(name, path))
+        else:
+            out.append(Participant(name, problem=f"no exercises/ folder and no lesson folder ({lesson_dirs[0]}/, ...)"))
+    return out, hidden
 
 
 def grade_room(course: manifest.Course, selected: list[manifest.Exercise], trees: list[tuple[str, Path]],
@@ -56,7 +124,7 @@ def grade_room(course: manifest.Course, selected: list[manifest.Exercise], trees
 
     def one(item):
         name, tree, ex = item
-        return name, runner.grade(ex, course.root, tree.resolve(), name, root, settings, fingerprint, live)
+        return name, runner.grade(ex, course.root, tree.resolve(), readable(name), root, settings, fingerprint, live)
 
     try:
         with ThreadPoolExecutor(max_workers=jobs) as pool:
@@ -68,30 +136,45 @@ def grade_room(course: manifest.Course, selected: list[manifest.Exercise], trees
     return results
 
 
-def render(console, course: manifest.Course, selected: list[manifest.Exercise],
+def _earned(ex: manifest.Exercise, res: runner.ExerciseResult | None) -> int:
+    """Points from the manifest: the exercise's if it passed, else 0 (a result's own points are not read)."""
+    return ex.points if res is not None and res.status == "pass" else 0
+
+
+def render(console, course: manifest.Course, selected: list[manifest.Exercise], found: list[Participant],
            results: dict[str, dict[str, runner.ExerciseResult]]) -> None:
     lessons = [lesson for lesson in course.lessons if any(ex.lesson == lesson for ex in selected)]
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, title=f"{course.title}: {len(results)} participants")
+    skipped = [p for p in found if p.tree is None]
+    n = len(found) - len(skipped)
+    title = f"{course.title}: {n} participant{'' if n == 1 else 's'}"
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False,
+                  title=title + (f", {len(skipped)} not graded" if skipped else ""))
     table.add_column("participant")
     for lesson in lessons:
         table.add_column(lesson.id, justify="right")
     table.add_column("total", justify="right")
-    for name, by_id in results.items():
+    if skipped:
+        table.add_column("not graded because")
+    full_total = sum(ex.points for ex in selected)
+    for part in found:
+        by_id = results.get(part.name, {})
         cells = []
         for lesson in lessons:
             exs = [ex for ex in selected if ex.lesson == lesson]
-            got = sum(by_id[ex.id].points for ex in exs if ex.id in by_id)
+            got = sum(_earned(ex, by_id.get(ex.id)) for ex in exs)
             full = sum(ex.points for ex in exs)
-            style = "green" if got == full else ("yellow" if got else "dim")
-            cells.append(f"[{style}]{got}/{full}[/]")
-        total = sum(r.points for r in by_id.values())
-        table.add_row(report.escape(name), *cells, f"[bold]{total}/{sum(ex.points for ex in selected)}[/]")
+            style = "dim" if part.tree is None else "green" if got == full else ("yellow" if got else "dim")
+            cells.append(f"[{style}]{'-' if part.tree is None else f'{got}/{full}'}[/]")
+        total = sum(_earned(ex, by_id.get(ex.id)) for ex in selected)
+        note = [f"[yellow]{report.escape(part.problem)}[/]"] if skipped else []
+        table.add_row(report.escape(part.label), *cells, f"[bold]{total}/{full_total}[/]", *note)
     console.print(table)
-    if not results:
+    graded = [results[p.name] for p in found if p.tree is not None and p.name in results]
+    if not graded:
         return
     rates = []
     for ex in selected:
-        statuses = [by_id[ex.id].status for by_id in results.values() if ex.id in by_id]
+        statuses = [by_id[ex.id].status for by_id in graded if ex.id in by_id]
         passed = statuses.count("pass")
         worst = max((s for s in set(statuses) if s != "pass"), key=statuses.count, default="")
         rates.append((passed / len(statuses) if statuses else 0.0, ex, passed, len(statuses), worst))
@@ -102,24 +185,51 @@ def render(console, course: manifest.Course, selected: list[manifest.Exercise],
             console.print(f"  {ex.id}: {passed}/{n} pass ({rate:.0%}), mostly {worst} · {report.escape(ex.lesson_link)}")
 
 
-def to_json(course, selected, results) -> dict:
-    return {
-        "schema": 1,
-        "participants": [
-            {"name": name, **report.to_json(course, selected, by_id, name, False)} for name, by_id in results.items()
-        ],
-    }
+def to_json(course, selected, found: list[Participant], results) -> dict:
+    """Every participant, graded or not. ``name`` is for people (bytes that are not UTF-8
+    as \\xNN); ``folder`` is the exact name, percent-encoded; ``problem`` says why a
+    participant was not graded ("" when graded)."""
+    out = []
+    for part in found:
+        data = report.to_json(course, selected, results.get(part.name, {}), part.label, False)
+        for entry in data["exercises"]:  # points from the manifest, as in the table
+            entry["points"] = entry["max_points"] if entry["status"] == "pass" else 0
+        data["score"] = sum(entry["points"] for entry in data["exercises"])
+        out.append({"name": part.label, "folder": part.folder, "graded": part.tree is not None,
+                    "problem": part.problem, **data})
+    return {"schema": 1, "participants": out}
 
 
-def write_csv(path: Path, selected, results) -> None:
-    with path.open("w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh)
-        w.writerow(["participant", "exercise", "lesson", "status", "points", "max_points"])
-        for name, by_id in results.items():
-            for ex in selected:
-                res = by_id.get(ex.id)
-                w.writerow([name, ex.id, ex.lesson.id, res.status if res else "not graded",
-                            res.points if res else 0, ex.points])
+def _write_atomic(path: Path, text: str) -> None:
+    """Write the whole file or nothing: a crash or Ctrl-C never leaves half a CSV."""
+    path = path.resolve()
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def write_csv(path: Path, selected, found: list[Participant], results) -> None:
+    """One row per participant and exercise; a participant not graded has a row per
+    exercise too ("not graded", with the reason in ``note``). ``folder`` is the exact
+    folder name, percent-encoded (see Participant.folder)."""
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(["participant", "exercise", "lesson", "status", "points", "max_points", "note", "folder"])
+    for part in found:
+        by_id = results.get(part.name, {})
+        for ex in selected:
+            res = by_id.get(ex.id)
+            w.writerow([part.label, ex.id, ex.lesson.id, res.status if res else "not graded", _earned(ex, res),
+                        ex.points, part.problem, part.folder])
+    _write_atomic(path, buf.getvalue())
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -141,10 +251,13 @@ def main(argv: list[str] | None = None) -> int:
         folder = Path(args.folder).expanduser().resolve()
         if not folder.is_dir():
             raise UsageError(f"{folder}: no such folder")
-        trees = participant_trees(folder, course)
+        found, hidden = participants(folder, course)
+        trees = [(part.name, part.tree) for part in found if part.tree is not None]
         if not trees:
+            seen = "; ".join(f"{part.label}: {part.problem}" for part in found[:5])
             raise UsageError(f"{folder} holds no participant folder (a clone of the course, or a folder "
-                                         f"laid out like exercises/, with {course.lessons[0].dir}/ ...)")
+                             f"laid out like exercises/, with {course.lessons[0].dir}/ ...)"
+                             + (f". Found {seen}" if seen else ""))
         # Participants' code is not the instructor's: always sandboxed, or refused.
         sandbox = choose_sandbox(args.allow_unsandboxed, report.Console(stderr=True, highlight=False))
     except (manifest.ManifestError, UsageError) as exc:
@@ -156,14 +269,17 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Interrupted.", file=sys.stderr)
         return 130
-    render(console, course, selected, results)
+    render(console, course, selected, found, results)
+    if hidden:
+        console.print(f"[dim]Hidden entries left out: {report.escape(', '.join(hidden[:5]))}"
+                      f"{' ...' if len(hidden) > 5 else ''}[/]")
     console.print(sandbox.describe())
     if args.json:
         cache.write_json_atomic(Path(args.json).expanduser().resolve(),
-                                {**to_json(course, selected, results), "isolation": sandbox.kind})
+                                {**to_json(course, selected, found, results), "isolation": sandbox.kind})
         console.print(f"JSON report written to {args.json}")
     if args.csv:
-        write_csv(Path(args.csv).expanduser(), selected, results)
+        write_csv(Path(args.csv).expanduser(), selected, found, results)
         console.print(f"CSV written to {args.csv}")
     return 0
 

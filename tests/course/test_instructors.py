@@ -9,6 +9,7 @@ import os
 import shutil
 import subprocess
 import sys
+import urllib.parse
 import zipfile
 from pathlib import Path
 
@@ -60,7 +61,9 @@ def test_the_gradescope_scripts_parse():
         proc = subprocess.run(["bash", "-n", str(GRADESCOPE / script)], capture_output=True, text=True, check=False)
         assert proc.returncode == 0, f"{script}: {proc.stderr}"
         assert os.access(GRADESCOPE / script, os.X_OK), f"{script} must be executable"
-    assert "--gradescope" in (GRADESCOPE / "run_autograder").read_text()
+    script = (GRADESCOPE / "run_autograder").read_text()
+    assert "--isolate" in script and "-m grader.gradescope" in script, "run_autograder must sandbox and check"
+    assert script.rstrip().endswith('main "$@"; exit'), "bash must read run_autograder whole before running it"
 
 
 def _normalised(data: bytes) -> str:
@@ -156,25 +159,142 @@ def test_gradescope_results_format(tmp_path, course_cache):
             assert "✗ test_" in data["tests"][0]["output"] and "Hint:" in data["tests"][0]["output"], data
 
 
+# A submission's builder that attacks Gradescope's script from inside the grade (it runs
+# when the grader imports it), then defines the module correctly, so it passes.
+HOSTILE_PREFIX = """import os
+
+ROOT = @ROOT@
+
+
+def _attack():
+    # A forged results.json, written before the engine has written anything.
+    try:
+        with open(os.path.join(ROOT, "results", "results.json"), "w") as fh:
+            fh.write('{"score": 1000}')
+    except OSError:
+        pass
+    # A line appended to every bash script running above this process: bash reads its
+    # script as it goes, through fd 255.
+    line = "\\necho '{\\"score\\": 1000}' > " + ROOT + "/results/results.json; touch " + ROOT + "/appended-line-ran\\n"
+    pid = os.getppid()
+    while pid > 1:
+        try:
+            with open(f"/proc/{pid}/fd/255", "a") as fh:
+                fh.write(line)
+        except OSError:
+            pass
+        try:
+            with open(f"/proc/{pid}/stat") as fh:
+                pid = int(fh.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            break
+
+
+_attack()
+"""
+
+
+def _autograder(tmp_path, name: str, hello: str) -> Path:
+    """An /autograder layout in tmp: source (the course), the script where Gradescope copies
+    it, a submission with lesson 01 (hello_build.py given, calc as the starter)."""
+    root = tmp_path / name
+    (root / "source").parent.mkdir(parents=True)
+    (root / "source").symlink_to(ROOT, target_is_directory=True)
+    shutil.copy2(GRADESCOPE / "run_autograder", root / "run_autograder")
+    lesson = root / "submission" / "exercises" / "01_setup"
+    shutil.copytree(ROOT / "exercises" / "01_setup", lesson)
+    (lesson / "hello_build.py").write_text(hello.replace("@ROOT@", repr(str(root))), encoding="utf-8")
+    return root
+
+
+def _run_autograder(root: Path, course_cache, **env) -> tuple[dict, subprocess.CompletedProcess]:
+    env = dict(os.environ, AUTOGRADER_ROOT=str(root), GRADER_PYTHON=sys.executable, SELECTORS="01",
+               CFFI_COURSE_CACHE=str(course_cache), NO_COLOR="1", **env)
+    proc = subprocess.run(["bash", str(root / "run_autograder")], env=env, capture_output=True, text=True,
+                          timeout=600, check=False)
+    return json.loads((root / "results" / "results.json").read_text(encoding="utf-8")), proc
+
+
+@pytest.mark.skipif(shutil.which("bash") is None or not os.path.exists("/proc/self/fd"),
+                    reason="the attack goes through bash and /proc")
+def test_a_submission_cannot_raise_its_gradescope_score(tmp_path, course_cache):
+    """Under run_autograder, a submission appends a line to the running script (through
+    /proc/<pid>/fd/255) and forges results.json: the score stays what the engine gives it.
+    No sandbox here (forced off, with the instructor's flag), so the attack reaches the
+    script and only the script's own hardening stands in its way."""
+    hello = HOSTILE_PREFIX + (ROOT / "solutions" / "01_setup" / "hello_build.py").read_text(encoding="utf-8")
+    root = _autograder(tmp_path, "ag", hello)
+    data, proc = _run_autograder(root, course_cache, CFFI_COURSE_SANDBOX="none", ALLOW_UNSANDBOXED="1")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "appended-line-ran" in (root / "run_autograder").read_text(), "the attack did not reach the script"
+    assert not (root / "appended-line-ran").exists(), "a line appended to run_autograder was run"
+    assert [(t["score"], t["max_score"], t["status"]) for t in data["tests"]] == [(2, 2, "passed"), (0, 2, "failed")]
+    assert data["score"] == 2, data
+
+    # Where no sandbox works and the instructor did not allow it, nothing is graded, and results.json says so.
+    root = _autograder(tmp_path, "refused", hello)
+    data, proc = _run_autograder(root, course_cache, CFFI_COURSE_SANDBOX="none")
+    assert data["score"] == 0 and not data["tests"], data
+    assert "did not grade this submission (exit status 2)" in data["output"] and "sandbox" in data["output"], data
+    assert not (root / "appended-line-ran").exists()
+
+
 def test_grading_a_room(tmp_path, course_cache):
+    """Every entry of the room appears in the table, the CSV and the JSON: graded, or with
+    the reason it was not (empty, not a folder, a link, no exercises/). A folder name that is
+    not UTF-8 is graded and written (readable in `name`, exact in `folder`)."""
     room = tmp_path / "room"
     shutil.copytree(ROOT / "solutions" / "01_setup", room / "ada" / "exercises" / "01_setup")  # a clone's layout
     shutil.copytree(ROOT / "exercises" / "01_setup", room / "bob" / "01_setup")  # exercises/ itself
     (room / "notes.txt").write_text("not a participant")
     (room / "empty").mkdir()
-    env = dict(os.environ, CFFI_COURSE_CACHE=str(course_cache), NO_COLOR="1", COLUMNS="120")
+    (room / "junk").mkdir()
+    (room / "junk" / "README.md").write_text("no exercises here")
+    (room / ".git").mkdir()
+    expected = {"ada": (True, 4, ""), "bob": (True, 0, ""), "empty": (False, 0, "empty folder"),
+                "junk": (False, 0, "no exercises/ folder"), "notes.txt": (False, 0, "not a folder: a file")}
+    if os.name == "posix":
+        (room / "link").symlink_to(room / "ada", target_is_directory=True)  # ada's work under another name
+        os.mkfifo(room / "pipe")
+        expected.update({"link": (False, 0, "not a folder: a symbolic link"),
+                         "pipe": (False, 0, "not a folder: a FIFO")})
+    latin1 = b"caf\xe9"  # "café" in Latin-1: not UTF-8
+    try:
+        os.mkdir(os.fsencode(room) + b"/" + latin1)
+    except (OSError, UnicodeError):  # macOS and Windows keep names in Unicode
+        latin1 = None
+    else:
+        shutil.copytree(ROOT / "solutions" / "01_setup", room / os.fsdecode(latin1) / "exercises" / "01_setup")
+        expected["caf\\xe9"] = (True, 4, "")
+    env = dict(os.environ, CFFI_COURSE_CACHE=str(course_cache), NO_COLOR="1", COLUMNS="250")
     proc = subprocess.run([sys.executable, "-m", "grader.room", str(room), "01", "--json", str(tmp_path / "room.json"),
                            "--csv", str(tmp_path / "room.csv")], cwd=ROOT, env=env, capture_output=True, text=True,
                           timeout=600, check=False)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert "2 participants" in proc.stdout and "ada" in proc.stdout and "bob" in proc.stdout, proc.stdout
-    assert "Hardest for this room" in proc.stdout and "01_setup/hello: 1/2 pass" in proc.stdout, proc.stdout
-    data = json.loads((tmp_path / "room.json").read_text())
-    assert {p["name"]: p["score"] for p in data["participants"]} == {"ada": 4, "bob": 0}
+    graded = sum(g for g, _, _ in expected.values())
+    assert f"{graded} participants, {len(expected) - graded} not graded" in proc.stdout, proc.stdout
+    rows = {line.split()[0]: line for line in proc.stdout.splitlines() if line.split()[:1] and line.split()[0] in expected}
+    assert set(rows) == set(expected), proc.stdout
+    for name, (_, score, problem) in expected.items():
+        assert f"{score}/4" in rows[name] and problem in rows[name], rows[name]
+    assert "Hidden entries left out: .git" in proc.stdout, proc.stdout
+    assert "01_setup/hello: " in proc.stdout and "Hardest for this room" in proc.stdout, proc.stdout
+
+    data = json.loads((tmp_path / "room.json").read_bytes().decode("utf-8"))  # strict UTF-8
+    got = {p["name"]: (p["graded"], p["score"], p["problem"]) for p in data["participants"]}
+    assert set(got) == set(expected), got
+    for name, (is_graded, score, problem) in expected.items():
+        assert got[name][:2] == (is_graded, score) and problem in got[name][2], (name, got[name])
+    folders = {urllib.parse.unquote_to_bytes(p["folder"]) for p in data["participants"]}
+    assert folders == {os.fsencode(n) for n in expected if n != "caf\\xe9"} | ({latin1} if latin1 else set())
+
     with (tmp_path / "room.csv").open(encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
-    assert len(rows) == 4 and {r["participant"] for r in rows} == {"ada", "bob"}
+    assert len(rows) == 2 * len(expected) and {r["participant"] for r in rows} == set(expected)
     assert {r["status"] for r in rows if r["participant"] == "ada"} == {"pass"}
+    assert {(r["status"], r["note"]) for r in rows if r["participant"] == "empty"} == {("not graded", "empty folder")}
+    if latin1:
+        assert {(r["status"], r["folder"]) for r in rows if r["participant"] == "caf\\xe9"} == {("pass", "caf%E9")}
 
 
 def test_a_room_folder_without_participants_is_refused(tmp_path):
