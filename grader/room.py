@@ -32,7 +32,7 @@ from rich.table import Table
 
 from . import cache, manifest, printable_output, procs, report, runner
 from . import sandbox as sandbox_mod
-from .cli import USAGE_ERROR, UsageError, choose_sandbox
+from .cli import USAGE_ERROR, UsageError, choose_sandbox, open_cache
 
 
 @dataclass
@@ -114,8 +114,8 @@ def participants(folder: Path, course: manifest.Course) -> tuple[list[Participan
 
 def grade_room(course: manifest.Course, selected: list[manifest.Exercise], trees: list[tuple[str, Path]],
                jobs: int, sandbox: sandbox_mod.Sandbox | None = None,
-               hide: tuple[Path, ...] = ()) -> dict[str, dict[str, runner.ExerciseResult]]:
-    root = cache.cache_root()
+               hide: tuple[Path, ...] = (), root: Path | None = None) -> dict[str, dict[str, runner.ExerciseResult]]:
+    root = cache.cache_root() if root is None else root
     settings = runner.Settings(sandbox=sandbox, hide=hide)  # the room's folder is hidden from sandboxed code
     fingerprint = cache.digest(cache.engine_fingerprint(), cache.environment_fingerprint())
     live = procs.LiveProcesses()
@@ -260,12 +260,16 @@ def main(argv: list[str] | None = None) -> int:
                              + (f". Found {seen}" if seen else ""))
         # Participants' code is not the instructor's: always sandboxed, or refused.
         sandbox = choose_sandbox(args.allow_unsandboxed, report.Console(stderr=True, highlight=False))
+        # The same cache checks as nox -s grade: not inside the room or the course, ours or refused,
+        # a temporary one (one warning line) if it cannot be written.
+        root = open_cache([folder, *(tree for _, tree in trees)], course.root,
+                          report.Console(stderr=True, highlight=False))
     except (manifest.ManifestError, UsageError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return USAGE_ERROR
 
     try:
-        results = grade_room(course, selected, trees, args.jobs or os.cpu_count() or 2, sandbox, (folder,))
+        results = grade_room(course, selected, trees, args.jobs or os.cpu_count() or 2, sandbox, (folder,), root)
     except KeyboardInterrupt:
         print("Interrupted.", file=sys.stderr)
         return 130
