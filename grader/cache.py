@@ -11,6 +11,7 @@ Layout under the cache root (``CFFI_COURSE_CACHE``, or a per-user cache folder):
     verdicts/<key>.json   the result of grading exactly that content
     runs/<unique>/    scratch space of one grading run, removed afterwards
     pycache/          bytecode of the grading children (PYTHONPYCACHEPREFIX)
+    pycache-sandboxed/  the same for sandboxed children, written by the engine only
     progress/         the learner's progress per graded folder (progress.py)
 
 Keys hash everything that changes the outcome (see ``environment_fingerprint``
@@ -54,6 +55,7 @@ PARTS = {
     "progress": re.compile(r"[0-9a-f]{32}\.json|\.tmp-.*\.json"),
     "runs": re.compile(r"\d+-.*"),
     "pycache": None,  # mirrors absolute paths: any name (prune removes only .pyc files there)
+    "pycache-sandboxed": None,  # the same, read-only to sandboxed children (sandbox.warm_pycache)
 }
 
 
@@ -325,20 +327,32 @@ def prune(root: Path) -> None:
             age = now - mtime
             if age > keep or (path.name.startswith(".tmp-") and age > TEMP_SECONDS):
                 _remove(path, is_dir)
-    pycache = root / "pycache"
+    for part in ("pycache", "pycache-sandboxed"):
+        _prune_bytecode(root / part, now)
+
+
+def _prune_bytecode(pycache: Path, now: float) -> None:
     if pycache.is_symlink():
         return
+    removed = False
     for folder, _dirs, files in os.walk(pycache, topdown=False):  # never follows links
         for name in files:
             path = os.path.join(folder, name)
             try:
                 if name.endswith(".pyc") and now - os.lstat(path).st_mtime > KEEP_SECONDS:
                     os.unlink(path)
+                    removed = True
             except OSError:
                 pass
         if folder != str(pycache):
             try:
                 os.rmdir(folder)  # only when empty
+            except OSError:
+                pass
+    if removed:  # sandbox.warm_pycache's stamps say the bytecode is all there: no longer
+        for stamp in pycache.glob(".warm-*"):
+            try:
+                stamp.unlink()
             except OSError:
                 pass
 
@@ -371,10 +385,23 @@ def child_fault(exc: BaseException) -> str:
                     path = os.fsdecode(name)
                     if _within(path, root) and not (run and _within(path, run)):
                         return f"{type(e).__name__} on {os.path.abspath(path)}: {e.strerror or e}"
-        tb = e.__traceback__
-        while tb is not None and tb.tb_next is not None:
-            tb = tb.tb_next
-        if tb is not None and tb.tb_frame.f_code.co_name == "_compile_bytecode":  # importlib, around marshal.loads
+        if _unmarshal_failure(e):
             return f"a bytecode file in the cache is damaged ({type(e).__name__}: {e})"
         e = e.__cause__ or e.__context__
     return ""
+
+
+# What PyPy's marshal says of a damaged .pyc: PyPy hides the import system's frames
+# from tracebacks, so there the words are all there is to go by.
+_PYPY_MARSHAL = ("EOF read where object expected", "bad marshal data", "marshal data too short")
+
+
+def _unmarshal_failure(exc: BaseException) -> bool:
+    if not isinstance(exc, (EOFError, ValueError, TypeError)):
+        return False
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    if tb is not None and tb.tb_frame.f_code.co_name == "_compile_bytecode":  # importlib, around marshal.loads
+        return True
+    return sys.implementation.name == "pypy" and any(words in str(exc) for words in _PYPY_MARSHAL)

@@ -325,7 +325,9 @@ def verdict_key(ex: Exercise, course_root: Path, files_key: str, display: str, s
         grader_bytes = b"\0missing grader"
     limits = (f"{ex.timeout or settings.test_timeout}:{settings.setup_timeout}:{settings.collect_timeout}:"
               f"{settings.memory_limit}:{'asan' if settings.sanitizer_env else ''}")
-    return cache.digest(files_key, grader_bytes, display, limits, fingerprint)
+    # The manifest entry whole (points, time limit, files, lesson...): a verdict
+    # stores points, and one graded before `points` changed must not be found.
+    return cache.digest(files_key, grader_bytes, display, limits, repr(ex), fingerprint)
 
 
 def _summarise(ex: Exercise, tests: list[TestResult]) -> tuple[str, str]:
@@ -362,29 +364,100 @@ def grade(ex: Exercise, course_root: Path, tree: Path, display: str, root: Path,
     key = verdict_key(ex, course_root, files_key, display, settings, fingerprint)
     verdict_path = root / "verdicts" / f"{key}.json"
     if settings.use_cache:
-        data = cache.read_json(verdict_path)
-        if isinstance(data, dict):
-            try:
-                result = ExerciseResult.from_json(data)
-                result.cached = True
-                result.files_key = files_key
-                return result
-            except TypeError:
-                pass  # an entry from another engine version: grade again
+        result = _cached_verdict(ex, verdict_path)
+        if result is not None:
+            result.files_key = files_key
+            return result
 
-    run_dir = cache.new_scratch(root, "runs")
+    result, fault, bytecode = _attempt(ex, course_root, files, files_key, display, root, settings, live)
+    if fault and result.status != "interrupted":
+        # A fault of the cache or the machine, not of the learner's code: repair the
+        # cache (its tag and folders; the bytecode, when it may be to blame, is
+        # dropped whole) and grade once more. The second verdict is the learner's own.
+        try:
+            cache.claim(root)
+            if bytecode:
+                for prefix in ("pycache", "pycache-sandboxed"):
+                    shutil.rmtree(root / prefix, ignore_errors=True)
+            result, fault, _ = _attempt(ex, course_root, files, files_key, display, root, settings, live)
+        except (OSError, cache.CacheError) as exc:
+            fault = f"{fault}; the cache could not be repaired ({type(exc).__name__}: {exc})"
+    result.seconds = round(time.time() - began, 3)
+    result.files_key = files_key
+    if fault and result.status != "interrupted":
+        return _fault_result(ex, result, fault, root)
+    if result.status != "interrupted":
+        try:
+            cache.write_json_atomic(verdict_path, result.to_json())
+        except OSError:
+            pass  # the cache became unwritable: this verdict is not kept, the grade stands
+    return result
+
+
+def _cached_verdict(ex: Exercise, verdict_path: Path) -> ExerciseResult | None:
+    """The stored verdict for this key, if whole and about this exercise. Its
+    points come from the manifest, never from the entry."""
+    data = cache.read_json(verdict_path)
+    if not isinstance(data, dict) or data.get("id") != ex.id or data.get("status") not in STATUSES:
+        return None
+    try:
+        result = ExerciseResult.from_json(data)
+    except TypeError:
+        return None  # an entry from another engine version: grade again
+    result.cached = True
+    result.max_points = ex.points
+    result.points = ex.points if result.status == "pass" else 0
+    return result
+
+
+def _attempt(ex: Exercise, course_root: Path, files: dict[str, bytes | None], files_key: str, display: str,
+             root: Path, settings: Settings, live: procs.LiveProcesses) -> tuple[ExerciseResult, str, bool]:
+    """Grade once in a new run folder: (result, fault, bytecode). ``fault`` says what
+    went wrong with the cache or the machine ("" if nothing did; then ``result`` is
+    not the learner's verdict), ``bytecode`` whether the cache's bytecode may be to blame."""
+    try:
+        run_dir = cache.new_scratch(root, "runs")
+    except OSError as exc:
+        return (ExerciseResult(ex.id, ex.lesson.id, "error", 0, ex.points, ""),
+                f"no run folder could be made in the cache ({type(exc).__name__}: {exc.strerror or exc})", False)
     try:
         result = _grade_in(ex, course_root, files, files_key, run_dir, display, root, settings, live)
+        return (result, *_fault_of(result, run_dir, root))
     finally:
         shutil.rmtree(run_dir, ignore_errors=True)
         # Bytecode of the scratch copy, written under the cache's pycache prefix
         # (which mirrors absolute paths): it would never be read again.
         shutil.rmtree(root / "pycache" / Path(*run_dir.resolve().parts[1:]), ignore_errors=True)
-    result.seconds = round(time.time() - began, 3)
-    result.files_key = files_key
-    if result.status != "interrupted":
-        cache.write_json_atomic(verdict_path, result.to_json())
-    return result
+
+
+def _fault_of(result: ExerciseResult, run_dir: Path, root: Path) -> tuple[str, bool]:
+    """Whether a grade failed for a reason that is not the learner's code, told by
+    kind: the run folder or the cache's tag vanished under it; a check reported a
+    fault of the cache (plugin: cache.child_fault); or the grader never got to run
+    any learner code (it is imported inside checks, so a failure before the first
+    check is the course's, the cache's or the machine's: a damaged .pyc of pytest
+    or of the engine, a sandbox that did not start, a machine too busy to start it)."""
+    if result.status in ("pass", "interrupted", "missing"):
+        return "", False
+    if not run_dir.is_dir() or not cache.is_ours(root):
+        return f"the cache folder {root} was removed or changed while this exercise was graded", False
+    hit = next((t for t in result.tests if t.kind == "cache"), None)
+    if hit is not None:
+        return hit.message, True
+    if result.status != "fail" and all(t.name == "(start-up)" for t in result.tests):
+        return "the grader stopped before any check started, before any of your code ran", True
+    return "", False
+
+
+def _fault_result(ex: Exercise, result: ExerciseResult, fault: str, root: Path) -> ExerciseResult:
+    """What the learner sees when a fault happened twice: what it was, that it is
+    not their code, and what to do. Never cached, never scores."""
+    message = (f"Not your code: {fault}. It happened twice: a fault of the grading cache ({root}), of this "
+               "machine or of the course, so this result is not kept. Grade again; if it happens again, delete "
+               "that cache folder (it holds nothing of yours), and if that does not help, report it.")
+    if result.message:
+        message += "\nWhat the grader said: " + result.message
+    return dataclasses.replace(result, status="error", points=0, max_points=ex.points, message=message, cached=False)
 
 
 def _grade_in(ex: Exercise, course_root: Path, files: dict[str, bytes | None], files_key: str, run_dir: Path,

@@ -194,6 +194,8 @@ def test_prune_covers_every_folder_and_never_follows_links_out(tmp_path):
     gone = [
         _old(_write(root / "libs" / KEY / "libx.so").parent),
         _write(root / "pycache" / "usr" / "lib" / "old.cpython-311.pyc", when=OLD),
+        _write(root / "pycache-sandboxed" / "usr" / "old.cpython-311.pyc", when=OLD),
+        _write(root / "pycache-sandboxed" / f".warm-{KEY}"),  # it no longer holds all it warmed
         _write(root / "progress" / f"{KEY}.json", when=time.time() - cache.KEEP_PROGRESS_SECONDS - 3600),
         _write(root / "verdicts" / ".tmp-abc.json", when=time.time() - 2 * cache.TEMP_SECONDS),
     ]
