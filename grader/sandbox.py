@@ -232,7 +232,9 @@ def _bwrap_problem() -> tuple[str, str]:
 
     with tempfile.TemporaryDirectory(dir=probe_dir if probe_dir.is_dir() else None) as tmp:
         sb = Sandbox("bwrap", tool=tool)
-        problem = _probe(sb.wrap(PROBE, Path(tmp), Path(tmp)))
+        # Namespaces are what may fail; the machine is seen read-only, as outside.
+        # (Importing the engine here would cost half a second on every room.)
+        problem = _probe(sb.wrap([sys.executable, "-S", "-c", "pass"], Path(tmp), Path(tmp)))
     if problem:
         return "", (f"bwrap cannot start a sandbox here ({problem}); user namespaces are probably "
                     "disabled (Docker without --privileged, or kernel.unprivileged_userns_clone=0)")
@@ -240,7 +242,7 @@ def _bwrap_problem() -> tuple[str, str]:
 
 
 @functools.cache
-def _user_problem(uid: int) -> str:
+def _user_problem(uid: int, cache_folder: str) -> str:
     if os.name != "posix":
         return "a separate uid needs POSIX (this is Windows)"
     if os.geteuid() != 0:
@@ -249,6 +251,14 @@ def _user_problem(uid: int) -> str:
     if problem:
         return (f"uid {uid} cannot run the engine ({problem}): the interpreter, its packages and the course "
                 "must be readable by every user (chmod -R o+rX)")
+    # The child's run folder is in the cache: the uid must be able to reach it.
+    reach = Path(cache_folder)
+    while not reach.exists() and reach.parent != reach:
+        reach = reach.parent
+    if _probe([sys.executable, "-S", "-c", "import os, sys; os.listdir(sys.argv[1])", str(reach)],
+              user=uid, group=uid, extra_groups=[]):
+        return (f"uid {uid} cannot reach the cache folder ({reach}): point CFFI_COURSE_CACHE at a folder "
+                "every user can enter (e.g. /var/cache/cffi-course)")
     return ""
 
 
@@ -268,7 +278,9 @@ def detect(want: str | None = None) -> Sandbox:
             return Sandbox("bwrap", tool=tool, uid_base=uid_base)
         reasons.append(problem)
     if want in (None, "user"):
-        problem = _user_problem(uid_base)
+        from .cache import cache_root
+
+        problem = _user_problem(uid_base, str(cache_root()))
         if not problem:
             return Sandbox("user", "bwrap unavailable: " + "; ".join(reasons) if reasons else f"{ENV_VAR}=user",
                            uid_base=uid_base)
