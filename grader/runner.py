@@ -369,23 +369,23 @@ def grade(ex: Exercise, course_root: Path, tree: Path, display: str, root: Path,
             result.files_key = files_key
             return result
 
-    result, fault, bytecode = _attempt(ex, course_root, files, files_key, display, root, settings, live)
-    if fault and result.status != "interrupted":
-        # A fault of the cache or the machine, not of the learner's code: repair the
-        # cache (its tag and folders; the bytecode, when it may be to blame, is
-        # dropped whole) and grade once more. The second verdict is the learner's own.
+    result, fault, blame = _attempt(ex, course_root, files, files_key, display, root, settings, live)
+    if fault and blame != "machine" and result.status != "interrupted":
+        # A fault of the cache, not of the learner's code: repair the cache (its
+        # tag and folders; the bytecode, when it may be to blame, is dropped whole)
+        # and grade once more. The second verdict is the learner's own.
         try:
             cache.claim(root)
-            if bytecode:
+            if blame == "bytecode":
                 for prefix in ("pycache", "pycache-sandboxed"):
                     shutil.rmtree(root / prefix, ignore_errors=True)
-            result, fault, _ = _attempt(ex, course_root, files, files_key, display, root, settings, live)
+            result, fault, blame = _attempt(ex, course_root, files, files_key, display, root, settings, live)
         except (OSError, cache.CacheError) as exc:
             fault = f"{fault}; the cache could not be repaired ({type(exc).__name__}: {exc})"
     result.seconds = round(time.time() - began, 3)
     result.files_key = files_key
     if fault and result.status != "interrupted":
-        return _fault_result(ex, result, fault, root)
+        return _fault_result(ex, result, fault, blame, root)
     if result.status != "interrupted":
         try:
             cache.write_json_atomic(verdict_path, result.to_json())
@@ -411,15 +411,15 @@ def _cached_verdict(ex: Exercise, verdict_path: Path) -> ExerciseResult | None:
 
 
 def _attempt(ex: Exercise, course_root: Path, files: dict[str, bytes | None], files_key: str, display: str,
-             root: Path, settings: Settings, live: procs.LiveProcesses) -> tuple[ExerciseResult, str, bool]:
-    """Grade once in a new run folder: (result, fault, bytecode). ``fault`` says what
+             root: Path, settings: Settings, live: procs.LiveProcesses) -> tuple[ExerciseResult, str, str]:
+    """Grade once in a new run folder: (result, fault, blame). ``fault`` says what
     went wrong with the cache or the machine ("" if nothing did; then ``result`` is
-    not the learner's verdict), ``bytecode`` whether the cache's bytecode may be to blame."""
+    not the learner's verdict), ``blame`` what to repair (see _fault_of)."""
     try:
         run_dir = cache.new_scratch(root, "runs")
     except OSError as exc:
         return (ExerciseResult(ex.id, ex.lesson.id, "error", 0, ex.points, ""),
-                f"no run folder could be made in the cache ({type(exc).__name__}: {exc.strerror or exc})", False)
+                f"no run folder could be made in the cache ({type(exc).__name__}: {exc.strerror or exc})", "cache")
     try:
         result = _grade_in(ex, course_root, files, files_key, run_dir, display, root, settings, live)
         return (result, *_fault_of(result, run_dir, root))
@@ -430,31 +430,56 @@ def _attempt(ex: Exercise, course_root: Path, files: dict[str, bytes | None], fi
         shutil.rmtree(root / "pycache" / Path(*run_dir.resolve().parts[1:]), ignore_errors=True)
 
 
-def _fault_of(result: ExerciseResult, run_dir: Path, root: Path) -> tuple[str, bool]:
+def _fault_of(result: ExerciseResult, run_dir: Path, root: Path) -> tuple[str, str]:
     """Whether a grade failed for a reason that is not the learner's code, told by
-    kind: the run folder or the cache's tag vanished under it; a check reported a
-    fault of the cache (plugin: cache.child_fault); or the grader never got to run
-    any learner code (it is imported inside checks, so a failure before the first
-    check is the course's, the cache's or the machine's: a damaged .pyc of pytest
-    or of the engine, a sandbox that did not start, a machine too busy to start it)."""
+    kind, and what is to blame ("cache", "bytecode" or "machine"): the run folder or
+    the cache's tag vanished under it; a check reported a fault of the cache
+    (plugin: cache.child_fault); the build failed on a machine without the C
+    compiler; or the grader never got to run any learner code (it is imported
+    inside checks, so a failure before the first check is the course's, the
+    cache's or the machine's: a damaged .pyc of pytest or of the engine, a sandbox
+    that did not start, a machine too busy to start it)."""
     if result.status in ("pass", "interrupted", "missing"):
-        return "", False
+        return "", ""
     if not run_dir.is_dir() or not cache.is_ours(root):
-        return f"the cache folder {root} was removed or changed while this exercise was graded", False
+        return f"the cache folder {root} was removed or changed while this exercise was graded", "cache"
     hit = next((t for t in result.tests if t.kind == "cache"), None)
     if hit is not None:
-        return hit.message, True
+        return hit.message, "bytecode"
+    compiler = _missing_compiler() if any(t.kind == "compile" for t in result.tests) else ""
+    if compiler:
+        return (f"this machine has no C compiler: `{compiler}` is not installed or not on PATH. "
+                "`nox -s doctor` says what to install"), "machine"
     if result.status != "fail" and all(t.name == "(start-up)" for t in result.tests):
-        return "the grader stopped before any check started, before any of your code ran", True
-    return "", False
+        return "the grader stopped before any check started, before any of your code ran", "bytecode"
+    return "", ""
 
 
-def _fault_result(ex: Exercise, result: ExerciseResult, fault: str, root: Path) -> ExerciseResult:
-    """What the learner sees when a fault happened twice: what it was, that it is
-    not their code, and what to do. Never cached, never scores."""
-    message = (f"Not your code: {fault}. It happened twice: a fault of the grading cache ({root}), of this "
-               "machine or of the course, so this result is not kept. Grade again; if it happens again, delete "
-               "that cache folder (it holds nothing of yours), and if that does not help, report it.")
+def _missing_compiler() -> str:
+    """The C compiler's command if it is not on this machine, else "". It is the one
+    setuptools runs for cffi: $CC, else the one Python was built with. Windows: ""
+    (MSVC is found through the registry and vswhere, not PATH; doctor checks it)."""
+    if os.name == "nt":
+        return ""
+    import shlex
+    import sysconfig
+
+    try:
+        words = shlex.split(os.environ.get("CC") or sysconfig.get_config_var("CC") or "cc")
+    except ValueError:
+        return ""
+    return words[0] if words and shutil.which(words[0]) is None else ""
+
+
+def _fault_result(ex: Exercise, result: ExerciseResult, fault: str, blame: str, root: Path) -> ExerciseResult:
+    """What the learner sees when a fault happened (twice, for the cache's): what it
+    was, that it is not their code, and what to do. Never cached, never scores."""
+    if blame == "machine":
+        message = f"Not your code: {fault}. This result is not kept: grade again once that is fixed."
+    else:
+        message = (f"Not your code: {fault}. It happened twice: a fault of the grading cache ({root}), of this "
+                   "machine or of the course, so this result is not kept. Grade again; if it happens again, delete "
+                   "that cache folder (it holds nothing of yours), and if that does not help, report it.")
     if result.message:
         message += "\nWhat the grader said: " + result.message
     return dataclasses.replace(result, status="error", points=0, max_points=ex.points, message=message, cached=False)

@@ -2,8 +2,8 @@
 
 Each test makes the fault itself, on a small course of two healthy exercises
 (and one whose grader deletes the cache while it prepares, when told to), and
-checks the grade: the verdict is the learner's own, a fault is reported as a
-fault and never kept, the points come from the manifest, a folder that is not
+checks the grade: the verdict is the learner's own, a fault (of the cache, or a
+missing C compiler) is reported as a fault and never kept, the points come from the manifest, a folder that is not
 a cache is refused, a cache that cannot be written still gives a whole grade.
 """
 
@@ -196,6 +196,28 @@ def test_the_cache_deleted_mid_grade(tmp_path):
     assert report["01_setup/wipe"]["status"] == "pass", proc.stdout
     assert not (graders / "wipe-once").exists(), "the fault did happen"
     assert len(list(cache_dir.glob("verdicts/*.json"))) == 1, "the learner's verdict is kept"
+
+
+@pytest.mark.skipif(os.name == "nt", reason="MSVC is found through the registry, not PATH")
+def test_a_missing_compiler_is_the_machines_fault(tmp_path):
+    """No C compiler: the build fails, and that `error` was kept as the learner's
+    verdict after the compiler was installed."""
+    course = _course(tmp_path / "course")
+    cache_dir = tmp_path / "cache"
+    env = grader_env(cache_dir)
+    env.pop("CC", None)
+    env["PATH"] = str(tmp_path / "no-compiler-here")
+    out = tmp_path / "report.json"
+    proc = subprocess.run(grader_command(course, "01_setup/hello", "--json", str(out)), cwd=course, env=env,
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    hello = by_id(read_report(out))["01_setup/hello"]
+    assert (hello["status"], hello["points"]) == ("error", 0), hello
+    assert hello["message"].startswith("Not your code: this machine has no C compiler"), hello["message"]
+    assert "nox -s doctor" in hello["message"] and not hello["cached"], hello
+    assert list(cache_dir.glob("verdicts/*.json")) == [], "never kept as the learner's verdict"
+    proc, report = _grade(course, cache_dir, "01_setup/hello")  # the compiler is back
+    assert report["01_setup/hello"]["status"] == "pass", proc.stdout
 
 
 def test_a_folder_that_is_not_a_cache_is_refused(tmp_path):
