@@ -415,6 +415,7 @@ def _attempt(ex: Exercise, course_root: Path, files: dict[str, bytes | None], fi
     """Grade once in a new run folder: (result, fault, blame). ``fault`` says what
     went wrong with the cache or the machine ("" if nothing did; then ``result`` is
     not the learner's verdict), ``blame`` what to repair (see _fault_of)."""
+    tagged = cache.is_ours(root)  # (a caller may grade in a cache it has not claimed: cache.open_cache)
     try:
         run_dir = cache.new_scratch(root, "runs")
     except OSError as exc:
@@ -422,7 +423,7 @@ def _attempt(ex: Exercise, course_root: Path, files: dict[str, bytes | None], fi
                 f"no run folder could be made in the cache ({type(exc).__name__}: {exc.strerror or exc})", "cache")
     try:
         result = _grade_in(ex, course_root, files, files_key, run_dir, display, root, settings, live)
-        return (result, *_fault_of(result, run_dir, root))
+        return (result, *_fault_of(result, run_dir, root, tagged))
     finally:
         shutil.rmtree(run_dir, ignore_errors=True)
         # Bytecode of the scratch copy, written under the cache's pycache prefix
@@ -430,7 +431,7 @@ def _attempt(ex: Exercise, course_root: Path, files: dict[str, bytes | None], fi
         shutil.rmtree(root / "pycache" / Path(*run_dir.resolve().parts[1:]), ignore_errors=True)
 
 
-def _fault_of(result: ExerciseResult, run_dir: Path, root: Path) -> tuple[str, str]:
+def _fault_of(result: ExerciseResult, run_dir: Path, root: Path, tagged: bool) -> tuple[str, str]:
     """Whether a grade failed for a reason that is not the learner's code, told by
     kind, and what is to blame ("cache", "bytecode" or "machine"): the run folder or
     the cache's tag vanished under it; a check reported a fault of the cache
@@ -441,7 +442,7 @@ def _fault_of(result: ExerciseResult, run_dir: Path, root: Path) -> tuple[str, s
     that did not start, a machine too busy to start it)."""
     if result.status in ("pass", "interrupted", "missing"):
         return "", ""
-    if not run_dir.is_dir() or not cache.is_ours(root):
+    if not run_dir.is_dir() or (tagged and not cache.is_ours(root)):
         return f"the cache folder {root} was removed or changed while this exercise was graded", "cache"
     hit = next((t for t in result.tests if t.kind == "cache"), None)
     if hit is not None:
