@@ -327,7 +327,9 @@ def verdict_key(ex: Exercise, course_root: Path, files_key: str, display: str, s
               f"{settings.memory_limit}:{'asan' if settings.sanitizer_env else ''}")
     # The manifest entry whole (points, time limit, files, lesson...): a verdict
     # stores points, and one graded before `points` changed must not be found.
-    return cache.digest(files_key, grader_bytes, display, limits, repr(ex), fingerprint)
+    # The sandbox too: code that reaches the network passes only without one.
+    isolation = settings.sandbox.kind if settings.sandbox is not None else ""
+    return cache.digest(files_key, grader_bytes, display, limits, repr(ex), isolation, fingerprint)
 
 
 def _summarise(ex: Exercise, tests: list[TestResult]) -> tuple[str, str]:

@@ -250,3 +250,22 @@ def test_an_unwritable_cache_gives_a_temporary_one(tmp_path):
 def test_a_cache_that_is_a_file_is_refused(tmp_path):
     with pytest.raises(cache.CacheError, match="not a folder"):
         cache.open_cache(_write(tmp_path / "cache"))
+
+
+def test_a_verdicts_key_covers_the_manifest_entry_and_the_sandbox(tmp_path):
+    import dataclasses
+
+    from engine_helpers import FAULT_COURSE
+
+    from grader import manifest, runner, sandbox
+
+    ex = manifest.load(FAULT_COURSE / "course.toml").exercises[0]
+    settings = runner.Settings()
+
+    def key(ex=ex, settings=settings):
+        return runner.verdict_key(ex, FAULT_COURSE, "files", "exercises", settings, "engine")
+
+    assert key() == key(), "stable"
+    assert key(dataclasses.replace(ex, points=ex.points + 3)) != key(), "points are in the verdict"
+    assert key(dataclasses.replace(ex, timeout=99.0)) != key()
+    assert key(settings=dataclasses.replace(settings, sandbox=sandbox.Sandbox("bwrap"))) != key()
