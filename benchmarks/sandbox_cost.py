@@ -8,6 +8,7 @@ as an instructor runs it (the sandbox's probe included), the median of --repeat 
 
   cold   an empty cache: every exercise of every participant built and checked
   warm   the same room again: every verdict comes from the cache
+  edit   one participant edited one exercise: one child (one compile, its checks)
 
 "sandbox" is the kind grader/sandbox.py picks here (bwrap where it works);
 "none" is CFFI_COURSE_SANDBOX=none with --allow-unsandboxed.
@@ -53,8 +54,8 @@ def main() -> None:
         rows = []
         for label, extra_env, flags in ((kind, {}, []),
                                         ("none", {"CFFI_COURSE_SANDBOX": "none"}, ["--allow-unsandboxed"])):
-            cold, warm = [], []
-            for _ in range(args.repeat):
+            cold, warm, edit = [], [], []
+            for i in range(args.repeat):
                 cache = work / f"cache-{label}"
                 shutil.rmtree(cache, ignore_errors=True)
                 env = dict(os.environ, CFFI_COURSE_CACHE=str(cache), NO_COLOR="1", **extra_env,
@@ -62,14 +63,18 @@ def main() -> None:
                 cmd = [sys.executable, "-m", "grader.room", str(room), *args.selectors, *flags]
                 cold.append(timed(cmd, env))
                 warm.append(timed(cmd, env))
-            rows.append((label, statistics.median(cold), statistics.median(warm)))
+                target = room / "p0" / "01_setup" / "hello_build.py"
+                target.write_text(target.read_text() + f"\n# edit {label} {i}\n")
+                edit.append(timed(cmd, env))
+            rows.append((label, statistics.median(cold), statistics.median(warm), statistics.median(edit)))
         print(f"room: {args.participants} participants x {' '.join(args.selectors)}, "
               f"{os.cpu_count()} cores, {sys.implementation.name} {sys.version.split()[0]}")
-        print(f"{'isolation':<10} {'cold s':>8} {'warm s':>8}")
-        for label, cold_s, warm_s in rows:
-            print(f"{label:<10} {cold_s:8.2f} {warm_s:8.2f}")
-        (label, c1, w1), (_, c0, w0) = rows
-        print(f"sandbox cost: cold {c1 - c0:+.2f} s ({(c1 / c0 - 1) * 100:+.0f}%), warm {w1 - w0:+.2f} s")
+        print(f"{'isolation':<10} {'cold s':>8} {'warm s':>8} {'edit s':>8}")
+        for label, cold_s, warm_s, edit_s in rows:
+            print(f"{label:<10} {cold_s:8.2f} {warm_s:8.2f} {edit_s:8.2f}")
+        (label, c1, w1, e1), (_, c0, w0, e0) = rows
+        print(f"sandbox cost: cold {c1 - c0:+.2f} s ({(c1 / c0 - 1) * 100:+.0f}%), warm {w1 - w0:+.2f} s, "
+              f"edit {e1 - e0:+.2f} s")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
