@@ -23,6 +23,7 @@ engine reports it as such, repairs what it can and grades again (runner.grade).
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -368,7 +369,8 @@ def child_fault(exc: BaseException) -> str:
     """Why an exception raised in a grading child is a fault of the cache or of
     the machine, not of the learner's code ("" when it is not one). Told by its
     kind, not by its words: an OSError on a path of the cache outside this run's
-    own folder, or bytecode the import system could not unmarshal (a damaged .pyc:
+    own folder (a folder gone, a file in place of a folder; not a refused write),
+    or bytecode the import system could not unmarshal (a damaged .pyc:
     Python trusts a .pyc whose header matches its source, and fails on its body
     instead of compiling the source again). Learner code that fakes one gains
     nothing: a fault is graded again, and never scores."""
@@ -379,7 +381,9 @@ def child_fault(exc: BaseException) -> str:
     e: BaseException | None = exc
     while e is not None and id(e) not in seen:
         seen.add(id(e))
-        if isinstance(e, OSError) and root:
+        # Refused writes are not faults: a sandboxed child finds the cache read-only
+        # on purpose, and learner code that tries to write there is answered so.
+        if isinstance(e, OSError) and root and e.errno not in (errno.EACCES, errno.EPERM, errno.EROFS):
             for name in (e.filename, e.filename2):
                 if isinstance(name, (str, bytes)):
                     path = os.fsdecode(name)

@@ -269,3 +269,31 @@ def test_a_verdicts_key_covers_the_manifest_entry_and_the_sandbox(tmp_path):
     assert key(dataclasses.replace(ex, points=ex.points + 3)) != key(), "points are in the verdict"
     assert key(dataclasses.replace(ex, timeout=99.0)) != key()
     assert key(settings=dataclasses.replace(settings, sandbox=sandbox.Sandbox("bwrap"))) != key()
+
+
+def test_child_fault_tells_the_caches_faults_from_the_learners(tmp_path, monkeypatch):
+    import errno
+
+    root, run = tmp_path / "cache", tmp_path / "cache" / "runs" / "1-x"
+    monkeypatch.setenv("GRADER_CACHE", str(root))
+    monkeypatch.setenv("GRADER_SCRATCH_TREE", str(run / "tree"))
+
+    def raised(exc: BaseException, wrap: bool = False) -> BaseException:
+        try:
+            try:
+                raise exc
+            except BaseException as inner:
+                if wrap:
+                    raise RuntimeError("the builder failed") from None  # context kept, cause hidden
+                raise inner
+        except BaseException as outer:
+            return outer
+
+    gone = FileNotFoundError(errno.ENOENT, "No such file or directory", str(root / "builds" / KEY))
+    assert "FileNotFoundError on" in cache.child_fault(raised(gone))
+    assert cache.child_fault(raised(gone, wrap=True)), "found behind the exception it caused"
+    inside_run = FileNotFoundError(errno.ENOENT, "No such file or directory", str(run / "tree" / "data.txt"))
+    assert cache.child_fault(raised(inside_run)) == "", "the learner's own files are theirs"
+    refused = PermissionError(errno.EROFS, "Read-only file system", str(root / "verdicts" / "x.json"))
+    assert cache.child_fault(raised(refused)) == "", "a sandbox's refusal is an answer, not a fault"
+    assert cache.child_fault(raised(EOFError("EOF when reading a line"))) == "", "input() at the end of stdin"
