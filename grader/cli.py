@@ -90,21 +90,30 @@ def _check_cache(root: Path, tree: Path, course_root: Path) -> None:
             )
 
 
+# Temporary caches standing in for one that cannot be written, by that cache's
+# path: `watch` grades again and again in one process, and reuses its stand-in.
+_stand_ins: dict[Path, cache.Cache] = {}
+
+
 def open_cache(graded: list[Path], course_root: Path, err) -> Path:
     """The cache root this command grades with: never inside the course or a
     graded folder, and ours (tagged, new or empty) or refused (UsageError). One
     that cannot be written gives a temporary cache, with ONE warning line on
-    ``err``, removed when the command ends."""
+    ``err`` per grade, removed when the process ends."""
     root = cache.cache_root()
     for tree in graded:
         _check_cache(root, tree, course_root)
-    try:
-        store = cache.open_cache(root)
-    except cache.CacheError as exc:
-        raise UsageError(str(exc)) from None
+    store = _stand_ins.get(root)
+    if store is None or not cache.is_ours(store.path):
+        try:
+            store = cache.open_cache(root)
+        except cache.CacheError as exc:
+            raise UsageError(str(exc)) from None
+        if store.temporary:
+            _stand_ins[root] = store
+            atexit.register(store.close)
     if store.temporary:
         err.print(report.escape(store.warning), soft_wrap=True)
-        atexit.register(store.close)
     return store.path
 
 

@@ -297,3 +297,23 @@ def test_child_fault_tells_the_caches_faults_from_the_learners(tmp_path, monkeyp
     refused = PermissionError(errno.EROFS, "Read-only file system", str(root / "verdicts" / "x.json"))
     assert cache.child_fault(raised(refused)) == "", "a sandbox's refusal is an answer, not a fault"
     assert cache.child_fault(raised(EOFError("EOF when reading a line"))) == "", "input() at the end of stdin"
+
+
+def test_the_command_line_reuses_one_temporary_cache_per_process(tmp_path, monkeypatch):
+    """`watch` grades again and again in one process: one stand-in, not one per grade."""
+    import io
+
+    from grader import cli, report
+
+    blocker = _write(tmp_path / "file")
+    monkeypatch.setenv(cache.ENV_VAR, str(blocker / "cache"))
+    monkeypatch.setattr(cli, "_stand_ins", {})
+    out = io.StringIO()
+    err = report.Console(file=out, width=400)
+    first = cli.open_cache([tmp_path / "tree"], tmp_path / "course", err)
+    second = cli.open_cache([tmp_path / "tree"], tmp_path / "course", err)
+    try:
+        assert first == second and cache.is_ours(first)
+        assert out.getvalue().count("warning:") == 2, "one line per grade"
+    finally:
+        cli._stand_ins[(blocker / "cache").resolve()].close()
