@@ -10,15 +10,26 @@ that finishing order differs), call C exactly once per job in this process
 (not in other processes), be finished when it returns, and overlap the calls:
 the high-water mark must be at least 2 when two threads and two jobs allow it,
 and never more than ``threads``. A sequential loop, or a lock held around the
-C call, gives a high-water mark of 1. No time is measured: the C counters
-prove the overlap.
+C call, gives a high-water mark of 1.
+
+That the calls overlap must not depend on how busy the machine is, so no time is
+measured: in the overlap checks a spy stands in for ``lib``, and its slow_square holds
+the first call (in Python, the GIL released) until a second thread has entered
+slow_square too, then lets both into C. Two threads in there at once prove the overlap;
+a solution that runs one job at a time never brings a second thread, and after MEET
+seconds the spy stops waiting and the rest of the calls go straight to C.
 """
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 
+from grader.testing import LibSpy, install_lib_spy
+
 BUILDER = "parallel_build.py"
+MEET = 3.0  # seconds the first call waits for a second thread (a correct solution brings one at once)
 
 
 @pytest.fixture(scope="module")
@@ -35,6 +46,68 @@ def _show_jobs(jobs) -> str:
     if len(jobs) <= 4:
         return repr(jobs)
     return f"[{jobs[0]!r}, {jobs[1]!r}, ... {len(jobs)} jobs]"
+
+
+class _Meeting(LibSpy):
+    """Stands in for lib: the first slow_square call waits for a second one before either enters C.
+
+    With ``newest_first``, a call also returns only once every call that started after it has
+    returned: jobs that overlap then finish in the reverse of the order they started, on every
+    run, so a solution that collects results in finishing order is caught without luck."""
+
+    def __init__(self, lib, newest_first=False):
+        super().__init__(lib)
+        self._cond = threading.Condition()
+        self._inside = 0
+        self.met = False
+        self._gave_up = False
+        self._newest_first = newest_first
+        self._started = 0
+        self._running: set[int] = set()
+
+    def wrap(self, name, target):
+        if name != "slow_square":
+            return super().wrap(name, target)
+
+        def slow_square(*args):
+            with self._cond:
+                self._inside += 1
+                self._started += 1
+                me = self._started
+                self._running.add(me)
+                self._cond.notify_all()
+                if not (self.met or self._gave_up):
+                    # Two threads in here at once are the proof of overlap; the timeout only ends the
+                    # wait of a one-at-a-time solution, which would otherwise wait forever.
+                    if self._cond.wait_for(lambda: self._inside >= 2 or self.met, timeout=MEET):
+                        self.met = True
+                    else:
+                        self._gave_up = True
+            try:
+                return target(*args)
+            finally:
+                with self._cond:
+                    if self._newest_first:
+                        # The newest running call never waits, so this always ends.
+                        self._cond.wait_for(lambda: max(self._running) == me)
+                    self._running.discard(me)
+                    self._inside -= 1
+                    self._cond.notify_all()
+
+        slow_square.__name__ = name
+        return slow_square
+
+
+@pytest.fixture
+def meeting(parallel_module, built, monkeypatch):
+    """Put the meeting spy wherever parallel.py can reach slow_square (grader.testing.install_lib_spy)."""
+    return install_lib_spy(parallel_module, built, monkeypatch, _Meeting(built.lib))
+
+
+@pytest.fixture
+def newest_first(parallel_module, built, monkeypatch):
+    """The meeting spy, and overlapping calls return newest first."""
+    return install_lib_spy(parallel_module, built, monkeypatch, _Meeting(built.lib, newest_first=True))
 
 
 def _run(parallel_module, built, jobs, threads):
@@ -87,24 +160,21 @@ def _overlap_message(call, peak) -> str:
             "ThreadPoolExecutor(max_workers=threads), with no lock around the C call.")
 
 
-def test_results_in_order(parallel_module, built):
-    jobs = [(x, 15 * (6 - x)) for x in range(7)]  # the first jobs wait longest
+def test_results_in_order(parallel_module, built, newest_first):
+    jobs = [(x, 15 * (6 - x)) for x in range(7)]  # the first jobs wait longest (and the spy makes sure)
     call, got, calls, _, inside = _run(parallel_module, built, jobs, 3)
     _check_results(call, got, calls, inside, jobs)
 
 
-def test_calls_overlap(parallel_module, built):
-    peak = 0
-    for ms in (60, 250):  # a second, slower try, in case the machine was busy
-        jobs = [(x, ms) for x in range(8)]
-        call, got, calls, peak, inside = _run(parallel_module, built, jobs, 4)
-        _check_results(call, got, calls, inside, jobs)
-        if peak > 4:
-            pytest.fail(f"{call}: {peak} threads were inside slow_square at the same moment, expected at most "
-                        "4, the number of threads asked for. Give your pool max_workers=threads.")
-        if peak >= 2:
-            return
-    pytest.fail(_overlap_message(call, peak))
+def test_calls_overlap(parallel_module, built, meeting):
+    jobs = [(x, 60) for x in range(8)]
+    call, got, calls, peak, inside = _run(parallel_module, built, jobs, 4)
+    _check_results(call, got, calls, inside, jobs)
+    if peak > 4:
+        pytest.fail(f"{call}: {peak} threads were inside slow_square at the same moment, expected at most "
+                    "4, the number of threads asked for. Give your pool max_workers=threads.")
+    if not meeting.met:
+        pytest.fail(_overlap_message(call, peak))
 
 
 def test_thread_limit(parallel_module, built):
@@ -127,15 +197,12 @@ def test_one_thread(parallel_module, built):
                     "threads=1. Give your pool max_workers=threads.")
 
 
-def test_more_threads_than_jobs(parallel_module, built):
-    peak = 0
-    for ms in (60, 250):
-        jobs = [(-7, ms), (46341, ms), (2**31 - 1, ms)]
-        call, got, calls, peak, inside = _run(parallel_module, built, jobs, 8)
-        _check_results(call, got, calls, inside, jobs)
-        if peak >= 2:
-            return
-    pytest.fail(_overlap_message(call, peak))
+def test_more_threads_than_jobs(parallel_module, built, meeting):
+    jobs = [(-7, 60), (46341, 60), (2**31 - 1, 60)]
+    call, got, calls, peak, inside = _run(parallel_module, built, jobs, 8)
+    _check_results(call, got, calls, inside, jobs)
+    if not meeting.met:
+        pytest.fail(_overlap_message(call, peak))
 
 
 def test_no_jobs(parallel_module, built):
