@@ -120,19 +120,85 @@ def _learner_traceback(exc: BaseException, paths: Paths) -> str:
     return paths.show("\n".join([*lines, head]))
 
 
-def _cdef_declaration(exc: BaseException, builder: Path, paths: Paths) -> str:
-    """The declaration a CDefError is about, at its line in the builder script.
-    cffi names only a line of the string given to cdef() ("<cdef source
-    string>:3"); that string is found in cffi's own frame of the traceback."""
-    m = re.search(r"<cdef source string>:(\d+)", str(exc))
-    if not m:
-        return ""
+def _cdef_source(exc: BaseException) -> str | None:
+    """The string given to cdef(), found in cffi's own frame of the traceback."""
     source = None
     tb = exc.__traceback__
     while tb is not None:
         if tb.tb_frame.f_code.co_name == "_cdef" and isinstance(tb.tb_frame.f_locals.get("csource"), str):
             source = tb.tb_frame.f_locals["csource"]
         tb = tb.tb_next
+    return source
+
+
+def _at(builder: Path, source: str, numbers: list[int], paths: Paths) -> str:
+    """Lines of the cdef() string (1-based), each at its line in the builder script."""
+    lines = source.splitlines()
+    start = _literal_line(builder, source)
+    out = []
+    for number in numbers:
+        where = (f"{paths.show(str(builder))}, line {start + number - 1}" if start
+                 else f"line {number} of the string given to cdef()")
+        out.append(f"  {where}\n    {lines[number - 1].strip()}")
+    return "\n".join(out)
+
+
+# cffi's message for a #define it cannot read ends "got:\n  #define NAME VALUE".
+_DEFINE = re.compile(r"got:\s*#\s*define\s+(?P<name>\w+)[ \t]*(?P<value>[^\n]*)")
+_FLOAT = re.compile(r"^[-+(\s]*(\d+\.\d*|\.\d+|\d+(?=[eE]))([eE][-+]?\d+)?[fFlL]?[)\s]*$")
+# FFIError: "multiple declarations of function c_to_f (for interactive usage, ...)"
+_TWICE = re.compile(r"multiple declarations of (?:\w+ )*?(?P<name>\w+) \(")
+
+
+def _define_declaration(exc: BaseException, builder: Path, paths: Paths) -> str:
+    """A #define cffi cannot read, at its line in the builder (cffi's message names no line:
+    it strips #define lines before parsing). For a floating-point value, cffi's own
+    suggestion (`#define NAME ...`) is wrong: `...` there stands for an integer."""
+    m = _DEFINE.search(str(exc))
+    source = _cdef_source(exc)
+    if not m or source is None:
+        return ""
+    name, value = m.group("name"), m.group("value").strip()
+    pattern = re.compile(rf"^\s*#\s*define\s+{re.escape(name)}\b")
+    hits = [i for i, line in enumerate(source.splitlines(), 1) if pattern.match(line)]
+    if not hits:
+        return ""
+    head = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+    text = (f"{_at(builder, source, hits[:1], paths)}\n{paths.show(head)}\n"
+            "In cdef(), a #define takes an integer literal, or `...` for the C compiler to fill in the value.")
+    if _FLOAT.match(value):
+        text += (f"\n{value} is a floating-point number: cffi's suggestion `#define {name} ...` does not work "
+                 "for it (in a #define, `...` stands for an integer constant). Declare it as "
+                 f"`static const double {name};`: the C compiler takes its value from the header.")
+    return text
+
+
+def _duplicate_declaration(exc: BaseException, builder: Path, paths: Paths) -> str:
+    """A name declared twice (FFIError), at both of its lines in the builder."""
+    m = _TWICE.search(str(exc))
+    source = _cdef_source(exc)
+    if not m or source is None:
+        return ""
+    name = m.group("name")
+    pattern = re.compile(rf"\b{re.escape(name)}\b")
+    hits = [i for i, line in enumerate(source.splitlines(), 1)
+            if pattern.search(line) and not line.lstrip().startswith(("//", "/*", "*"))]
+    if len(hits) < 2:
+        return ""
+    head = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+    return (f"{_at(builder, source, hits, paths)}\n{paths.show(head)}\n"
+            f"{name} is declared more than once: delete the extra declaration. cffi's suggestion, "
+            "override=True, is for trying things interactively; in a builder it only hides the mistake.")
+
+
+def _cdef_declaration(exc: BaseException, builder: Path, paths: Paths) -> str:
+    """The declaration a CDefError is about, at its line in the builder script.
+    cffi names only a line of the string given to cdef() ("<cdef source
+    string>:3"); a #define is _define_declaration's."""
+    m = re.search(r"<cdef source string>:(\d+)", str(exc))
+    if not m:
+        return ""
+    source = _cdef_source(exc)
     number = int(m.group(1))
     lines = source.splitlines() if source is not None else []
     # cffi removes #define lines (with blank lines and comments before them)
@@ -147,11 +213,8 @@ def _cdef_declaration(exc: BaseException, builder: Path, paths: Paths) -> str:
             number = hits[0]
     if not 1 <= number <= len(lines) or not lines[number - 1].strip():
         return ""
-    start = _literal_line(builder, source)
-    where = (f"{paths.show(str(builder))}, line {start + number - 1}" if start
-             else f"line {number} of the string given to cdef()")
     head = "".join(traceback.format_exception_only(type(exc), exc)).strip()
-    return f"  {where}\n    {lines[number - 1].strip()}\n{paths.show(head)}"
+    return f"{_at(builder, source, [number], paths)}\n{paths.show(head)}"
 
 
 def load_builder(path: Path, paths: Paths):
@@ -175,6 +238,9 @@ def load_builder(path: Path, paths: Paths):
             f"Python cannot read your builder script: {exc.msg}\n  {where}\n    {text}\n    {caret}".rstrip(),
         ) from None
     except cffi.CDefError as exc:
+        define = _define_declaration(exc, path, paths)
+        if define:
+            raise BuildError("cdef", "ffibuilder.cdef() rejected a #define (CDefError):\n" + define) from None
         raise BuildError(
             "cdef",
             "ffibuilder.cdef() rejected a declaration (CDefError):\n"
@@ -183,7 +249,8 @@ def load_builder(path: Path, paths: Paths):
             "constants. No #include, no function bodies.",
         ) from None
     except cffi.FFIError as exc:
-        raise BuildError("cdef", "cffi refused the declarations (FFIError):\n" + _learner_traceback(exc, paths)) from None
+        raise BuildError("cdef", "cffi refused the declarations (FFIError):\n"
+                         + (_duplicate_declaration(exc, path, paths) or _learner_traceback(exc, paths))) from None
     except SystemExit as exc:
         raise BuildError(
             "builder",
