@@ -11,6 +11,11 @@ is shown as one table: a row per participant, a column per lesson, and under
 it the exercises the room finds hardest, by pass rate. ``--json`` writes every
 participant's full report; ``--csv`` one row per participant and exercise, for
 a spreadsheet or an LMS import.
+
+An exercise whose files are byte for byte the course's own starter files
+(``exercises/`` of the course being graded against) is "not started": shown as
+such, and left out of the pass rates, so that an exercise nobody opened does not
+look like the one the room found hardest.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ import os
 import stat
 import sys
 import tempfile
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +37,7 @@ from rich import box
 from rich.table import Table
 
 from . import cache, manifest, printable_output, procs, report, runner
+from . import files as files_mod
 from . import sandbox as sandbox_mod
 from .cli import USAGE_ERROR, UsageError, choose_sandbox, open_cache
 
@@ -141,8 +148,57 @@ def _earned(ex: manifest.Exercise, res: runner.ExerciseResult | None) -> int:
     return ex.points if res is not None and res.status == "pass" else 0
 
 
+def starter_keys(course: manifest.Course, selected: list[manifest.Exercise]) -> dict[str, str]:
+    """The digest of each exercise's starter files (the course's own exercises/), taken
+    as the engine takes it of the files it grades (runner.exercise_key)."""
+    starters = course.root / "exercises"
+    keys = {}
+    for ex in selected:
+        try:
+            keys[ex.id] = runner.exercise_key(ex, runner.read_files(ex, starters))
+        except files_mod.Unusable:
+            continue  # the course's own starter cannot be read: then no one's work counts as not started
+    return keys
+
+
+def not_started(course: manifest.Course, selected: list[manifest.Exercise],
+                results: dict[str, dict[str, runner.ExerciseResult]]) -> dict[str, set[str]]:
+    """Per participant, the exercises whose files are the starter's, byte for byte. The
+    digest compared is the one of the very bytes graded (``files_key``), so a file
+    changed during the grade cannot be counted one way and graded the other. A missing
+    or unreadable file has no digest: it is graded as such, never "not started"."""
+    keys = starter_keys(course, selected)
+    return {name: {ex_id for ex_id, res in by_id.items() if res.files_key and res.files_key == keys.get(ex_id)}
+            for name, by_id in results.items()}
+
+
+def _note(part: Participant, selected: list[manifest.Exercise], untouched: set[str]) -> str:
+    if part.tree is None:
+        return f"[yellow]{report.escape(part.problem)}[/]"
+    left = sum(ex.id in untouched for ex in selected)
+    if not left:
+        return ""
+    if left == len(selected):
+        return "[dim]not started (the starter files)[/]"
+    return f"[dim]{left} of {len(selected)} exercises not started[/]"
+
+
+def _results_line(statuses: list[str], unstarted: int) -> str:
+    """"1/3 pass (33%): 1 fail, 1 crash; 2 not started": counts, never a "mostly" for one case."""
+    passed = statuses.count("pass")
+    others = Counter(s for s in statuses if s != "pass")
+    rank = {s: i for i, s in enumerate(runner.STATUSES)}
+    text = f"{passed}/{len(statuses)} pass ({passed / len(statuses):.0%})"
+    if others:
+        text += ": " + ", ".join(f"{others[s]} {s}" for s in sorted(others, key=lambda s: (-others[s], rank.get(s, 99), s)))
+    return text + (f"; {unstarted} not started" if unstarted else "")
+
+
 def render(console, course: manifest.Course, selected: list[manifest.Exercise], found: list[Participant],
-           results: dict[str, dict[str, runner.ExerciseResult]]) -> None:
+           results: dict[str, dict[str, runner.ExerciseResult]], fresh: dict[str, set[str]] | None = None) -> None:
+    """The room's table, then the hardest exercises. ``fresh``: per participant, the
+    exercises not started (see not_started); they are shown as such and left out of the rates."""
+    fresh = fresh or {}
     lessons = [lesson for lesson in course.lessons if any(ex.lesson == lesson for ex in selected)]
     skipped = [p for p in found if p.tree is None]
     n = len(found) - len(skipped)
@@ -153,47 +209,63 @@ def render(console, course: manifest.Course, selected: list[manifest.Exercise], 
     for lesson in lessons:
         table.add_column(lesson.id, justify="right")
     table.add_column("total", justify="right")
-    if skipped:
-        table.add_column("not graded because")
+    notes = {part.name: _note(part, selected, fresh.get(part.name, set())) for part in found}
+    if any(notes.values()):
+        table.add_column("note")
     full_total = sum(ex.points for ex in selected)
     for part in found:
         by_id = results.get(part.name, {})
+        untouched = fresh.get(part.name, set())
         cells = []
         for lesson in lessons:
             exs = [ex for ex in selected if ex.lesson == lesson]
             got = sum(_earned(ex, by_id.get(ex.id)) for ex in exs)
             full = sum(ex.points for ex in exs)
-            style = "dim" if part.tree is None else "green" if got == full else ("yellow" if got else "dim")
-            cells.append(f"[{style}]{'-' if part.tree is None else f'{got}/{full}'}[/]")
+            if part.tree is None:
+                cells.append("[dim]-[/]")
+            elif all(ex.id in untouched for ex in exs):
+                cells.append("[dim]not started[/]")
+            else:
+                cells.append(f"[{'green' if got == full else 'yellow' if got else 'dim'}]{got}/{full}[/]")
         total = sum(_earned(ex, by_id.get(ex.id)) for ex in selected)
-        note = [f"[yellow]{report.escape(part.problem)}[/]"] if skipped else []
+        note = [notes[part.name]] if any(notes.values()) else []
         table.add_row(report.escape(part.label), *cells, f"[bold]{total}/{full_total}[/]", *note)
     console.print(table)
-    graded = [results[p.name] for p in found if p.tree is not None and p.name in results]
+    graded = [(results[p.name], fresh.get(p.name, set())) for p in found if p.tree is not None and p.name in results]
     if not graded:
         return
-    rates = []
+    rates, nobody = [], []
     for ex in selected:
-        statuses = [by_id[ex.id].status for by_id in graded if ex.id in by_id]
-        passed = statuses.count("pass")
-        worst = max((s for s in set(statuses) if s != "pass"), key=statuses.count, default="")
-        rates.append((passed / len(statuses) if statuses else 0.0, ex, passed, len(statuses), worst))
-    hardest = sorted((r for r in rates if r[0] < 1.0), key=lambda r: (r[0], r[1].id))[:5]
+        # Only those who started the exercise count: an untouched starter says nothing of how hard it is.
+        statuses = [by_id[ex.id].status for by_id, untouched in graded if ex.id in by_id and ex.id not in untouched]
+        unstarted = sum(ex.id in untouched for _, untouched in graded)
+        if statuses:
+            rates.append((statuses.count("pass") / len(statuses), -len(statuses), ex.id, ex, statuses, unstarted))
+        elif unstarted:
+            nobody.append(ex.id)
+    hardest = sorted((r for r in rates if r[0] < 1.0), key=lambda r: r[:3])[:5]
     if hardest:
-        console.print("[bold]Hardest for this room[/] (pass rate, most common other status):")
-        for rate, ex, passed, n, worst in hardest:
-            console.print(f"  {ex.id}: {passed}/{n} pass ({rate:.0%}), mostly {worst} · {report.escape(ex.lesson_link)}")
+        console.print("[bold]Hardest for this room[/] (pass rate of those who started it):")
+        for _, _, _, ex, statuses, unstarted in hardest:
+            # The link on the exercise's own line, the counts under it: both fit 80 columns.
+            console.print(f"  {report.escape(ex.id)} · {report.escape(ex.lesson_link)}")
+            console.print(f"      {_results_line(statuses, unstarted)}")
+    if nobody:
+        console.print(f"[dim]Not started by anyone: {report.escape(', '.join(nobody))}[/]")
 
 
-def to_json(course, selected, found: list[Participant], results) -> dict:
+def to_json(course, selected, found: list[Participant], results, fresh: dict[str, set[str]] | None = None) -> dict:
     """Every participant, graded or not. ``name`` is for people (bytes that are not UTF-8
     as \\xNN); ``folder`` is the exact name, percent-encoded; ``problem`` says why a
-    participant was not graded ("" when graded)."""
+    participant was not graded ("" when graded). Each exercise's ``started`` is false
+    when its files are the starter's (null for a participant not graded)."""
+    fresh = fresh or {}
     out = []
     for part in found:
         data = report.to_json(course, selected, results.get(part.name, {}), part.label, False)
         for entry in data["exercises"]:  # points from the manifest, as in the table
             entry["points"] = entry["max_points"] if entry["status"] == "pass" else 0
+            entry["started"] = None if part.tree is None else entry["id"] not in fresh.get(part.name, set())
         data["score"] = sum(entry["points"] for entry in data["exercises"])
         out.append({"name": part.label, "folder": part.folder, "graded": part.tree is not None,
                     "problem": part.problem, **data})
@@ -216,19 +288,29 @@ def _write_atomic(path: Path, text: str) -> None:
         raise
 
 
-def write_csv(path: Path, selected, found: list[Participant], results) -> None:
+def write_csv(path: Path, selected, found: list[Participant], results, fresh: dict[str, set[str]] | None = None) -> None:
     """One row per participant and exercise; a participant not graded has a row per
     exercise too ("not graded", with the reason in ``note``). ``folder`` is the exact
-    folder name, percent-encoded (see Participant.folder)."""
+    folder name, percent-encoded (see Participant.folder). Then, added after the first
+    columns (an import reading columns by position still works): ``started`` (yes, or
+    no when the files are the starter's; empty when not graded), ``checks_passed``
+    ("1/7"; empty when no check ran) and ``first_failing_check`` (its name)."""
+    fresh = fresh or {}
     buf = io.StringIO()
     w = csv.writer(buf)
-    w.writerow(["participant", "exercise", "lesson", "status", "points", "max_points", "note", "folder"])
+    w.writerow(["participant", "exercise", "lesson", "status", "points", "max_points", "note", "folder",
+                "started", "checks_passed", "first_failing_check"])
     for part in found:
         by_id = results.get(part.name, {})
         for ex in selected:
             res = by_id.get(ex.id)
+            tests = res.tests if res else []
+            passed = sum(t.status == "pass" for t in tests)
+            failing = next((t.name for t in tests if t.status not in ("pass", "skip")), "")
+            started = "" if res is None else "no" if ex.id in fresh.get(part.name, set()) else "yes"
             w.writerow([part.label, ex.id, ex.lesson.id, res.status if res else "not graded", _earned(ex, res),
-                        ex.points, part.problem, part.folder])
+                        ex.points, part.problem, part.folder, started,
+                        f"{passed}/{len(tests)}" if tests else "", failing])
     _write_atomic(path, buf.getvalue())
 
 
@@ -273,17 +355,18 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Interrupted.", file=sys.stderr)
         return 130
-    render(console, course, selected, found, results)
+    fresh = not_started(course, selected, results)
+    render(console, course, selected, found, results, fresh)
     if hidden:
         console.print(f"[dim]Hidden entries left out: {report.escape(', '.join(hidden[:5]))}"
                       f"{' ...' if len(hidden) > 5 else ''}[/]")
     console.print(sandbox.describe())
     if args.json:
         cache.write_json_atomic(Path(args.json).expanduser().resolve(),
-                                {**to_json(course, selected, found, results), "isolation": sandbox.kind})
+                                {**to_json(course, selected, found, results, fresh), "isolation": sandbox.kind})
         console.print(f"JSON report written to {args.json}")
     if args.csv:
-        write_csv(Path(args.csv).expanduser(), selected, found, results)
+        write_csv(Path(args.csv).expanduser(), selected, found, results, fresh)
         console.print(f"CSV written to {args.csv}")
     return 0
 

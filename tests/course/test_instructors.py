@@ -242,16 +242,22 @@ def test_a_submission_cannot_raise_its_gradescope_score(tmp_path, course_cache):
 def test_grading_a_room(tmp_path, course_cache):
     """Every entry of the room appears in the table, the CSV and the JSON: graded, or with
     the reason it was not (empty, not a folder, a link, no exercises/). A folder name that is
-    not UTF-8 is graded and written (readable in `name`, exact in `folder`)."""
+    not UTF-8 is graded and written (readable in `name`, exact in `folder`). Untouched
+    starter files are "not started", and left out of the hardest exercises; the CSV says
+    how many checks passed and which failed first."""
     room = tmp_path / "room"
     shutil.copytree(ROOT / "solutions" / "01_setup", room / "ada" / "exercises" / "01_setup")  # a clone's layout
-    shutil.copytree(ROOT / "exercises" / "01_setup", room / "bob" / "01_setup")  # exercises/ itself
+    shutil.copytree(ROOT / "exercises" / "01_setup", room / "bob" / "01_setup")  # exercises/ itself, untouched
+    shutil.copytree(ROOT / "exercises" / "01_setup", room / "carl" / "01_setup")  # hello done, calc one byte off
+    shutil.copy(ROOT / "solutions" / "01_setup" / "hello_build.py", room / "carl" / "01_setup")
+    with (room / "carl" / "01_setup" / "calc.py").open("a") as fh:
+        fh.write("\n")
     (room / "notes.txt").write_text("not a participant")
     (room / "empty").mkdir()
     (room / "junk").mkdir()
     (room / "junk" / "README.md").write_text("no exercises here")
     (room / ".git").mkdir()
-    expected = {"ada": (True, 4, ""), "bob": (True, 0, ""), "empty": (False, 0, "empty folder"),
+    expected = {"ada": (True, 4, ""), "bob": (True, 0, ""), "carl": (True, 2, ""), "empty": (False, 0, "empty folder"),
                 "junk": (False, 0, "no exercises/ folder"), "notes.txt": (False, 0, "not a folder: a file")}
     if os.name == "posix":
         (room / "link").symlink_to(room / "ada", target_is_directory=True)  # ada's work under another name
@@ -278,13 +284,22 @@ def test_grading_a_room(tmp_path, course_cache):
     for name, (_, score, problem) in expected.items():
         assert f"{score}/4" in rows[name] and problem in rows[name], rows[name]
     assert "Hidden entries left out: .git" in proc.stdout, proc.stdout
-    assert "01_setup/hello: " in proc.stdout and "Hardest for this room" in proc.stdout, proc.stdout
+    assert "not started" in rows["bob"] and "not started" not in rows["carl"] + rows["ada"], proc.stdout
+    # hello: passed by all who started it (bob did not), so not among the hardest; calc: one failure
+    # among three who started it, said as counts.
+    hardest = proc.stdout.split("Hardest for this room", 1)[-1]
+    assert "01_setup/hello" not in hardest and "01_setup/calc · lessons/01-setup.md#exercise-calc" in hardest, hardest
+    started = 3 if latin1 else 2
+    assert f"{started - 1}/{started} pass" in hardest and ": 1 fail; 1 not started" in hardest, hardest
 
     data = json.loads((tmp_path / "room.json").read_bytes().decode("utf-8"))  # strict UTF-8
     got = {p["name"]: (p["graded"], p["score"], p["problem"]) for p in data["participants"]}
     assert set(got) == set(expected), got
     for name, (is_graded, score, problem) in expected.items():
         assert got[name][:2] == (is_graded, score) and problem in got[name][2], (name, got[name])
+    started = {p["name"]: [e["started"] for e in p["exercises"]] for p in data["participants"]}
+    assert (started["ada"], started["bob"], started["carl"], started["empty"]) == (
+        [True, True], [False, False], [True, True], [None, None]), started
     folders = {urllib.parse.unquote_to_bytes(p["folder"]) for p in data["participants"]}
     assert folders == {os.fsencode(n) for n in expected if n != "caf\\xe9"} | ({latin1} if latin1 else set())
 
@@ -293,6 +308,14 @@ def test_grading_a_room(tmp_path, course_cache):
     assert len(rows) == 2 * len(expected) and {r["participant"] for r in rows} == set(expected)
     assert {r["status"] for r in rows if r["participant"] == "ada"} == {"pass"}
     assert {(r["status"], r["note"]) for r in rows if r["participant"] == "empty"} == {("not graded", "empty folder")}
+    by = {(r["participant"], r["exercise"]): r for r in rows}
+    assert by["bob", "01_setup/hello"]["started"] == "no" and by["ada", "01_setup/hello"]["started"] == "yes"
+    passed, total = map(int, by["ada", "01_setup/hello"]["checks_passed"].split("/"))
+    assert passed == total > 0 and not by["ada", "01_setup/hello"]["first_failing_check"]
+    calc = by["carl", "01_setup/calc"]
+    passed, total = map(int, calc["checks_passed"].split("/"))
+    assert (calc["status"], calc["started"]) == ("fail", "yes") and passed < total, calc
+    assert calc["first_failing_check"].startswith("test_"), calc
     if latin1:
         assert {(r["status"], r["folder"]) for r in rows if r["participant"] == "caf\\xe9"} == {("pass", "caf%E9")}
 
