@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -53,8 +54,25 @@ def _clip(text: str) -> str:
     return text if len(text) <= MAX_MESSAGE else text[: MAX_MESSAGE - 20] + "\n... (cut short)"
 
 
+# pytest's tmp_path, <TMPDIR>/pytest-of-<user>/pytest-<n>/<test>: 80 to 150 characters of
+# the engine's run folder in a message (read_first_line('/home/.../pytest-of-ana/pytest-0/
+# test_reads0/a.txt')), which nothing in the learner's files refers to. Shown as <tmp>.
+# The separators: / (POSIX), \ (Windows) and \\ (a Windows path inside a repr).
+_SEP = r"(?:/|\\\\|\\)"
+_PYTEST_TMP = re.compile(r"[^\s'\"=(,]*?pytest-of-[^\s'\"/\\]+" + _SEP + r"pytest-\d+" + _SEP + r"[^\s'\"/\\]+")
+
+
+def _short_tmp(text: str) -> str:
+    return _PYTEST_TMP.sub("<tmp>", text)
+
+
 def _describe(excinfo, paths: Paths) -> tuple[str, str]:
     """(kind, message) for an exception raised in a test."""
+    kind, message = _describe_exception(excinfo, paths)
+    return kind, _short_tmp(message)
+
+
+def _describe_exception(excinfo, paths: Paths) -> tuple[str, str]:
     exc = excinfo.value
     fault = child_fault(exc)  # the cache's or the machine's: the engine grades again (runner.grade)
     if fault:

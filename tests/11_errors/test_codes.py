@@ -82,6 +82,14 @@ def _expect_error(codes, built, what, func, args, code, want_cls, also=None):
     want = f"{want_cls.__name__}: {text}"
     status, got = _run(what, func, *args)
     if status == "ok":
+        check = _check(codes)
+        if func is not check and _run(f"check({code})", check, code)[0] == "raised":
+            # check() does its part: the wrapper never gave it the status.
+            method, c_name = ("__init__", "kv_open's *status") if isinstance(func, type) else (
+                func.__name__, f"kv_{func.__name__}'s status")
+            pytest.fail(f"{what} returned {got!r}; expected {want}. The C function reported status {code} "
+                        f"({message!r}), and check({code}) raises as it should, so Store.{method}() ignored "
+                        f"{c_name}: pass it to check().")
         pytest.fail(f"{what} returned {got!r}; expected {want}. The C function reported status {code} "
                     f"({message!r}): every status other than KV_OK is a failure, and check() must raise.")
     if type(got) is not want_cls:

@@ -107,6 +107,8 @@ def _misuse_check(counts, what):
 
 
 def _leak_check(counts, what):
+    """Fail if `what` (the steps since the check began, or since the last _leak_check of this
+    check) left C iterators behind; then count from here, so that each step reports its own."""
     collect()
     iters = counts.delta()[1]
     if iters:
@@ -114,6 +116,7 @@ def _leak_check(counts, what):
                     "its kv_iter_free: in a generator, put it in a `finally:` block, which runs at the end of the "
                     "loop, on an exception, and when a loop that broke out drops the generator.")
     _misuse_check(counts, what)
+    counts.start = counts.now()
 
 
 class Oops(Exception):
@@ -191,6 +194,7 @@ def test_iteration_uses_the_c_iterator(kvstore, counts):
 def test_breaking_out_frees_the_iterator(kvstore, counts):
     store = _store(kvstore, ENTRIES)
     _do("next(iter(store))", lambda: next(iter(store)))
+    _leak_check(counts, "`next(iter(store))`, a loop dropped after one key")
     for _key in store:
         break
     _leak_check(counts, "`for key in store: break`")

@@ -219,17 +219,23 @@ def test_keys_are_utf8_text(kvstore, counts):
     _misuse_check(counts, "Non-ASCII keys")
 
 
+def _call_repr(exc):
+    """KeyError('no such key: x'), as the learner wrote it: `KeyError{exc.args!r}` would show a
+    one-argument tuple's comma, KeyError('no such key: x',)."""
+    return f"{type(exc).__name__}({', '.join(map(repr, exc.args))})"
+
+
 def test_a_missing_key_is_a_keyerror_carrying_the_key(kvstore, counts):
     store = _store(kvstore, 10)
     _put(store, "here", b"x")
     for key in ("missing", "clé absente"):
         exc = _raises(f"store[{key!r}] (no such key)", KeyError, operator.getitem, store, key)
         if exc.args != (key,):
-            pytest.fail(f"store[{key!r}] raised KeyError{exc.args!r}; a dict raises KeyError({key!r}): the key "
+            pytest.fail(f"store[{key!r}] raised {_call_repr(exc)}; a dict raises KeyError({key!r}): the key "
                         "itself, as the caller gave it, is the exception's only argument.")
         exc = _raises(f"del store[{key!r}] (no such key)", KeyError, operator.delitem, store, key)
         if exc.args != (key,):
-            pytest.fail(f"del store[{key!r}] raised KeyError{exc.args!r}, expected KeyError({key!r}).")
+            pytest.fail(f"del store[{key!r}] raised {_call_repr(exc)}, expected KeyError({key!r}).")
     if _get(store, "here") != b"x":
         pytest.fail("After failed lookups, store['here'] no longer returns b'x'.")
     _misuse_check(counts, "Missing keys")

@@ -7,6 +7,10 @@ that differ from the solution. `ok-*` variants are other correct solutions;
 A variant folder may hold `cpython-only.txt`: a mistake that only CPython's cffi makes
 visible (the file says why). It is not copied into the graded tree, and on PyPy the
 variant is skipped with that reason.
+
+A bad-* variant may hold `expect.txt`: what the learner must read about this mistake, one
+text a line, each found in the grade's messages (a line starting with `!`: a text found in
+none of them; `#` starts a comment). Not copied into the graded tree either.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from course_helpers import ROOT, run_grader
 
 VARIANTS = ROOT / "tests" / "variants"
 CPYTHON_ONLY = "cpython-only.txt"
+EXPECT = "expect.txt"
 ON_PYPY = platform.python_implementation() == "PyPy"
 
 
@@ -56,7 +61,7 @@ def verdicts(course_cache, tmp_path_factory, request):
         tree = tmp_path_factory.mktemp(f"{exercise}-{variant.name}")
         shutil.copytree(ROOT / "solutions" / lesson_dir, tree / lesson_dir)
         for f in variant.rglob("*"):
-            if f.is_file() and f.name != CPYTHON_ONLY:
+            if f.is_file() and f.name not in (CPYTHON_ONLY, EXPECT):
                 target = tree / lesson_dir / f.relative_to(variant)
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy2(f, target)
@@ -82,3 +87,13 @@ def test_variant_verdict(verdicts, variant):
             f"{variant.name} is a wrong solution but the grader let it pass"
         )
         assert result["message"].strip(), f"{variant.name} failed without a message for the learner"
+        expect = variant / EXPECT
+        if expect.is_file():
+            messages = "\n".join([result["message"], *(t["message"] for t in result["tests"])])
+            for line in expect.read_text(encoding="utf-8").splitlines():
+                if not line.strip() or line.startswith("#"):
+                    continue
+                if line.startswith("!"):
+                    assert line[1:] not in messages, f"{variant.name}: {line[1:]!r} is in its messages:\n{messages}"
+                else:
+                    assert line in messages, f"{variant.name}: {line!r} is not in its messages:\n{messages}"
