@@ -172,6 +172,9 @@ def not_started(course: manifest.Course, selected: list[manifest.Exercise],
             for name, by_id in results.items()}
 
 
+NOT_STARTED = "·"  # a lesson cell whose exercises are all not started
+
+
 def _note(part: Participant, selected: list[manifest.Exercise], untouched: set[str]) -> str:
     if part.tree is None:
         return f"[yellow]{report.escape(part.problem)}[/]"
@@ -179,8 +182,8 @@ def _note(part: Participant, selected: list[manifest.Exercise], untouched: set[s
     if not left:
         return ""
     if left == len(selected):
-        return "[dim]not started (the starter files)[/]"
-    return f"[dim]{left} of {len(selected)} exercises not started[/]"
+        return "[dim]started nothing[/]"
+    return f"[dim]{left}/{len(selected)} not started[/]"
 
 
 def _results_line(statuses: list[str], unstarted: int) -> str:
@@ -213,6 +216,7 @@ def render(console, course: manifest.Course, selected: list[manifest.Exercise], 
     if any(notes.values()):
         table.add_column("note")
     full_total = sum(ex.points for ex in selected)
+    marked = False
     for part in found:
         by_id = results.get(part.name, {})
         untouched = fresh.get(part.name, set())
@@ -224,13 +228,18 @@ def render(console, course: manifest.Course, selected: list[manifest.Exercise], 
             if part.tree is None:
                 cells.append("[dim]-[/]")
             elif all(ex.id in untouched for ex in exs):
-                cells.append("[dim]not started[/]")
+                # A mark, explained under the table: as narrow as "4/4", so a room's
+                # table is no wider for it.
+                cells.append(f"[dim]{NOT_STARTED}[/]")
+                marked = True
             else:
                 cells.append(f"[{'green' if got == full else 'yellow' if got else 'dim'}]{got}/{full}[/]")
         total = sum(_earned(ex, by_id.get(ex.id)) for ex in selected)
         note = [notes[part.name]] if any(notes.values()) else []
         table.add_row(report.escape(part.label), *cells, f"[bold]{total}/{full_total}[/]", *note)
     console.print(table)
+    if marked:  # under the table, not as its caption: a narrow table would wrap it
+        console.print(f"[dim]{NOT_STARTED} not started: that lesson's files are the starter files[/]")
     graded = [(results[p.name], fresh.get(p.name, set())) for p in found if p.tree is not None and p.name in results]
     if not graded:
         return

@@ -284,7 +284,8 @@ def test_grading_a_room(tmp_path, course_cache):
     for name, (_, score, problem) in expected.items():
         assert f"{score}/4" in rows[name] and problem in rows[name], rows[name]
     assert "Hidden entries left out: .git" in proc.stdout, proc.stdout
-    assert "not started" in rows["bob"] and "not started" not in rows["carl"] + rows["ada"], proc.stdout
+    assert rows["bob"].split()[:2] == ["bob", "·"] and "started nothing" in rows["bob"], proc.stdout
+    assert "started" not in rows["carl"] + rows["ada"], proc.stdout
     # hello: passed by all who started it (bob did not), so not among the hardest; calc: one failure
     # among three who started it, said as counts.
     hardest = proc.stdout.split("Hardest for this room", 1)[-1]
