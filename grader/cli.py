@@ -243,7 +243,8 @@ def main(argv: list[str] | None = None) -> int:
     if sanitizer_env is None:
         # Progress across runs (a memcheck verdict is not a grade): what passes, what comes next.
         records = progress.update(root, course, tree, results)
-        report.render_progress(console, course, progress.summarise(course, records), selected, results)
+        report.render_progress(console, course, progress.summarise(course, records), selected, results,
+                               records)
     if sanitizer_env is not None and results and all(r.status == "pass" for r in results.values()):
         console.print("AddressSanitizer found no memory error in what the checks ran.")
     if args.json:

@@ -37,6 +37,27 @@ class Lesson:
 
 
 @dataclass(frozen=True)
+class Hint:
+    """One hint of an exercise. A plain string in course.toml applies to any grade that does
+    not pass; ``{ text = "...", when = "..." }`` only when the grade's message or a failing
+    check's message contains ``when``; ``{ text = "...", check = "test_x" }`` only when that
+    check (or one of its parametrized cases, test_x[...]) fails. The report shows the first
+    hint that applies, so a page that sets problems up one at a time gets one hint at a time."""
+
+    text: str
+    when: str = ""
+    check: str = ""
+
+    def applies(self, message: str, failing: list[tuple[str, str]]) -> bool:
+        """``message``: the grade's own message; ``failing``: (name, message) of each failing check."""
+        if self.check:
+            return any(name == self.check or name.startswith(self.check + "[") for name, _ in failing)
+        if self.when:
+            return self.when in message or any(self.when in text for _, text in failing)
+        return True
+
+
+@dataclass(frozen=True)
 class Exercise:
     id: str  # "01_setup/hello"
     lesson: Lesson
@@ -44,7 +65,7 @@ class Exercise:
     files: tuple[str, ...]  # relative to the lesson folder
     points: int
     anchor: str
-    hints: tuple[str, ...] = ()
+    hints: tuple[Hint, ...] = ()
     timeout: float | None = None  # per-test limit in seconds; None: the engine's default
     # What the untouched starter file gets: "fail" (it builds, the checks fail) unless
     # the exercise is to repair a broken file (then "error").
@@ -65,6 +86,10 @@ class Exercise:
     @property
     def lesson_link(self) -> str:
         return f"lessons/{self.lesson.page}#{self.anchor}"
+
+    def hint_for(self, message: str, failing: list[tuple[str, str]]) -> str | None:
+        """The text of the first hint that applies to a grade (see Hint), or None."""
+        return next((h.text for h in self.hints if h.applies(message, failing)), None)
 
 
 @dataclass
@@ -130,6 +155,32 @@ def _max_bytes(table: dict, where: str, default: int) -> int:
     return value
 
 
+def _hints(table: dict, where: str) -> tuple[Hint, ...]:
+    value = table.get("hints", [])
+    if not isinstance(value, list):
+        raise ManifestError(f"{where}: 'hints' must be a list of strings or tables {{ text = \"...\", when = \"...\" }}")
+    hints = []
+    for i, item in enumerate(value, 1):
+        if isinstance(item, str) and item:
+            hints.append(Hint(item))
+            continue
+        if not isinstance(item, dict):
+            raise ManifestError(f"{where}: hint #{i} must be a non-empty string or a table with 'text'")
+        unknown = set(item) - {"text", "when", "check"}
+        if unknown:
+            raise ManifestError(f"{where}: hint #{i} has unknown key(s) {', '.join(sorted(unknown))}: "
+                                "a hint table holds 'text' and one of 'when' (text of a message) or 'check' "
+                                "(the name of a check)")
+        if not all(isinstance(item.get(k, "x"), str) and item.get(k, "x") for k in ("text", "when", "check")) \
+                or "text" not in item:
+            raise ManifestError(f"{where}: hint #{i}: 'text' is required, and 'text', 'when' and 'check' must be "
+                                "non-empty strings")
+        if "when" in item and "check" in item:
+            raise ManifestError(f"{where}: hint #{i} has both 'when' and 'check': give one (or make two hints)")
+        hints.append(Hint(item["text"], when=item.get("when", ""), check=item.get("check", "")))
+    return tuple(hints)
+
+
 def load(path: Path = MANIFEST) -> Course:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -186,7 +237,7 @@ def load(path: Path = MANIFEST) -> Course:
                 files=_names(table, "files", where, required=True),
                 points=points,
                 anchor=_require(table, "anchor", str, where),
-                hints=tuple(table.get("hints", ())),
+                hints=_hints(table, where),
                 timeout=float(timeout) if timeout is not None else None,
                 stub_status=table.get("stub_status", "fail"),
                 max_file_bytes=_max_bytes(table, where, max_bytes),

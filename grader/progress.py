@@ -92,6 +92,21 @@ def summarise(course: Course, records: dict[str, dict]) -> Summary:
     )
 
 
+def next_in(course: Course, records: dict[str, dict], selected: list[Exercise]) -> tuple[Exercise | None, bool]:
+    """The exercise to do next for a learner who graded ``selected``, and whether it is inside
+    the selection: the first of the selection that does not pass; when all of it passes, the
+    first after it in the course that does not (never one before it: a learner who chose a
+    lesson is not sent back to lesson 01). ``(None, False)`` when nothing is left after it."""
+    status = {ex_id: rec.get("status") for ex_id, rec in records.items()}
+    inside = next((ex for ex in selected if status.get(ex.id) != "pass"), None)
+    if inside is not None:
+        return inside, True
+    chosen = {ex.id for ex in selected}
+    last = max((i for i, ex in enumerate(course.exercises) if ex.id in chosen), default=-1)
+    after = next((ex for ex in course.exercises[last + 1:] if status.get(ex.id) != "pass"), None)
+    return after, False
+
+
 def passing_key(records: dict[str, dict], ex_id: str) -> str | None:
     """The content digest of the files with which ``ex_id`` last passed, if it did."""
     rec = records.get(ex_id, {})

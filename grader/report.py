@@ -14,6 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .manifest import Course, Exercise
+from .progress import next_in
 from .runner import ExerciseResult
 
 STYLE = {
@@ -88,9 +89,11 @@ def render(console: Console, course: Course, selected: list[Exercise], results: 
 
 
 def render_progress(console: Console, course: Course, summary, selected: list[Exercise],
-                    results: dict[str, ExerciseResult]) -> None:
+                    results: dict[str, ExerciseResult], records: dict[str, dict] | None = None) -> None:
     """One line on the whole course (from grades kept between runs), and the next exercise to do
-    when it is not the one this report already showed in detail."""
+    when it is not the one this report already showed in detail. With a selector (``selected``
+    is not the whole course), next stays inside the selection, or says the selection passes
+    and names the first exercise after it that does not (progress.next_in)."""
     if summary.total == 0:
         return
     line = (f"[bold]Progress:[/] {summary.done}/{summary.total} exercises pass in the whole course "
@@ -98,19 +101,27 @@ def render_progress(console: Console, course: Course, summary, selected: list[Ex
     if summary.next is None:
         console.print(line + ". [green]You have finished the course.[/]")
         return
-    shown = next((ex for ex in selected if ex.id in results and results[ex.id].status != "pass"), None)
     console.print(line + ".")
-    if shown is None or shown.id != summary.next.id:
-        nxt = summary.next
-        console.print(f"[bold]Next:[/] {escape(nxt.id)} · {escape(nxt.title)} ({escape(nxt.lesson_link)}), "
-                      f"then `nox -s grade -- {escape(nxt.id)}`.")
+    nxt, inside = summary.next, True
+    if records is not None and len(selected) < len(course.exercises):
+        nxt, inside = next_in(course, records, selected)
+    if nxt is None:
+        console.print("[green]What you selected passes[/], and so does everything after it in the course; "
+                      "earlier exercises remain (`nox -s grade` shows them).")
+        return
+    shown = next((ex for ex in selected if ex.id in results and results[ex.id].status != "pass"), None)
+    if shown is not None and shown.id == nxt.id:
+        return  # the report above already showed it in detail
+    lead = "[bold]Next:[/]" if inside else "[bold]Next in the course:[/]"
+    console.print(f"{lead} {escape(nxt.id)} · {escape(nxt.title)} ({escape(nxt.lesson_link)}), "
+                  f"then `nox -s grade -- {escape(nxt.id)}`.", soft_wrap=True)
 
 
 def _detail(console: Console, course: Course, ex: Exercise, res: ExerciseResult, display: str) -> None:
     style = STYLE.get(res.status, "")
     console.rule(f"[{style}]{escape(ex.id)}: {res.status}[/] · {escape(ex.title)}", align="left")
     files = ", ".join(f"{display}/{ex.lesson.dir}/{f}" for f in ex.files)
-    console.print(f"[bold]Your file:[/] {escape(files)}")
+    _say(console, "Your file:", files)
     if res.status in ("fail", "crash", "timeout"):
         shown: list[str] = []  # messages printed so far: each is printed once, in full
         for t in res.tests:
@@ -118,31 +129,61 @@ def _detail(console: Console, course: Course, ex: Exercise, res: ExerciseResult,
                 console.print(f"  [green]{MARK[t.status]}[/] {escape(t.name)}")
                 continue
             mark = f"  [{STYLE.get(t.status, '')}]✗ {escape(t.name)}[/] ({t.status})"
-            if t.message in shown:
+            # Every failing check shows its message: a learner who fixes the first
+            # three problems should not have to open the JSON to see the fourth.
+            if not t.message.strip():
+                console.print(f"{mark} [dim]no message: the check failed without giving one[/]")
+            elif t.message in shown:
                 console.print(f"{mark} [dim]same as above[/]")
-            elif len(shown) >= 3:
-                console.print(mark)
             else:
                 shown.append(t.message)
                 console.print(mark)
-                console.print(_indent(t.message, 6))
+                _block(console, t.message, 6)
     else:  # missing, error: one message says it all
-        console.print(_indent(res.message, 2))
+        _block(console, res.message, 2)
     if res.output and res.status in ("crash", "error"):
         tail = "\n".join(res.output.strip().splitlines()[-8:])
         if tail:
             console.print("[bold]Last output before it stopped:[/]")
-            console.print(_indent(tail, 2))
-    if ex.hints:
-        console.print(f"[bold]Hint:[/] {escape(ex.hints[0])}")
-    console.print(f"[bold]Lesson:[/] {escape(ex.lesson_link)}  "
-                  f"[dim](with `mkdocs serve`: {escape(site_link(course, ex))})[/]")
+            _block(console, tail, 2)
+    hint = hint_for(ex, res)
+    if hint:
+        _say(console, "Hint:", hint)
+    _say(console, "Lesson:", ex.lesson_link, f"  (with `mkdocs serve`: {site_link(course, ex)})")
 
 
-def _indent(text: str, n: int) -> Text:
+def hint_for(ex: Exercise, res: ExerciseResult | None) -> str | None:
+    """The hint for this grade: the first of the exercise's hints that applies to it (a
+    plain hint always does; others only to the problem they are about: manifest.Hint)."""
+    if res is None:
+        return ex.hint_for("", [])
+    failing = [(t.name, t.message) for t in res.tests if t.status not in ("pass", "skip")]
+    return ex.hint_for(res.message or "", failing)
+
+
+def _block(console: Console, text: str, n: int) -> None:
+    """Print text indented by n, wrapped between words only: a path or a name longer than
+    the line stays whole (rich would cut it mid-word; soft_wrap leaves it to the terminal,
+    and a copied path still works)."""
+    console.print(_indent(text, n, console.width), soft_wrap=True)
+
+
+def _say(console: Console, label: str, text: str, dim: str = "") -> None:
+    """``label text dim``, the label in bold and ``dim`` dimmed, wrapped between words only
+    (as _block)."""
+    width = max(console.width - 1, 40)
+    lines = textwrap.wrap(f"{label} {text}{dim}", width, break_long_words=False, break_on_hyphens=False) or [label]
+    out = Text("\n".join(lines))
+    out.stylize("bold", 0, len(label))
+    if dim.strip():
+        out.stylize("dim", out.plain.rfind(dim.split()[0]))
+    console.print(out, soft_wrap=True)
+
+
+def _indent(text: str, n: int, columns: int | None = None) -> Text:
     """The text indented by n, prose wrapped to the console width (lines that
     start with white space, such as compiler excerpts, are kept as they are)."""
-    width = max(shutil.get_terminal_size((80, 24)).columns - n - 1, 40)
+    width = max((columns or shutil.get_terminal_size((80, 24)).columns) - n - 1, 40)
     pad = " " * n
     out = []
     for line in (text or "").splitlines() or [""]:
@@ -196,8 +237,9 @@ def to_gradescope(course: Course, selected: list[Exercise], results: dict[str, E
                     lines.append(f"... and {len(failing) - 3} more failing checks")
             elif res.message:
                 lines.append(res.message)
-        if ex.hints and status != "pass":
-            lines.append(f"Hint: {ex.hints[0]}")
+        hint = hint_for(ex, res) if status != "pass" else None
+        if hint:
+            lines.append(f"Hint: {hint}")
         lines.append(f"Lesson: {ex.lesson_link}")
         tests.append({
             "name": f"{ex.id} · {ex.title}",
