@@ -95,15 +95,15 @@ def summarise(course: Course, records: dict[str, dict]) -> Summary:
 def next_in(course: Course, records: dict[str, dict], selected: list[Exercise]) -> tuple[Exercise | None, bool]:
     """The exercise to do next for a learner who graded ``selected``, and whether it is inside
     the selection: the first of the selection that does not pass; when all of it passes, the
-    first after it in the course that does not (never one before it: a learner who chose a
-    lesson is not sent back to lesson 01). ``(None, False)`` when nothing is left after it."""
+    first that does not among those after the selection's start (never one before it: a learner
+    who chose a lesson is not sent back to lesson 01). ``(None, False)`` when none is left."""
     status = {ex_id: rec.get("status") for ex_id, rec in records.items()}
     inside = next((ex for ex in selected if status.get(ex.id) != "pass"), None)
     if inside is not None:
         return inside, True
     chosen = {ex.id for ex in selected}
-    last = max((i for i, ex in enumerate(course.exercises) if ex.id in chosen), default=-1)
-    after = next((ex for ex in course.exercises[last + 1:] if status.get(ex.id) != "pass"), None)
+    start = next((i for i, ex in enumerate(course.exercises) if ex.id in chosen), len(course.exercises))
+    after = next((ex for ex in course.exercises[start:] if status.get(ex.id) != "pass"), None)
     return after, False
 
 

@@ -107,7 +107,7 @@ def render_progress(console: Console, course: Course, summary, selected: list[Ex
         nxt, inside = next_in(course, records, selected)
     if nxt is None:
         console.print("[green]What you selected passes[/], and so does everything after it in the course; "
-                      "earlier exercises remain (`nox -s grade` shows them).")
+                      "earlier exercises remain (`nox -s grade` shows them).", soft_wrap=True)
         return
     shown = next((ex for ex in selected if ex.id in results and results[ex.id].status != "pass"), None)
     if shown is not None and shown.id == nxt.id:

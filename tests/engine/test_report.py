@@ -77,6 +77,10 @@ def test_next_stays_inside_the_selection():
     out = _progress(lesson, _records({ex.id for ex in lesson}))
     assert f"Next: {first.id}" not in out, out
     assert f"Next in the course: {after.id}" in out, out
+    # two lessons apart, both passing: what lies between them comes next, not what follows the last
+    two = COURSE.select(["02", "11"])
+    out = _progress(two, _records({ex.id for ex in two}))
+    assert f"Next in the course: {COURSE.select(['03'])[0].id}" in out, out
     # an exercise of the selection that does not pass comes first
     out = _progress(lesson, _records({lesson[0].id}))
     assert f"Next: {lesson[1].id}" in out, out
