@@ -123,7 +123,8 @@ def _detail(console: Console, course: Course, ex: Exercise, res: ExerciseResult,
     files = ", ".join(f"{display}/{ex.lesson.dir}/{f}" for f in ex.files)
     _say(console, "Your file:", files)
     if res.status in ("fail", "crash", "timeout"):
-        shown: list[str] = []  # messages printed so far: each is printed once, in full
+        shown: dict[str, str] = {}  # message -> the first check that printed it: each is printed once
+        last = None
         for t in res.tests:
             if t.status in ("pass", "skip"):
                 console.print(f"  [green]{MARK[t.status]}[/] {escape(t.name)}")
@@ -134,11 +135,13 @@ def _detail(console: Console, course: Course, ex: Exercise, res: ExerciseResult,
             if not t.message.strip():
                 console.print(f"{mark} [dim]no message: the check failed without giving one[/]")
             elif t.message in shown:
-                console.print(f"{mark} [dim]same as above[/]")
+                same = "above" if t.message == last else escape(shown[t.message])
+                console.print(f"{mark} [dim]same as {same}[/]")
             else:
-                shown.append(t.message)
+                shown[t.message] = t.name
                 console.print(mark)
                 _block(console, t.message, 6)
+            last = t.message
     else:  # missing, error: one message says it all
         _block(console, res.message, 2)
     if res.output and res.status in ("crash", "error"):

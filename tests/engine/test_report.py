@@ -36,11 +36,13 @@ def test_every_failing_check_shows_its_message():
     tests = [Check("test_ok", "pass")]
     tests += [Check(f"test_{i}", "fail", f"message number {i} of the grader.") for i in range(5)]
     tests += [Check("test_same", "fail", "message number 0 of the grader."),
+              Check("test_again", "fail", "message number 0 of the grader."),
               Check("test_silent", "fail", "")]
     out = _render(ex, _result(ex, tests=tests))
     for i in range(5):  # the report stopped showing messages after the third
         assert f"message number {i} of the grader." in out, out
-    assert "✗ test_same (fail) same as above" in out, out
+    assert "✗ test_same (fail) same as test_0" in out, out  # not the message just above it
+    assert "✗ test_again (fail) same as above" in out, out
     assert "✗ test_silent (fail) no message: the check failed without giving one" in out, out
 
 
