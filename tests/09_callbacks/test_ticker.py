@@ -9,12 +9,18 @@ when the learner's callback object has died, the memory C still points to is
 given to one of those, and C calls the grader's callback instead (or the
 process crashes). Either way the check fails. stop() must make C forget the
 pointer (ticker_stop()), checked the same way.
+
+Whether freed memory is reused is up to the allocator, so the grader also settles the
+question without it: the pointer ticker_start() received must belong to a callback object
+that the Ticker (or ticker.py itself, for one shared callback) still refers to. A
+temporary or a local fails that on every run, on CPython and PyPy alike.
 """
 
 from __future__ import annotations
 
 import gc
 import shutil
+import types
 
 import pytest
 
@@ -51,7 +57,8 @@ class _LibProxy:
 
     def ticker_start(self, fn, userdata):
         ctype = self._ffi.typeof(fn).cname if isinstance(fn, self._ffi.CData) else None
-        self.started.append((repr(fn), type(fn).__name__, ctype))
+        address = int(self._ffi.cast("uintptr_t", fn)) if ctype else None
+        self.started.append((repr(fn), type(fn).__name__, ctype, address))
         return self._lib.ticker_start(fn, userdata)
 
     def __getattr__(self, name):
@@ -121,10 +128,46 @@ def test_start_gets_a_c_callback(ticker, lib):
     t = _make(ticker, lib, seen.append)
     if not lib.started:
         pytest.fail("Ticker(lib, on_tick) never called lib.ticker_start(): it must give the C library its callback.")
-    shown, kind, ctype = lib.started[-1]
+    shown, kind, ctype, _ = lib.started[-1]
     if ctype != CALLBACK_TYPE:
         pytest.fail(f"lib.ticker_start() received {shown} (a {ctype or kind}), expected a C function pointer of type "
                     f"{CALLBACK_TYPE!r}, as ffi.callback(\"void(int, void *)\", function) makes.")
+    _stop(t)
+
+
+def _kept_callbacks(ffi, roots) -> set[int]:
+    """Addresses of the C function pointers (ffi.callback objects) reachable from roots."""
+    skip = (type, str, int, float, bytes, types.ModuleType, types.BuiltinFunctionType)
+    found, seen, todo = set(), set(), list(roots)
+    while todo and len(seen) < 100_000:
+        obj = todo.pop()
+        if id(obj) in seen or obj is None or isinstance(obj, skip):
+            continue
+        seen.add(id(obj))
+        if isinstance(obj, ffi.CData):
+            if ffi.typeof(obj).kind == "function":
+                found.add(int(ffi.cast("uintptr_t", obj)))
+            continue
+        todo.extend(gc.get_referents(obj))
+        if hasattr(obj, "__dict__"):
+            todo.append(vars(obj))
+    return found
+
+
+def test_callback_is_kept(ticker, lib):
+    seen = []
+    t = _make(ticker, lib, seen.append)
+    if not lib.started or lib.started[-1][3] is None:
+        pytest.fail("Ticker(lib, on_tick) never gave lib.ticker_start() a C function pointer.")
+    address = lib.started[-1][3]
+    # What the learner's module holds counts too: one callback for every Ticker is fine.
+    roots = [t] + [v for v in vars(ticker).values() if not isinstance(v, types.ModuleType)]
+    if address not in _kept_callbacks(ticker.ffi, roots):
+        pytest.fail("the C function pointer that Ticker(lib, on_tick) gave to lib.ticker_start() belongs to an "
+                    "ffi.callback() object that neither the Ticker nor ticker.py refers to any more: it is freed "
+                    "(at once on CPython, at the next garbage collection on PyPy) while C still holds its address, "
+                    "and the next tick calls freed memory. Keep the object ffi.callback() returned referenced for as "
+                    "long as C may call it, for example as an attribute: self._callback = ffi.callback(...).")
     _stop(t)
 
 
