@@ -16,6 +16,7 @@ import json
 import os
 import re
 import shutil
+import stat
 import subprocess
 import sys
 import threading
@@ -138,14 +139,26 @@ class _Run:
     phase: str | None = None  # "setup" or "call": what the last test was doing
 
 
+EVENTS_LIMIT = 16 << 20  # bytes of a child's events file read at most: it is written by learner code too
+
+
 def _read_events(path: Path, offset: int) -> tuple[list[dict], int]:
+    if offset >= EVENTS_LIMIT:
+        return [], offset
     try:
-        with open(path, "rb") as f:
-            f.seek(offset)
-            data = f.read()
+        # Non-blocking, and only a regular file: the child's code could have put a
+        # FIFO there, whose open() would otherwise hang the engine.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0))
     except OSError:
         return [], offset
+    with os.fdopen(fd, "rb") as f:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return [], EVENTS_LIMIT
+        f.seek(offset)
+        data = f.read(EVENTS_LIMIT - offset)
     end = data.rfind(b"\n") + 1  # a half-written last line waits for the next read
+    if end == 0 and offset + len(data) >= EVENTS_LIMIT:
+        return [], EVENTS_LIMIT  # one endless line: nothing more will be read
     events = []
     for line in data[:end].splitlines():
         try:

@@ -113,6 +113,18 @@ subprocess.Popen([sys.executable, "-c", ESCAPEE, MARKER], start_new_session=True
 raise RuntimeError("SEEN" + json.dumps(seen) + "NEES")
 '''
 
+# Another one swaps the engine's events file for a FIFO, whose open() used to hang the engine.
+TRUDY = """import os
+events = os.environ.get("GRADER_EVENTS")
+if events:
+    os.unlink(events)
+    os.mkfifo(events)
+
+
+def greet(name):
+    return f"Hello, {name}!"
+"""
+
 HEALTHY_GREET = (FAULT_COURSE / "exercises" / "01_setup" / "greet.py").read_text()
 # The victim's builder: a wrong solution (add subtracts), graded after the room.
 WRONG_HELLO = (FAULT_COURSE / "exercises" / "01_setup" / "hello_build.py").read_text().replace(
@@ -161,6 +173,8 @@ def hostile_room(request, tmp_path_factory):
         folder.mkdir(parents=True)
         (folder / "hello_build.py").write_text((FAULT_COURSE / "exercises" / "01_setup" / "hello_build.py").read_text())
     (alice / "greet.py").write_text(HEALTHY_GREET)
+    (room / "trudy" / "01_setup").mkdir(parents=True)
+    (room / "trudy" / "01_setup" / "greet.py").write_text(TRUDY)
     (room / "alice" / "02_crash").mkdir()
     (room / "alice" / "02_crash" / "segv_build.py").write_bytes(
         (FAULT_COURSE / "exercises" / "02_crash" / "segv_build.py").read_bytes())
@@ -259,6 +273,11 @@ def test_a_forged_build_does_not_reach_another_grade(hostile_room):
     assert victim.returncode == 0, victim.stdout + victim.stderr
     hello = by_id(read_report(hostile_room["victim_json"]))["01_setup/hello"]
     assert hello["status"] == "fail", f"the victim's wrong add() scored: {hello}"
+
+
+def test_a_fifo_in_place_of_the_events_file_does_not_hang_the_room(hostile_room):
+    assert hostile_room["proc"].returncode == 0
+    assert _participant(hostile_room, "trudy")["01_setup/greet"]["status"] != "pass"
 
 
 def test_no_process_outlives_its_check_and_the_report_stands(hostile_room):
