@@ -16,9 +16,11 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -148,15 +150,15 @@ def _victim_build_key(course: Path, victim: Path) -> str:
 @pytest.fixture(scope="module", params=["bwrap", "user"])
 def hostile_room(request, tmp_path_factory):
     kind = request.param
-    base = tmp_path_factory.mktemp(f"sandbox-{kind}")
-    cache_dir = base / "cache"
     if kind == "user" and os.name == "posix" and os.geteuid() == 0:
-        # The separate uid must reach the course and the cache (pytest makes its folders 0700).
-        top = tmp_path_factory.getbasetemp().parent
-        for folder in (base, *base.parents):
-            folder.chmod(folder.stat().st_mode | 0o055)
-            if folder == top:
-                break
+        # The separate uid must reach the course and the cache: not under pytest's
+        # folders, which are 0700 (and any pytest session starting meanwhile makes them so).
+        base = Path(tempfile.mkdtemp(prefix="cffi-course-sandbox-user-")).resolve()
+        base.chmod(0o755)
+        request.addfinalizer(lambda: shutil.rmtree(base, ignore_errors=True))
+    else:
+        base = tmp_path_factory.mktemp(f"sandbox-{kind}")
+    cache_dir = base / "cache"
     saved = os.environ.get(cache.ENV_VAR)
     os.environ[cache.ENV_VAR] = str(cache_dir)  # the "user" kind checks that its uid can reach it
     try:
