@@ -11,7 +11,10 @@ Three kinds, strongest first (``detect`` picks the strongest that works here):
   among them) and the engine runs as root: the child runs as a dedicated
   unprivileged uid, owning only its run folder, so file permissions make the
   rest read-only. After each child every process of that uid is killed. The
-  network is NOT isolated in this mode.
+  network is NOT isolated in this mode. Each exercise graded at once gets its
+  own uid from CFFI_COURSE_SANDBOX_UID up; two engines running at once on one
+  machine would share that range, so give each its own (or run them one after
+  the other).
 * ``none``: nothing beyond the engine's usual process group, time and memory
   limits. ``reason`` says why nothing stronger is available.
 
