@@ -176,7 +176,7 @@ def _run_child(args: list[str], env: dict, cwd: Path, events_path: Path, setting
     extra: dict = {}
     if sandbox is not None:
         # The run folder (the events file's) is the only place the child may write.
-        argv = sandbox.wrap(argv, events_path.parent, cwd, hide=list(settings.hide), readable=list(readable))
+        argv = sandbox.wrap(argv, events_path.parent, readable=list(readable), cwd=cwd, hide=list(settings.hide))
         extra = sandbox.popen_kwargs(uid)
     proc = subprocess.Popen(
         argv,

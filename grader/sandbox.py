@@ -86,15 +86,18 @@ class Sandbox:
         with self._lock:
             self._busy.discard(uid - self.uid_base)
 
-    def wrap(self, argv: list[str], run_dir: Path, cwd: Path, hide: list[Path] = (), readable: list[Path] = (),
-             uid: int | None = None) -> list[str]:
-        """The command that runs ``argv`` in this sandbox. ``run_dir`` is the only
-        writable place; ``hide`` are folders the child must not see (the graded
-        trees), hidden only when none of ``readable`` (the course, the engine,
-        the interpreter) or the run folder is inside them."""
+    def wrap(self, argv: list[str], run_dir: Path, readable: list[Path] = (), cwd: Path | None = None,
+             hide: list[Path] = ()) -> list[str]:
+        """The command that runs ``argv`` in this sandbox, from ``cwd`` (default:
+        the run folder). ``run_dir`` is the only writable place; ``hide`` are
+        folders the child must not see (the graded trees), hidden only when none
+        of ``readable`` (the course, the engine, the cache), the interpreter or
+        the run folder is inside them. The "user" kind changes no argv: it runs
+        the same command with ``popen_kwargs(uid)``."""
         if self.kind != "bwrap":
             return list(argv)
         run_dir = Path(run_dir)
+        cwd = Path(cwd) if cwd is not None else run_dir
         cmd = [self.tool, "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"]
         keep = [run_dir, *map(Path, readable), Path(sys.prefix), Path(sys.executable).resolve().parent]
         for folder in hide:
@@ -237,7 +240,7 @@ def _bwrap_problem() -> tuple[str, str]:
         sb = Sandbox("bwrap", tool=tool)
         # Namespaces are what may fail; the machine is seen read-only, as outside.
         # (Importing the engine here would cost half a second on every room.)
-        problem = _probe(sb.wrap([sys.executable, "-S", "-c", "pass"], Path(tmp), Path(tmp)))
+        problem = _probe(sb.wrap([sys.executable, "-S", "-c", "pass"], Path(tmp)))
     if problem:
         return "", (f"bwrap cannot start a sandbox here ({problem}); user namespaces are probably "
                     "disabled (Docker without --privileged, or kernel.unprivileged_userns_clone=0)")

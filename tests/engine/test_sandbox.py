@@ -333,7 +333,7 @@ def test_the_forced_kind_and_the_reasons():
     bogus = sandbox.Sandbox("bwrap", tool="bwrap")
     assert bogus.returncode(128 + 11) == -11, "bwrap's 128+SIGSEGV is a segmentation fault"
     assert bogus.returncode(3) == 3
-    assert sandbox.Sandbox("none", "x").wrap(["python"], Path("/r"), Path("/r")) == ["python"]
+    assert sandbox.Sandbox("none", "x").wrap(["python"], Path("/r"), readable=[Path("/c")]) == ["python"]
     if sys.platform != "linux":
         assert sandbox.detect("bwrap").kind == "none" and "Linux" in sandbox.detect("bwrap").reason
 
