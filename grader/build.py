@@ -325,6 +325,12 @@ def compiler_diagnostics(log: str, paths: Paths, max_errors: int = 3) -> tuple[l
     return as_text
 
 
+def is_learners(diagnostic: str, paths: Paths) -> bool:
+    """Whether a compiler diagnostic (as compiler_diagnostics shows it) is about a
+    line of the learner's files, not cffi's generated C or a system header."""
+    return diagnostic.startswith(paths.display + "/") and not diagnostic.startswith(GENERATED)
+
+
 def _relative_path_hint(ffi) -> str:
     kwds = ffi._assigned_source[3]
     rel = [p for key in ("sources", "include_dirs", "library_dirs") for p in kwds.get(key, ()) if not os.path.isabs(p)]
@@ -524,7 +530,11 @@ def build(builder: Path, paths: Paths, cache_root: Path, files_key: str, out: Pa
                 failure = exc
             except Exception as exc:  # setuptools' CompileError/LinkError and kin
                 failure = exc
-        errors, warnings = compiler_diagnostics(log[0], paths)
+        errors, warnings = compiler_diagnostics(log[0], paths, max_errors=50)
+        # Kept in the build's meta.json: a check that crashes or fails later shows the
+        # warnings about the learner's own lines (`if (p = NULL)`: -Wparentheses), first.
+        errors = errors[:3]
+        warnings = sorted(warnings, key=lambda w: not is_learners(w, paths))[:6]
         # The C file cffi generates lives in a temporary build folder: show just its name.
         for prefix in {str(tmp) + os.sep, tmp.as_posix() + "/"}:
             errors = [e.replace(prefix, "") for e in errors]

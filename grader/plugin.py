@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from .build import BuildError, Built, Paths, load_builder
+from .build import BuildError, Built, Paths, is_learners, load_builder
 from .build import build as _build
 from .cache import child_fault
 
@@ -179,6 +179,7 @@ class ExerciseFiles:
         self.out = Path(out) if out else None
         self.files_key = os.environ.get("GRADER_FILES_KEY", "")
         self._built: dict[str, Built | BuildError] = {}
+        self._warned: set[str] = set()
 
     def path(self, name: str) -> Path:
         return self.dir / name
@@ -200,6 +201,12 @@ class ExerciseFiles:
         result = self._built[builder]
         if isinstance(result, BuildError):
             raise BuildError(result.kind, result.message)
+        if builder not in self._warned:
+            # The engine adds these to a check that later crashes or fails (runner.py).
+            self._warned.add(builder)
+            own = [w for w in result.warnings if is_learners(w, self.paths)]
+            if own:
+                _events.emit(e="warnings", items=own)
         return result
 
     def builder(self, builder: str):

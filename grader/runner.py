@@ -218,6 +218,8 @@ def _run_child(args: list[str], env: dict, cwd: Path, events_path: Path, setting
                 stopped = "timeout"
                 break
     finally:
+        if stopped == "timeout":
+            _dump_stack(proc, exited, sandbox is None)
         procs.kill_tree(proc)  # also ends anything the child left behind
         proc.wait()
         if uid is not None:
@@ -240,6 +242,46 @@ def _run_child(args: list[str], env: dict, cwd: Path, events_path: Path, setting
         stopped = "interrupt"
     returncode = sandbox.returncode(proc.returncode) if sandbox is not None else proc.returncode
     return _Run(returncode, events, stopped, limit, output.text(), phase)
+
+
+STACK_WAIT = 5.0  # seconds a timed-out child gets to print its Python stack before the kill
+
+
+def _dump_stack(proc: subprocess.Popen, exited: threading.Event, direct: bool) -> None:
+    """Before killing a child that timed out, have it print where it was: SIGABRT
+    makes faulthandler (PYTHONFAULTHANDLER=1) write every thread's Python stack to
+    the output, and only then does the process die, so the stack is there once it
+    has ended. POSIX only, and only for a child the engine started itself: a
+    sandboxed child is behind bwrap or another user (a signal would end the wrapper,
+    not dump the child). Windows has no such signal: the timeout is reported
+    without the stack."""
+    if os.name != "posix" or not direct:
+        return
+    import signal
+
+    try:
+        os.kill(proc.pid, signal.SIGABRT)
+    except OSError:
+        return
+    exited.wait(STACK_WAIT)  # learner code that catches SIGABRT only delays the kill
+
+
+def _stuck_at(output: str, scratch: tuple[str, str]) -> str:
+    """The learner's line a timed-out child was running, from faulthandler's dump
+    (most recent call first), with that line's source."""
+    path, display = scratch
+    for line in output.splitlines():
+        m = re.match(r'\s*File "(?P<file>[^"]+)", line (?P<line>\d+)(?: in (?P<func>\S+))?', line)
+        if m and m["file"].startswith(path):
+            shown = f'{m["file"].replace(path, display, 1)}, line {m["line"]}'.replace("\\", "/")
+            if m["func"]:
+                shown += f" in {m['func']}()"
+            try:
+                source = Path(m["file"]).read_text(encoding="utf-8").splitlines()[int(m["line"]) - 1].strip()
+            except (OSError, ValueError, IndexError):
+                source = ""
+            return shown + (f"\n    {source}" if source else "")
+    return ""
 
 
 def _crash_details(output: str, display_scratch: tuple[str, str]) -> str:
@@ -285,10 +327,18 @@ def _death(run: _Run, test: str | None, scratch: tuple[str, str], asan: list[str
     else:
         what = f"while running {test}"
     if run.stopped == "timeout":
+        stuck = _stuck_at(run.output, scratch)
+        if stuck:
+            where = (f"\nIt was stopped at: {stuck}\nLook at the loop this line is in: what should end it, "
+                     "and does it ever change?")
+        elif "Fatal Python error: Aborted" in run.output:  # a stack was dumped: no line of the learner's Python
+            where = (" No line of your Python was running: it was inside C. Look at the loops of your C "
+                     "functions for a condition that never changes.")
+        else:
+            where = (" Look for a loop that never ends: in C a condition that never "
+                     "changes, in Python a `while` with no way out.")
         return TestResult(test or "(start-up)", "timeout",
-                          f"still running after {run.limit:g} s {what}, so it was stopped. "
-                          "Look for a loop that never ends: in C a condition that never "
-                          "changes, in Python a `while` with no way out.")
+                          f"still running after {run.limit:g} s {what}, so it was stopped." + where)
     sig = procs.crash_signal(run.returncode)
     if asan:
         return TestResult(test or "(start-up)", "crash",
@@ -343,6 +393,18 @@ def verdict_key(ex: Exercise, course_root: Path, files_key: str, display: str, s
     # The sandbox too: code that reaches the network passes only without one.
     isolation = settings.sandbox.kind if settings.sandbox is not None else ""
     return cache.digest(files_key, grader_bytes, display, limits, repr(ex), isolation, fingerprint)
+
+
+def _add_warnings(tests: list[TestResult], warned: list[str]) -> None:
+    """Add the compiler's warnings about the learner's own lines to the check the
+    exercise's message is about, when it crashed, failed or timed out: a warning
+    at `if (out = NULL)` is often the whole story of a segfault."""
+    bad = [t for t in tests if t.status in ("crash", "timeout", "fail") and not t.message.startswith("not run")]
+    if any(t.status == "error" for t in tests) or not bad:
+        return
+    target = next(t for status in ("crash", "timeout", "fail") for t in bad if t.status == status)
+    target.message += ("\nThe C compiler warned about your code (a warning is often the cause):\n"
+                       + "\n".join(warned))
 
 
 def _summarise(ex: Exercise, tests: list[TestResult]) -> tuple[str, str]:
@@ -577,6 +639,7 @@ def _grade_children(ex: Exercise, course_root: Path, files: dict[str, bytes | No
     order: list[str] = []
     results: dict[str, TestResult] = {}
     output = ""
+    warned: list[str] = []  # the compiler's warnings about the learner's lines (plugin: "warnings")
     for attempt in range(64):
         events_path = run_dir / f"events-{attempt}.jsonl"
         # Reruns name the tests still to run (``--deselect`` would match by prefix
@@ -607,6 +670,8 @@ def _grade_children(ex: Exercise, course_root: Path, files: dict[str, bytes | No
                 current = None
             elif kind == "done":
                 finished, exitstatus = True, ev.get("exitstatus")
+            elif kind == "warnings":
+                warned += [w for w in ev.get("items", []) if isinstance(w, str) and w not in warned][:6]
         if finished and run.stopped is None:
             sig = procs.crash_signal(run.returncode)
             if sig or asan:  # every check ran, then the process died on its way out
@@ -621,7 +686,9 @@ def _grade_children(ex: Exercise, course_root: Path, files: dict[str, bytes | No
                                       + run.output[-1500:])
             break
         death = _death(run, current, scratch, asan)
-        output = _learner_output(run.output, scratch)
+        # A time-out's stack dump (_dump_stack) is in the message already, not the learner's output.
+        output = _learner_output(run.output.split("Fatal Python error: Aborted")[0] if run.stopped == "timeout"
+                                 else run.output, scratch)
         if current is None:
             # Died before collecting, or between tests: nothing more will run well.
             for name in order or ["(start-up)"]:
@@ -633,11 +700,22 @@ def _grade_children(ex: Exercise, course_root: Path, files: dict[str, bytes | No
             for name in order:
                 results.setdefault(name, TestResult(name, death.status, note))
             break
+        if death.status == "timeout":
+            # One time-out is enough to act on: the next checks would most likely
+            # run into the same loop and cost a full time limit each.
+            shown = current.rsplit("::", 1)[-1]
+            note = (f"not run: {shown} reached the time limit first, and one time-out is enough "
+                    "to act on. Fix that and grade again.")
+            for name in order:
+                results.setdefault(name, TestResult(name, "timeout", note))
+            break
         if order and all(name in results for name in order):
             break
     ordered = [results[n] for n in order if n in results] + [r for n, r in results.items() if n not in order]
     for t in ordered:  # "tests/01_setup/test_hello.py::test_add" -> "test_add"
         t.name = t.name.rsplit("::", 1)[-1]
+    if warned:
+        _add_warnings(ordered, warned)
     status, message = _summarise(ex, ordered)
     return ExerciseResult(ex.id, ex.lesson.id, status, ex.points if status == "pass" else 0, ex.points,
                           message, ordered, output=output if status in ("crash", "timeout", "error") else "")

@@ -74,6 +74,19 @@ def test_segfault_in_the_second_check(results):
     assert entry["message"] == message
 
 
+def test_crash_shows_the_compilers_warning_at_the_learners_line(results):
+    """`if (out = NULL)`: gcc and clang warn (-Wparentheses) at the learner's line; the crash shows it."""
+    entry = results["02_crash/assign"]
+    assert entry["status"] == "crash"
+    assert _statuses(entry) == {"test_fill": "crash", "test_triple": "pass"}
+    message = checks_of(entry)["test_fill"]["message"]
+    if not IS_WINDOWS:  # MSVC words it otherwise (C4706, at /W4 only)
+        assert "The C compiler warned about your code" in message, message
+        assert re.search(r"^exercises/02_crash/assign_build\.py:14:\d+: warning: .*parentheses", message, re.M), message
+        assert "if (out = NULL)" in message
+    assert entry["message"] == message
+
+
 def test_abort_from_free_of_ffi_new_memory(results):
     entry = results["02_crash/abort"]
     assert entry["status"] == "crash"
@@ -98,16 +111,28 @@ def test_os_exit_0_is_never_a_pass(results):
 def test_endless_loop_in_c(results):
     entry = results["03_hang/cloop"]
     assert entry["status"] == "timeout"
-    assert _statuses(entry) == {"test_one": "pass", "test_spin": "timeout", "test_one_again": "pass"}
+    assert _statuses(entry) == {"test_one": "pass", "test_spin": "timeout", "test_one_again": "timeout"}
     message = checks_of(entry)["test_spin"]["message"]
     assert "still running after 3 s" in message and "test_spin" in message and "stopped" in message
+    if not IS_WINDOWS:  # the stack is dumped on POSIX only (runner._dump_stack)
+        assert "inside C" in message, message
+    assert checks_of(entry)["test_one_again"]["message"].startswith(
+        "not run: test_spin reached the time limit first"), "one time-out is enough: the rest is not run"
 
 
 def test_endless_loop_in_python(results):
     entry = results["03_hang/pyloop"]
     assert entry["status"] == "timeout"
-    assert _statuses(entry) == {"test_countdown": "timeout", "test_ready": "pass"}
+    assert _statuses(entry) == {"test_countdown": "timeout", "test_ready": "timeout"}
     assert "still running after 3 s" in entry["message"]
+    assert "not run: test_countdown reached the time limit first" in checks_of(entry)["test_ready"]["message"]
+    if not IS_WINDOWS:  # where it was stuck, from the Python stack dumped before the kill
+        if platform.python_implementation() == "PyPy":  # PyPy's faulthandler names the function's first line
+            assert "It was stopped at: exercises/03_hang/pyloop.py, line " in entry["message"], entry["message"]
+        else:
+            assert "It was stopped at: exercises/03_hang/pyloop.py, line 5 in countdown()\n    while n > 0:" in (
+                entry["message"]), entry["message"]
+        assert "Fatal Python error" not in entry["output"]
 
 
 def test_syntax_error_in_a_learner_module(results):
