@@ -25,6 +25,7 @@ ffibuilder.cdef("""
     const char *level_label(level value);
 
     size_t byte_length(const char *text);
+    size_t wide_length(const wchar_t *text);
     void upper_ascii(char *text, size_t length);
     int sum_ints(const int *values, size_t count);
     int write_pairs(char *out, int size);
@@ -38,6 +39,7 @@ ffibuilder.set_source(
     #include <stdbool.h>
     #include <stdint.h>
     #include <string.h>
+    #include <wchar.h>
 
     int add(int a, int b) { return a + b; }
 
@@ -78,6 +80,9 @@ ffibuilder.set_source(
 
     /* Counts bytes up to the first NUL, like strlen(). */
     size_t byte_length(const char *text) { return strlen(text); }
+
+    /* Counts wide characters (wchar_t units) up to the first NUL, like wcslen(). */
+    size_t wide_length(const wchar_t *text) { return wcslen(text); }
 
     /* Upper-cases the ASCII letters of text[0..length), in place. */
     void upper_ascii(char *text, size_t length)
