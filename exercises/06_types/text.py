@@ -9,8 +9,12 @@ two C functions that work on UTF-8 bytes, each taking a length in bytes:
     size_t utf8_fit(const char *text, size_t length, size_t max_bytes);
         how many of the first bytes fit in max_bytes without cutting a
         character in two.
+    int text_format(char *out, size_t size, const char *format, ...);
+        snprintf: writes the text that format and the values after it give
+        (at most size - 1 bytes and a NUL) into out. Variadic: every value
+        after format must be a cdata (lesson 06, "Variadic functions").
 
-Finish the two Python functions below. They take and return str; C gets
+Finish the three Python functions below. They take and return str; C gets
 UTF-8 bytes and their length in bytes. Text may contain any character,
 NUL ("\\0") included.
 
@@ -36,3 +40,15 @@ def fit(text, max_bytes):
     # TODO: encode text as UTF-8 and ask lib.utf8_fit how many of those bytes fit in max_bytes.
     # TODO: return that many bytes of the encoded text, decoded into a str.
     raise NotImplementedError("fit is not written yet")
+
+
+def label(name, count):
+    """The label C's text_format() writes for format b"%s x%d": label("écrou", 12) == "écrou x12".
+
+    name is a str whose UTF-8 form is shorter than 100 bytes; count fits a C int.
+    """
+    # TODO: make a C buffer large enough for any label (128 bytes).
+    # TODO: call lib.text_format(buffer, its size, b"%s x%d", name, count), with name and count
+    #       turned into cdata: the variadic part takes nothing else.
+    # TODO: read back the text C wrote, up to its NUL, and decode it into a str.
+    raise NotImplementedError("label is not written yet")

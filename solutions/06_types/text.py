@@ -9,8 +9,12 @@ two C functions that work on UTF-8 bytes, each taking a length in bytes:
     size_t utf8_fit(const char *text, size_t length, size_t max_bytes);
         how many of the first bytes fit in max_bytes without cutting a
         character in two.
+    int text_format(char *out, size_t size, const char *format, ...);
+        snprintf: writes the text that format and the values after it give
+        (at most size - 1 bytes and a NUL) into out. Variadic: every value
+        after format must be a cdata (lesson 06, "Variadic functions").
 
-Finish the two Python functions below. They take and return str; C gets
+Finish the three Python functions below. They take and return str; C gets
 UTF-8 bytes and their length in bytes. Text may contain any character,
 NUL ("\\0") included.
 
@@ -42,3 +46,16 @@ def fit(text, max_bytes):
     n = lib.utf8_fit(data, len(data), max_bytes)
     # n counts bytes, so cut the bytes, then decode: text[:n] would count characters.
     return data[:n].decode("utf-8")
+
+
+def label(name, count):
+    """The label C's text_format() writes for format b"%s x%d": label("écrou", 12) == "écrou x12".
+
+    name is a str whose UTF-8 form is shorter than 100 bytes; count fits a C int.
+    """
+    out = ffi.new("char[]", 128)  # 100 bytes of name, " x", 11 characters of an int and the NUL
+    # After format, C's prototype says nothing of the types: each value must be a cdata of the
+    # type its % directive reads (%s a char *, %d an int). A bytes object or a Python int is refused.
+    lib.text_format(out, len(out), b"%s x%d", ffi.new("char[]", name.encode("utf-8")), ffi.cast("int", count))
+    # C ended the text with a NUL, and the label holds no other: ffi.string() stops there.
+    return ffi.string(out).decode("utf-8")

@@ -15,12 +15,15 @@ ffibuilder = FFI()
 ffibuilder.cdef("""
     void ascii_upper(char *text, size_t length);
     size_t utf8_fit(const char *text, size_t length, size_t max_bytes);
+    int text_format(char *out, size_t size, const char *format, ...);
 """)
 
 ffibuilder.set_source(
     "_text_cffi",
     """
+    #include <stdarg.h>
     #include <stddef.h>
+    #include <stdio.h>
 
     /* Upper-cases the ASCII letters a-z among text[0..length), in place.
        Every other byte (digits, NULs, the bytes of non-ASCII characters)
@@ -43,6 +46,19 @@ ffibuilder.set_source(
         while (n > 0 && n < length && ((unsigned char)text[n] & 0xC0) == 0x80)
             n--;
         return n;
+    }
+
+    /* printf-style formatting into out, which holds size bytes: writes at
+       most size - 1 bytes of the text and a NUL, and returns the length of
+       the whole text (as snprintf does). Variadic: the arguments after
+       format are the values its %s, %d, ... stand for. */
+    int text_format(char *out, size_t size, const char *format, ...)
+    {
+        va_list values;
+        va_start(values, format);
+        int length = vsnprintf(out, size, format, values);
+        va_end(values);
+        return length;
     }
     """,
 )

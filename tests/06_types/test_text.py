@@ -8,6 +8,10 @@ object itself, which C would change), read back exactly the bytes (NULs
 included) and decode them. A spy standing in for ``lib`` records every call,
 checks the bytes and lengths C receives, and refuses to let C write into a
 bytes object (which would corrupt it for the whole grading process).
+``label`` calls the variadic ``text_format(char *, size_t, const char *, ...)``:
+each value after the format must be a cdata (``ffi.new("char[]", ...)``,
+``ffi.cast("int", n)``), and the label returned must be the text C wrote (the
+spy makes C write another text once, which a label built in Python misses).
 """
 
 from __future__ import annotations
@@ -29,6 +33,8 @@ SHOUT_NUL = {"a\0b": "A\0B", "\0nul\0": "\0NUL\0"}
 FIT = [("naïve café", 3), ("naïve café", 4), ("naïve café", 100), ("日本語", 7), ("日本語", 2), ("日本語", 100),
        ("😀x", 3), ("😀x", 5), ("", 5), ("abc", 0)]
 FIT_NUL = [("a\0bc", 3), ("\0\0", 10)]
+LABEL = [("bolt", 12), ("écrou", -3), ("東京", 0), ("", 7), ("x" * 99, 2**31 - 1), ("y", -(2**31))]
+LABEL_FORMAT = b"%s x%d"
 
 
 def fit_reference(text: str, max_bytes: int) -> str:
@@ -75,7 +81,26 @@ class _SpyLib(LibSpy):
             return self._ffi.unpack(self._ffi.cast("char *", pointer), length)
         return None
 
+    forged_label: bytes | None = None  # when set, text_format writes this instead (the C-wrote-it check)
+
+    def wrap(self, name, target):
+        if name != "text_format":
+            return super().wrap(name, target)
+        spied = super().wrap(name, target)
+
+        def text_format(*args):
+            length = spied(*args)
+            if self.forged_label is not None and isinstance(args[0], self._ffi.CData):
+                size = min(args[1], len(self.forged_label) + 1)
+                self._ffi.memmove(args[0], self.forged_label[: size - 1] + b"\0", size)
+                return len(self.forged_label)
+            return length
+
+        return text_format
+
     def record(self, name, args):
+        if name == "text_format":
+            return (name, args, None)
         content = self._content(args[0], args[1]) if len(args) >= 2 else None
         if name == "ascii_upper" and args and isinstance(args[0], bytes):
             self.calls.append((name, args, content))
@@ -91,7 +116,7 @@ def spy(text_module, built, monkeypatch):
 
 def _call(text_module, spy, name, *args):
     func = getattr(text_module, name, None)
-    params = "text" if name == "shout" else "text, max_bytes"
+    params = {"shout": "text", "fit": "text, max_bytes", "label": "name, count"}[name]
     if not callable(func):
         pytest.fail(f"text.py has no function `{name}`: keep the `def {name}({params}):` of the starter file.")
     call = f"text.{name}({', '.join(map(repr, args))})"
@@ -111,6 +136,11 @@ def _call(text_module, spy, name, *args):
         hint = ""
         if "must be a bytes" in str(exc) and "not str" in str(exc):
             hint = " C's char * takes bytes, not str: encode the text first, text.encode(\"utf-8\")."
+        elif "variadic part" in str(exc):
+            hint = (" After the format, text_format's prototype ends in `...`: C gives no types there, so CFFI "
+                    "cannot convert a Python object for you. Pass each value as a cdata of the type its % "
+                    "directive reads: ffi.new(\"char[]\", name.encode(\"utf-8\")) for %s, "
+                    "ffi.cast(\"int\", count) for %d.")
         pytest.fail(f"{call} raised TypeError: {exc}.{hint}")
     except UnicodeError as exc:
         pytest.fail(
@@ -240,3 +270,33 @@ def test_fit_passes_utf8_and_its_length(text_module, spy):
     if detail or content != data or args[2] != 100:
         pytest.fail(f"{call}: lib.utf8_fit received {content!r}, the length {args[1]!r} and max_bytes "
                     f"{args[2]!r}; expected the UTF-8 bytes {data!r}, their length {len(data)} and 100." + detail)
+
+
+def _check_label(text_module, spy, name: str, count: int) -> None:
+    expected = f"{name} x{count}"
+    call, got = _call(text_module, spy, "label", name, count)
+    found = spy.last("text_format")
+    if found is None:
+        pytest.fail(f"{call} returned {got!r} without calling lib.text_format: the label must be formatted by C.")
+    if found[1][2] not in (LABEL_FORMAT, bytearray(LABEL_FORMAT)) and not (
+            isinstance(found[1][2], spy._ffi.CData) and spy._ffi.string(found[1][2]) == LABEL_FORMAT):
+        pytest.fail(f"{call} gave lib.text_format the format {found[1][2]!r}, expected {LABEL_FORMAT!r}.")
+    if type(got) is not str or got != expected:
+        note = " That is bytes: decode them into a str with .decode(\"utf-8\")." if isinstance(got, bytes) else ""
+        pytest.fail(f"{call} returned {got!r}, expected {expected!r}.{note}")
+
+
+def test_label(text_module, spy):
+    for name, count in LABEL:
+        _check_label(text_module, spy, name, count)
+
+
+def test_label_returns_what_c_wrote(text_module, spy):
+    spy.forged_label = "C wrote this: ünïcode x5".encode()
+    call, got = _call(text_module, spy, "label", "bolt", 5)
+    if spy.last("text_format") is None:
+        pytest.fail(f"{call} never called lib.text_format: the label must be formatted by C.")
+    if got != spy.forged_label.decode("utf-8"):
+        pytest.fail(f"{call} returned {got!r}, but C wrote {spy.forged_label.decode('utf-8')!r} into the buffer "
+                    "(the grader made it write another text): return what C wrote, read back from the buffer "
+                    "with ffi.string() and decoded, not a label built again in Python.")

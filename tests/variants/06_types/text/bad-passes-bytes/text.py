@@ -17,7 +17,7 @@ NUL ("\\0") included.
 Grade it:  nox -s grade -- 06_types/text
 """
 
-from _text_cffi import lib
+from _text_cffi import ffi, lib
 
 
 def shout(text):
@@ -40,3 +40,16 @@ def fit(text, max_bytes):
     n = lib.utf8_fit(data, len(data), max_bytes)
     # n counts bytes, so cut the bytes, then decode: text[:n] would count characters.
     return data[:n].decode("utf-8")
+
+
+def label(name, count):
+    """The label C's text_format() writes for format b"%s x%d": label("écrou", 12) == "écrou x12".
+
+    name is a str whose UTF-8 form is shorter than 100 bytes; count fits a C int.
+    """
+    out = ffi.new("char[]", 128)  # 100 bytes of name, " x", 11 characters of an int and the NUL
+    # After format, C's prototype says nothing of the types: each value must be a cdata of the
+    # type its % directive reads (%s a char *, %d an int). A bytes object or a Python int is refused.
+    lib.text_format(out, len(out), b"%s x%d", ffi.new("char[]", name.encode("utf-8")), ffi.cast("int", count))
+    # C ended the text with a NUL, and the label holds no other: ffi.string() stops there.
+    return ffi.string(out).decode("utf-8")

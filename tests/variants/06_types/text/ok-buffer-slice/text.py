@@ -34,3 +34,16 @@ def fit(text, max_bytes, _utf8_fit=_text_cffi.lib.utf8_fit):
     """The longest start of text whose UTF-8 form fits in max_bytes bytes."""
     raw = text.encode("utf-8")
     return raw[: _utf8_fit(raw, len(raw), max_bytes)].decode("utf-8")
+
+
+def label(name, count):
+    """The label C's text_format() writes for format b"%s x%d": label("écrou", 12) == "écrou x12".
+
+    name is a str whose UTF-8 form is shorter than 100 bytes; count fits a C int.
+    """
+    out = _text_cffi.ffi.new("char[]", 128)  # 100 bytes of name, " x", 11 characters of an int and the NUL
+    # After format, C's prototype says nothing of the types: each value must be a cdata of the
+    # type its % directive reads (%s a char *, %d an int). A bytes object or a Python int is refused.
+    _text_cffi.lib.text_format(out, len(out), b"%s x%d", _text_cffi.ffi.new("char[]", name.encode("utf-8")), _text_cffi.ffi.cast("int", count))
+    # C ended the text with a NUL, and the label holds no other: _text_cffi.ffi.string() stops there.
+    return _text_cffi.ffi.string(out).decode("utf-8")
