@@ -364,6 +364,73 @@ def _death(run: _Run, test: str | None, scratch: tuple[str, str], asan: list[str
                       "return, not end the process.")
 
 
+_asan_env: dict | None = None
+_asan_checked = False
+_asan_lock = threading.Lock()
+
+
+def _asan_for_reruns() -> dict | None:
+    """sanitizer.prepare()'s environment, found once per engine process; None where
+    the sanitizer cannot run (anything but Linux with gcc and CPython: macOS,
+    Windows and PyPy report a crash without the rerun; sanitizer.py says why)."""
+    global _asan_env, _asan_checked
+    with _asan_lock:
+        if not _asan_checked:
+            _asan_checked = True
+            try:
+                _asan_env = sanitizer.prepare()
+            except sanitizer.Unsupported:
+                _asan_env = None
+        return _asan_env
+
+
+def _where_under_asan(test: str, env: dict, work: Path, run_dir: Path, settings: Settings,
+                      live: procs.LiveProcesses, readable: tuple[Path, ...], scratch: tuple[str, str]) -> str:
+    """Run one crashed check again, alone, with the learner's C built under
+    AddressSanitizer, and return its finding: the kind of fault and ``Where:`` the C
+    function and the learner's line are, with that line's source. "" when the
+    sanitizer cannot run here or found nothing (the crash may not repeat). The build
+    it makes stays in the run folder (a sanitized build is for this only)."""
+    asan = _asan_for_reruns()
+    if asan is None:
+        return ""
+    n = len(list(run_dir.glob("asan-rerun-*.jsonl")))
+    log = run_dir / f"asan-rerun-{n}"
+    out = run_dir / f"out-asan-{n}"
+    out.mkdir()
+    # No address-space limit: the sanitizer reserves terabytes of shadow memory (memcheck does the same).
+    rerun_env = dict(env, **sanitizer.child_env(asan, log), GRADER_BUILD_OUT=str(out), GRADER_MEMORY="0")
+    slow = dataclasses.replace(settings, test_timeout=settings.test_timeout * sanitizer.SLOWDOWN,
+                               setup_timeout=settings.setup_timeout * sanitizer.SLOWDOWN)
+    run = _run_child([test], rerun_env, work, run_dir / f"asan-rerun-{n}.jsonl", slow, live, readable)
+    if run.stopped == "interrupt":
+        return ""
+    reports = sanitizer.collect_reports(log)
+    report = next((r for r in reports if "ERROR: AddressSanitizer: " in r), None)
+    if report is None:
+        return ""  # no finding (a report that the sanitizer itself failed to start is none)
+    found = sanitizer.explain(report, *scratch).splitlines()
+    lines = [found[0].replace("AddressSanitizer found", "Run again alone under AddressSanitizer, it found", 1)]
+    for line in found[1:]:
+        if line.startswith("Where:"):
+            lines.append(line + _source_of(line, scratch))
+    return "\n" + "\n".join(lines)
+
+
+def _source_of(where: str, scratch: tuple[str, str]) -> str:
+    """The source of the learner's line a ``Where: f() at exercises/x.py line 16`` names."""
+    path, display = scratch
+    m = re.search(r" at (?P<file>\S.*?) line (?P<line>\d+)", where)
+    if not m or not m["file"].startswith(display.rstrip("/") + "/"):
+        return ""
+    try:
+        rel = m["file"][len(display.rstrip("/")) + 1:]
+        text = Path(path, *rel.split("/")).read_text(encoding="utf-8").splitlines()[int(m["line"]) - 1].strip()
+    except (OSError, ValueError, IndexError):
+        return ""
+    return f"\n    {text}" if text else ""
+
+
 def exercise_key(ex: Exercise, files: dict[str, bytes | None]) -> str:
     parts: list[bytes | str] = [ex.id]
     for name in sorted(files):
@@ -694,6 +761,9 @@ def _grade_children(ex: Exercise, course_root: Path, files: dict[str, bytes | No
             for name in order or ["(start-up)"]:
                 results.setdefault(name, TestResult(name, death.status, death.message))
             break
+        if death.status == "crash" and not asan and not settings.sanitizer_env and uid is None:
+            death.message += _where_under_asan(str(Path(grader).parent / current), env, work, run_dir, settings,
+                                               live, readable, scratch)
         results[current] = death
         if phase in (None, "setup"):
             note = f"not run: {current} stopped while preparing the learner's code, which every check needs"

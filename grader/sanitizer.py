@@ -156,6 +156,22 @@ _FRAME = re.compile(r"^\s*#\d+ 0x[0-9a-f]+ in (?P<func>\S+) (?P<loc>\S+)", re.M)
 _SECTIONS = re.compile(r"^(?P<head>(?:freed|previously allocated|allocated) by thread \S+ here):\s*$", re.M)
 
 
+_SIGNAL_ACCESS = re.compile(r"The signal is caused by a (?P<op>READ|WRITE) memory access")
+_NULL = re.compile(r"SEGV on unknown address (?:0x)?0{4,}[0-9a-f]{0,4}\b|address points to the zero page")
+# '#0 0x7f in fill (/tmp/.../_assign_cffi.cpython-311-x86_64-linux-gnu.so+0x1159)': a cffi-built module's frame
+_MODULE_FRAME = re.compile(r"^\s*#\d+ 0x[0-9a-f]+ in (?P<func>\w+) \((?:[^)]*/)?(?P<module>[^/)]+)\+0x", re.M)
+
+
+def _own_module_frame(block: str) -> str:
+    """The first function in a module cffi built from the learner's code (not cffi's own
+    backend, not its generated wrappers), or ""."""
+    for m in _MODULE_FRAME.finditer(block):
+        if ("_cffi" in m["module"] and not m["module"].startswith("_cffi_backend")
+                and not m["func"].startswith("_cffi_")):
+            return m["func"]
+    return ""
+
+
 def _relative_to_scratch(file: str, scratch: str) -> str | None:
     """``file`` as a path inside the scratch tree, or None if it is not one of the learner's files.
 
@@ -210,6 +226,11 @@ def explain(report: str, scratch: str, display: str) -> str:
     access = _ACCESS.search(report)
     verb = "read" if access and access["op"] == "READ" else "wrote"
     what = _KINDS.get(kind, f"a memory error ({kind})").format(access=verb)
+    signal_access = _SIGNAL_ACCESS.search(report)
+    if kind == "SEGV" and _NULL.search(report):
+        # "SEGV on unknown address 0x000000000000 ... Hint: address points to the zero page"
+        op = {"WRITE": "a write", "READ": "a read"}.get(signal_access["op"] if signal_access else "", "an access")
+        what = f"{op} through a NULL pointer (or close to one: a field of a struct at NULL)"
     lines = [f"AddressSanitizer found {what}."]
     region = _REGION.search(report)
     if access and region:
@@ -229,6 +250,9 @@ def explain(report: str, scratch: str, display: str) -> str:
     mine, every = _frames(parts[0], scratch, display)
     if mine:
         lines.append("Where: " + mine[0] + (f" (called from {mine[1]})" if len(mine) > 1 else ""))
+    elif kind == "SEGV" and _own_module_frame(parts[0]):
+        # A frame in the learner's compiled module without a line (no debug information for it).
+        lines.append(f"Where: {_own_module_frame(parts[0])}() in your compiled module (its line is not known).")
     elif every:
         func = every[0].split(" (", 1)[0].replace("__interceptor_", "").replace("___interceptor_", "")
         lines.append(f"Where: in {func}(), not in your C: Python reached this memory through CFFI (ffi.string(), "

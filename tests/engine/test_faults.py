@@ -87,6 +87,25 @@ def test_crash_shows_the_compilers_warning_at_the_learners_line(results):
     assert entry["message"] == message
 
 
+def test_a_crashed_check_is_run_again_under_the_sanitizer(results):
+    """Where AddressSanitizer runs (Linux, gcc, CPython), the crashed check alone, rebuilt under it,
+    names the C function and the learner's line; elsewhere the crash is reported without it."""
+    from grader import sanitizer
+
+    message = checks_of(results["02_crash/assign"])["test_fill"]["message"]
+    try:
+        sanitizer.prepare()
+    except sanitizer.Unsupported:
+        assert "Run again alone under AddressSanitizer" not in message
+        return
+    assert "Run again alone under AddressSanitizer, it found a write through a NULL pointer" in message, message
+    assert "Where: fill() at exercises/02_crash/assign_build.py line 16\n    *(volatile int *)out = value;" in (
+        message), message
+    segv = checks_of(results["02_crash/segv"])["test_store_null"]["message"]
+    assert "Where: store() at exercises/02_crash/segv_build.py line 14" in segv, segv
+    assert _statuses(results["02_crash/segv"]) == {"test_twice": "pass", "test_store_null": "crash", "test_store": "pass"}
+
+
 def test_abort_from_free_of_ffi_new_memory(results):
     entry = results["02_crash/abort"]
     assert entry["status"] == "crash"

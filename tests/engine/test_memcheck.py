@@ -188,7 +188,8 @@ def test_memcheck_needs_a_selector(fault_course, engine_cache):
 def memcheck_grade(fault_course, engine_cache, tmp_path_factory):
     json_path = tmp_path_factory.mktemp("memcheck") / "report.json"
     before = snapshot(fault_course)
-    proc = run_grader(fault_course, engine_cache, "06", "--memcheck", "--json", str(json_path), timeout=300)
+    proc = run_grader(fault_course, engine_cache, "06", "02_crash/assign", "--memcheck", "--json", str(json_path),
+                      timeout=300)
     return proc, json.loads(json_path.read_text(encoding="utf-8")), before
 
 
@@ -222,6 +223,14 @@ def test_memcheck_stops_each_bug_at_its_line(memcheck_grade):
 
 
 @needs_asan
+def test_memcheck_names_the_line_of_a_null_dereference(memcheck_grade):
+    _, report, _ = memcheck_grade
+    message = checks_of(by_id(report)["02_crash/assign"])["test_fill"]["message"]
+    assert "AddressSanitizer found a write through a NULL pointer" in message, message
+    assert "Where: fill() at exercises/02_crash/assign_build.py line 16" in message, message
+
+
+@needs_asan
 def test_memcheck_leaves_the_tree_alone(memcheck_grade, fault_course):
     _, _, before = memcheck_grade
     changes = tree_changes(before, snapshot(fault_course))
@@ -235,3 +244,26 @@ def test_memcheck_verdicts_are_kept_apart_from_normal_ones(memcheck_grade, fault
     report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
     assert report["memcheck"] is False
     assert by_id(report)["06_memory/bugs"]["status"] == "pass", proc.stdout
+
+
+NULL_WRITE = f"""==8973==ERROR: AddressSanitizer: SEGV on unknown address 0x000000000000 (pc 0x7f bp 0x7ffc sp 0x7ffc T0)
+==8973==The signal is caused by a WRITE memory access.
+==8973==Hint: address points to the zero page.
+    #0 0x7f5 in fill {SCRATCH}/02_crash/assign_build.py:16
+    #1 0x7f6 in _cffi_f_fill cffi-generated-wrappers.c:80
+
+AddressSanitizer can not provide additional info.
+"""
+
+
+def test_a_null_dereference_is_named_at_the_learners_line():
+    text = sanitizer.explain(NULL_WRITE, SCRATCH, "exercises")
+    assert "AddressSanitizer found a write through a NULL pointer" in text, text
+    assert "Where: fill() at exercises/02_crash/assign_build.py line 16" in text, text
+    # Without line information, the learner's function in their compiled module is still named
+    # (not "not in your C", which is for accesses CFFI made on Python's behalf).
+    bare = NULL_WRITE.replace(f"{SCRATCH}/02_crash/assign_build.py:16",
+                              "(/cache/builds/k/_assign_cffi.cpython-311-x86_64-linux-gnu.so+0x1159)")
+    text = sanitizer.explain(bare, SCRATCH, "exercises")
+    assert "Where: fill() in your compiled module" in text, text
+    assert "not in your C" not in text
