@@ -1,7 +1,8 @@
 """The public CI workflow (.github/workflows/ci.yml) cannot run here, so it is linted:
 against GitHub's workflow schema (check-jsonschema's vendored copy, no network), and
 for what the course promises: every OS × CPython 3.10 and the newest × PyPy, each
-running the README's test command, and a free-threaded entry allowed to fail."""
+running the README's test command, a free-threaded entry allowed to fail, and the
+lesson site built strictly and published on GitHub Pages from the default branch."""
 
 from __future__ import annotations
 
@@ -40,3 +41,28 @@ def test_the_matrix_covers_every_os_and_python_the_course_supports():
     assert any("nox" in r and "-s tests" in r for r in runs), "each job runs the README's test command"
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "nox -s tests" in readme
+
+
+def test_the_site_is_built_strictly_and_published_from_the_default_branch_only():
+    """README sends learners to the site: the workflow builds it on every run (strictly,
+    as `nox -s docs` does) and deploys it to GitHub Pages after the tests, from a push to
+    the default branch only, with no more permissions than Pages needs."""
+    flow = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
+    jobs = flow["jobs"]
+    uses = {name: [s.get("uses", "") for s in job["steps"]] for name, job in jobs.items()}
+    builders = [name for name, steps in uses.items()
+                if any(u.startswith("actions/upload-pages-artifact@") for u in steps)]
+    deployers = [name for name, steps in uses.items() if any(u.startswith("actions/deploy-pages@") for u in steps)]
+    assert len(builders) == 1 and len(deployers) == 1, "one job builds the site, one deploys it"
+    build, deploy = jobs[builders[0]], jobs[deployers[0]]
+    runs = " ".join(s.get("run", "") for s in build["steps"])
+    assert "mkdocs build --strict" in runs, "the published site is built as strictly as `nox -s docs`"
+    artifact = next(s for s in build["steps"] if s.get("uses", "").startswith("actions/upload-pages-artifact@"))
+    assert f"--site-dir {artifact['with']['path']}" in runs, "the artifact is the folder mkdocs built"
+    needs = deploy["needs"] if isinstance(deploy["needs"], list) else [deploy["needs"]]
+    assert set(needs) >= {builders[0], "tests"}, "published only after the site built and the tests passed"
+    assert "github.event_name == 'push'" in deploy["if"] and "default_branch" in deploy["if"], \
+        "pull requests and other branches never publish"
+    assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
+    assert flow["permissions"] == {"contents": "read"}, "the other jobs stay read-only"
+    assert deploy["environment"]["name"] == "github-pages"
