@@ -90,11 +90,14 @@ class _SpyLib(LibSpy):
 
         def text_format(*args):
             length = spied(*args)
-            if self.forged_label is not None and isinstance(args[0], self._ffi.CData):
-                size = min(args[1], len(self.forged_label) + 1)
-                self._ffi.memmove(args[0], self.forged_label[: size - 1] + b"\0", size)
-                return len(self.forged_label)
-            return length
+            if self.forged_label is None:
+                return length
+            out, size = args[0], args[1]
+            # As snprintf would: nothing written for size 0 (a call that asks for the length only).
+            if isinstance(out, self._ffi.CData) and out != self._ffi.NULL and isinstance(size, int) and size > 0:
+                size = min(size, len(self.forged_label) + 1)
+                self._ffi.memmove(out, self.forged_label[: size - 1] + b"\0", size)
+            return len(self.forged_label)
 
         return text_format
 
