@@ -47,7 +47,9 @@ terminal: they need a norun marker.
 
 Snippets: a line ``--8<-- "path"`` or ``--8<-- "path:name"`` inside a block is
 replaced by that file (paths from the repository root, as in mkdocs.yml), or
-by its section between ``--8<-- [start:name]`` and ``--8<-- [end:name]``.
+by its section between ``--8<-- [start:name]`` and ``--8<-- [end:name]``. Pages
+hold a copy instead, under ``<!-- copy of: path:name -->``, so that they read raw
+too (test_raw_pages.py keeps the copies equal to their files).
 
 A failure names the page, the block's line and what went wrong.
 
