@@ -124,7 +124,27 @@ def pytest_runtest_setup(item):
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_call(item):
     _events.emit(e="phase", id=item.nodeid, when="call")
-    yield
+    previous = sys.unraisablehook
+    sys.unraisablehook = lambda args: _unraisable(args, item.nodeid, previous)
+    try:
+        yield
+    finally:
+        sys.unraisablehook = previous
+
+
+def _unraisable(args, nodeid: str, previous) -> None:
+    """An exception raised in a Python callback called from C: cffi cannot raise it
+    through C, so it prints it (through sys.unraisablehook, CPython and PyPy alike) and
+    C gets 0. pytest would turn it into a warning nobody sees: send it to the engine at
+    once (runner.py adds it to the check's message even if the check then crashes)."""
+    try:
+        if "cffi callback" in str(args.err_msg or "") and args.exc_value is not None:
+            from .build import _learner_traceback
+
+            text = _short_tmp(_learner_traceback(args.exc_value, _paths()))
+            _events.emit(e="callback_error", id=nodeid, text=_clip(text))
+    finally:
+        previous(args)
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -707,6 +707,7 @@ def _grade_children(ex: Exercise, course_root: Path, files: dict[str, bytes | No
     results: dict[str, TestResult] = {}
     output = ""
     warned: list[str] = []  # the compiler's warnings about the learner's lines (plugin: "warnings")
+    callback_errors: dict[str, list[str]] = {}  # exceptions raised in callbacks, by check (plugin: "callback_error")
     for attempt in range(64):
         events_path = run_dir / f"events-{attempt}.jsonl"
         # Reruns name the tests still to run (``--deselect`` would match by prefix
@@ -737,6 +738,10 @@ def _grade_children(ex: Exercise, course_root: Path, files: dict[str, bytes | No
                 current = None
             elif kind == "done":
                 finished, exitstatus = True, ev.get("exitstatus")
+            elif kind == "callback_error" and isinstance(ev.get("text"), str):
+                texts = callback_errors.setdefault(str(ev.get("id")), [])
+                if ev["text"] not in texts:
+                    texts.append(ev["text"])
             elif kind == "warnings":
                 warned += [w for w in ev.get("items", []) if isinstance(w, str) and w not in warned][:6]
         if finished and run.stopped is None:
@@ -781,6 +786,13 @@ def _grade_children(ex: Exercise, course_root: Path, files: dict[str, bytes | No
             break
         if order and all(name in results for name in order):
             break
+    for name, texts in callback_errors.items():
+        hit = results.get(name)
+        if hit is not None and hit.status != "pass":
+            # Whatever the check then said (a wrong total, a crash), the exception is often why.
+            hit.message += "".join(
+                "\nA Python exception was raised inside your callback, called from C: cffi printed it and gave C "
+                f"the callback's error value instead (0 unless you passed error=...):\n{text}" for text in texts[:2])
     ordered = [results[n] for n in order if n in results] + [r for n, r in results.items() if n not in order]
     for t in ordered:  # "tests/01_setup/test_hello.py::test_add" -> "test_add"
         t.name = t.name.rsplit("::", 1)[-1]

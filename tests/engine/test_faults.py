@@ -154,6 +154,17 @@ def test_endless_loop_in_python(results):
         assert "Fatal Python error" not in entry["output"]
 
 
+def test_an_exception_in_a_callback_is_shown(results):
+    """cffi cannot raise through C: it prints the exception and C gets 0. The check fails on the
+    wrong total; its message shows the exception at the learner's line (pytest would swallow it)."""
+    entry = results["07_callbacks/visit"]
+    assert _statuses(entry) == {"test_total": "fail", "test_total_known": "pass"}
+    message = checks_of(entry)["test_total"]["message"]
+    assert message.startswith("total([1, 2, 3]) returned 6, expected 12\n"), message
+    assert "A Python exception was raised inside your callback" in message
+    assert "exercises/07_callbacks/visit.py, line 10\n    return WEIGHTS[x]\nKeyError: 3" in message, message
+
+
 def test_syntax_error_in_a_learner_module(results):
     entry = results["04_build/syntax"]
     assert entry["status"] == "error", "a module that does not parse is an error (the checks could not run)"
