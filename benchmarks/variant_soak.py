@@ -86,8 +86,9 @@ class Load:
             proc.wait()
 
 
-def one_round(python: str, select: str | None, workdir: Path) -> tuple[dict[str, str], float]:
-    """Run the variant tests once with a fresh cache: {test id: passed|failed|skipped|error}, seconds."""
+def one_round(python: str, select: str | None, workdir: Path) -> tuple[dict[str, str], float, str]:
+    """Run the variant tests once with a fresh cache: ({test id: passed|failed|skipped|error}, seconds,
+    the first failure's message)."""
     cache = Path(tempfile.mkdtemp(prefix="cache-", dir=workdir))
     junit = workdir / f"round-{time.monotonic_ns()}.xml"
     cmd = [python, "-m", "pytest", VARIANT_TESTS, "-q", "-p", "no:cacheprovider", f"--junitxml={junit}"]
@@ -99,7 +100,7 @@ def one_round(python: str, select: str | None, workdir: Path) -> tuple[dict[str,
     seconds = time.perf_counter() - start
     if not junit.is_file():
         sys.exit(f"pytest did not run ({python}, exit {proc.returncode}):\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
-    outcomes = {}
+    outcomes, first = {}, ""
     for case in ET.parse(junit).getroot().iter("testcase"):
         name = case.get("name", "")
         if not name.startswith("test_variant_verdict["):
@@ -108,8 +109,10 @@ def one_round(python: str, select: str | None, workdir: Path) -> tuple[dict[str,
         for child in case:
             if child.tag in ("failure", "error", "skipped"):
                 kind = {"failure": "failed"}.get(child.tag, child.tag)
+                if kind != "skipped" and not first:
+                    first = (child.get("message") or child.text or "").strip()
         outcomes[name[len("test_variant_verdict["):-1]] = kind
-    return outcomes, seconds
+    return outcomes, seconds, first
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -129,12 +132,16 @@ def main(argv: list[str] | None = None) -> int:
         for label, python in interpreters(args.python):
             seen: dict[str, list[str]] = defaultdict(list)
             for n in range(1, args.rounds + 1):
-                outcomes, seconds = one_round(python, args.select, Path(tmp))
+                outcomes, seconds, first = one_round(python, args.select, Path(tmp))
                 for test, kind in outcomes.items():
                     seen[test].append(kind)
                 failed = sum(k in ("failed", "error") for k in outcomes.values())
                 print(f"{label}: round {n}/{args.rounds}: {len(outcomes)} variants, {failed} failed, "
                       f"{seconds:.0f} s", flush=True)
+                if failed:
+                    # Every variant failing at once is a broken tree or machine, not a flaky grader:
+                    # the first message tells which.
+                    print(f"    first failure: {first[:300]}", flush=True)
             for test, kinds in sorted(seen.items()):
                 if len(set(kinds)) > 1:
                     flips.append(f"{label}: {test}: " + " ".join(kinds))
