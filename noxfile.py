@@ -4,6 +4,7 @@
     nox -s memcheck -- 10        grade a lesson or exercise with AddressSanitizer (Linux)
     nox -s doctor                check this machine: Python, cffi, a C compiler, Python's headers
     nox -s watch -- 07           grade again on every save
+    nox -s hint -- ID            the next hint for an exercise (the grade shows the first)
     nox -s reset -- ID           restore an exercise's starter files (yours are backed up first)
     nox -s catchup -- 07         fill in the solutions of lessons 01-06 (yours are backed up first)
     nox -s room -- FOLDER        grade every participant's folder, one table (instructors)
@@ -82,6 +83,13 @@ def reset(session: nox.Session) -> None:
     """Restore an exercise's starter files, backing up yours first: nox -s reset -- 07_structs/geometry."""
     install_groups(session, "grade")
     session.run("python", "-m", "grader.tools", "reset", *session.posargs)
+
+
+@nox.session(reuse_venv=True)
+def hint(session: nox.Session) -> None:
+    """The next hint for an exercise, one more each time: nox -s hint -- 07_structs/geometry."""
+    install_groups(session, "grade")
+    session.run("python", "-m", "grader.hints", *session.posargs)
 
 
 @nox.session(reuse_venv=True)
