@@ -242,6 +242,29 @@ def diagnose_build_failure(output: str) -> str:
     return "other"
 
 
+def broken_cc(output: str, environ: dict | None = None) -> str:
+    """What is wrong with $CC, when it is set and a build failed because of it, else "".
+    setuptools compiles with $CC when it is set, so a stale or mistyped CC breaks every
+    build however well the system compiler is installed. Windows: "" (MSVC is found
+    through the registry and vswhere; CC is not used)."""
+    import shlex
+    import shutil
+
+    environ = os.environ if environ is None else environ
+    cc = environ.get("CC", "").strip()
+    if not cc or os.name == "nt":
+        return ""
+    try:
+        program = shlex.split(cc)[0]
+    except (ValueError, IndexError):
+        return f"the environment variable CC is set to {cc!r}, which is not a command"
+    if shutil.which(program) is None:
+        return f"the environment variable CC is set to {cc!r}, and this machine has no program {program!r}"
+    if program in output:
+        return f"the environment variable CC is set to {cc!r}, and that compiler failed"
+    return ""
+
+
 def excerpt(output: str, keep: int = 4) -> str:
     """The lines of a failed build worth showing: the compiler's errors, not Python's traceback."""
     lines = [ln.rstrip() for ln in output.strip().splitlines() if ln.strip()]
@@ -269,6 +292,12 @@ def check_compiler(kind: str) -> Check:
                      f"built, imported and called a one-line C module in {seconds:.1f} s")
     cause = diagnose_build_failure(output)
     shown = excerpt(output)
+    broken = broken_cc(output)
+    if broken and cause != "headers":
+        return Check("C compiler and Python headers", False, broken + ":\n" + shown,
+                     "unset CC (`unset CC`) to build with the compiler Python was built with, or set it to a "
+                     "compiler this machine has (`export CC=gcc` or `export CC=clang`). cffi, and so the grader, "
+                     "compiles with $CC whenever it is set.")
     if cause == "headers":
         return Check("C compiler and Python headers", False,
                      "the C compiler runs, but Python's header files (Python.h) are missing:\n" + shown,

@@ -592,6 +592,9 @@ def _fault_of(result: ExerciseResult, run_dir: Path, root: Path, tagged: bool) -
     if hit is not None:
         return hit.message, "bytecode"
     compiler = _missing_compiler() if any(t.kind == "compile" for t in result.tests) else ""
+    if compiler and os.environ.get("CC"):
+        return (f"the environment variable CC names the C compiler `{compiler}`, which is not installed or not "
+                "on PATH: unset CC or set it to an installed compiler. `nox -s doctor` checks it"), "machine"
     if compiler:
         return (f"this machine has no C compiler: `{compiler}` is not installed or not on PATH. "
                 "`nox -s doctor` says what to install"), "machine"
