@@ -132,16 +132,19 @@ def _detail(console: Console, course: Course, ex: Exercise, res: ExerciseResult,
             mark = f"  [{STYLE.get(t.status, '')}]✗ {escape(t.name)}[/] ({t.status})"
             # Every failing check shows its message: a learner who fixes the first
             # three problems should not have to open the JSON to see the fourth.
+            # A crash or time-out names its check ("... while running test_b"): the same
+            # message but for that name is the same message.
+            key = t.message.replace(t.name, "\0") if t.status in ("crash", "timeout") else t.message
             if not t.message.strip():
                 console.print(f"{mark} [dim]no message: the check failed without giving one[/]")
-            elif t.message in shown:
-                same = "above" if t.message == last else escape(shown[t.message])
+            elif key in shown:
+                same = "above" if key == last else escape(shown[key])
                 console.print(f"{mark} [dim]same as {same}[/]")
             else:
-                shown[t.message] = t.name
+                shown[key] = t.name
                 console.print(mark)
                 _block(console, t.message, 6)
-            last = t.message
+            last = key
     else:  # missing, error: one message says it all
         _block(console, res.message, 2)
     if res.output and res.status in ("crash", "error"):
