@@ -343,7 +343,8 @@ def _death(run: _Run, test: str | None, scratch: tuple[str, str], asan: list[str
     if asan:
         return TestResult(test or "(start-up)", "crash",
                           f"AddressSanitizer stopped the test process {what}.\n"
-                          + sanitizer.explain(asan[0], *scratch)
+                          + "\n".join(ln + _source_of(ln, scratch) if ln.startswith("Where:") else ln
+                                      for ln in sanitizer.explain(asan[0], *scratch).splitlines())
                           + "".join(f"\n{ln}" for ln in _crash_details(run.output, scratch).splitlines()
                                     if ln.startswith("Your code")))
     if sig:

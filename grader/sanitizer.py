@@ -85,8 +85,12 @@ def prepare(log_dir_token: str = "{log}") -> dict[str, str]:
         raise Unsupported(f"memcheck is only set up for Linux, not {sys.platform}.")
     runtime = _runtime(_compiler())
     preload = " ".join(filter(None, [runtime, os.environ.get("LD_PRELOAD", "")]))
+    # setuptools (80+) compiles with $CFLAGS *instead of* Python's own CFLAGS when it is
+    # set (older ones appended it): start from Python's, or -Wall, -fwrapv and the rest
+    # are lost (and with -Wall the compiler's warnings at the learner's lines).
+    base = os.environ.get("CFLAGS") or sysconfig.get_config_var("CFLAGS") or ""
     env = {
-        "CFLAGS": " ".join(filter(None, [os.environ.get("CFLAGS", ""), COMPILE_FLAGS])),
+        "CFLAGS": " ".join(filter(None, [base, COMPILE_FLAGS])),
         "LDFLAGS": " ".join(filter(None, [os.environ.get("LDFLAGS", ""), "-fsanitize=address"])),
         "LD_PRELOAD": preload,
         "ASAN_OPTIONS": f"{ASAN_OPTIONS}:log_path={log_dir_token}",
