@@ -303,6 +303,9 @@ def _add_line_directives(ffi, builder: Path) -> None:
 _DIAG = re.compile(r"^(?P<file>.+?)(?::(?P<line>\d+)(?::(?P<col>\d+))?:|\((?P<mline>\d+)\)\s*:)\s*(?P<kind>fatal error|error|warning)\b", re.I)
 
 
+_NOTE = re.compile(r"^.+?:\d+(?::\d+)?:\s*note\b")
+
+
 def compiler_diagnostics(log: str, paths: Paths, max_errors: int = 3) -> tuple[list[str], list[str]]:
     """(errors, warnings) from gcc/clang/MSVC output, each a block with the
     source excerpt the compiler printed, paths shown as the learner sees them."""
@@ -317,6 +320,10 @@ def compiler_diagnostics(log: str, paths: Paths, max_errors: int = 3) -> tuple[l
             target = errors if "error" in kind else warnings
             target.append(block)  # type: ignore[arg-type]
             current = block
+        elif current is not None and current in warnings and _NOTE.match(raw):
+            # gcc's "note: expected 'int' but argument is of type 'int *'" at the learner's
+            # own declaration, after a warning in cffi's glue: what makes that warning theirs.
+            current.append(paths.show(raw))
         elif current is not None and re.match(r"^\s*(\d+\s*)?\|", raw):
             current.append(paths.show(raw))  # gcc/clang's source excerpt and caret
         else:
@@ -328,7 +335,28 @@ def compiler_diagnostics(log: str, paths: Paths, max_errors: int = 3) -> tuple[l
 def is_learners(diagnostic: str, paths: Paths) -> bool:
     """Whether a compiler diagnostic (as compiler_diagnostics shows it) is about a
     line of the learner's files, not cffi's generated C or a system header."""
-    return diagnostic.startswith(paths.display + "/") and not diagnostic.startswith(GENERATED)
+    if diagnostic.startswith(GENERATED):  # about the learner's line when a note points there
+        return f"\n{paths.display}/" in diagnostic
+    return diagnostic.startswith(paths.display + "/")
+
+
+_GLUE_NOTE = ("(This warning is in cffi's glue, which calls your function as cdef() declares it: "
+              "cdef() and your C disagree on this type.)")
+
+
+def _explain_glue_warnings(warnings: list[str], paths: Paths) -> list[str]:
+    """A warning in cffi's glue that a note ties to the learner's declaration says why;
+    the glue calls each function twice (directly and through its wrapper): one is enough."""
+    out, seen = [], set()
+    for w in warnings:
+        if w.startswith(GENERATED) and is_learners(w, paths):
+            rest = w[w.index(f"\n{paths.display}/"):]  # the note at the learner's declaration
+            if rest in seen:
+                continue
+            seen.add(rest)
+            w = f"{w}\n{_GLUE_NOTE}"
+        out.append(w)
+    return out
 
 
 def _relative_path_hint(ffi) -> str:
@@ -535,6 +563,7 @@ def build(builder: Path, paths: Paths, cache_root: Path, files_key: str, out: Pa
         # warnings about the learner's own lines (`if (p = NULL)`: -Wparentheses), first.
         errors = errors[:3]
         warnings = sorted(warnings, key=lambda w: not is_learners(w, paths))[:6]
+        warnings = _explain_glue_warnings(warnings, paths)
         # The C file cffi generates lives in a temporary build folder: show just its name.
         for prefix in {str(tmp) + os.sep, tmp.as_posix() + "/"}:
             errors = [e.replace(prefix, "") for e in errors]
