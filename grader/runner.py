@@ -365,6 +365,7 @@ def _death(run: _Run, test: str | None, scratch: tuple[str, str], asan: list[str
                       "return, not end the process.")
 
 
+MAX_ASAN_RERUNS = 3  # per exercise graded: each costs a child (and the first a sanitized build)
 _asan_env: dict | None = None
 _asan_checked = False
 _asan_lock = threading.Lock()
@@ -396,9 +397,11 @@ def _where_under_asan(test: str, env: dict, work: Path, run_dir: Path, settings:
     if asan is None:
         return ""
     n = len(list(run_dir.glob("asan-rerun-*.jsonl")))
+    if n >= MAX_ASAN_RERUNS:
+        return ""
     log = run_dir / f"asan-rerun-{n}"
-    out = run_dir / f"out-asan-{n}"
-    out.mkdir()
+    out = run_dir / "out-asan"  # shared by the reruns of one grade: the sanitized build is made once
+    out.mkdir(exist_ok=True)
     # No address-space limit: the sanitizer reserves terabytes of shadow memory (memcheck does the same).
     rerun_env = dict(env, **sanitizer.child_env(asan, log), GRADER_BUILD_OUT=str(out), GRADER_MEMORY="0")
     slow = dataclasses.replace(settings, test_timeout=settings.test_timeout * sanitizer.SLOWDOWN,
