@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -13,6 +14,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 FAULT_COURSE = Path(__file__).resolve().parent / "faultcourse"
 HAS_PROC = Path("/proc/self/cmdline").exists()
+
+
+def default_sigint() -> None:
+    """preexec_fn for a child that a test stops with SIGINT. A shell starts a
+    background job with SIGINT ignored, and Python keeps an ignored SIGINT
+    ignored, so a suite run in the background (nohup, `&`) would see Ctrl-C
+    tests fail for a reason that is not the engine's: the child gets Python's
+    own handler back, as it has when started from a terminal."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def grader_env(cache: Path) -> dict[str, str]:

@@ -10,7 +10,15 @@ import sys
 import time
 
 import pytest
-from engine_helpers import HAS_PROC, by_id, grader_command, grader_env, processes_mentioning, read_report
+from engine_helpers import (
+    HAS_PROC,
+    by_id,
+    default_sigint,
+    grader_command,
+    grader_env,
+    processes_mentioning,
+    read_report,
+)
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32" or not HAS_PROC,
                                 reason="sends SIGINT and watches processes through /proc (POSIX only)")
@@ -38,6 +46,7 @@ def test_ctrl_c(fault_course, tmp_path):
         grader_command(fault_course, "01_setup/greet", "03_hang/cloop", "--jobs", "1", "--timeout", "60",
                        "--json", str(out)),
         cwd=fault_course, env=grader_env(cache), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        preexec_fn=default_sigint,
     )
     try:
         grader_file = str(fault_course / "tests" / "03_hang" / "test_cloop.py")

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from engine_helpers import ROOT, copy_course, grader_env, run_grader, snapshot, tree_changes
+from engine_helpers import ROOT, copy_course, default_sigint, grader_env, run_grader, snapshot, tree_changes
 
 from grader import doctor, manifest
 
@@ -366,7 +366,8 @@ def test_an_interrupted_catchup_of_odd_files_leaves_no_temporary_file_and_says_w
     # The stop arrives right after the temporary copy of the 2nd file is written.
     env = dict(grader_env(tmp_path / "cache"), CFFI_COURSE_TEST_STOP="INT:2")
     proc = subprocess.run([sys.executable, "-m", "grader.tools", "--course", str(course_repo), "catchup", "02"],
-                          cwd=course_repo, env=env, capture_output=True, text=True, timeout=120, check=False)
+                          cwd=course_repo, env=env, capture_output=True, text=True, timeout=120, check=False,
+                          preexec_fn=default_sigint)
     assert proc.returncode == 130, proc.stdout + proc.stderr
     assert "Traceback" not in proc.stderr and len(proc.stderr.strip().splitlines()) == 1, proc.stderr
     assert not _tmp_files(course_repo / "exercises")
