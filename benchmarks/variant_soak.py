@@ -126,6 +126,7 @@ def main(argv: list[str] | None = None) -> int:
 
     flips: list[str] = []
     never: list[str] = []
+    broken: list[str] = []
     with tempfile.TemporaryDirectory(prefix="cffi-course-soak-") as tmp, Load(not args.no_load) as load:
         if load.procs:
             print(f"Load: {len(load.procs) - 1} busy loop(s) (one per core) and one memory churner.")
@@ -133,30 +134,36 @@ def main(argv: list[str] | None = None) -> int:
             seen: dict[str, list[str]] = defaultdict(list)
             for n in range(1, args.rounds + 1):
                 outcomes, seconds, first = one_round(python, args.select, Path(tmp))
-                for test, kind in outcomes.items():
-                    seen[test].append(kind)
                 failed = sum(k in ("failed", "error") for k in outcomes.values())
                 print(f"{label}: round {n}/{args.rounds}: {len(outcomes)} variants, {failed} failed, "
                       f"{seconds:.0f} s", flush=True)
                 if failed:
-                    # Every variant failing at once is a broken tree or machine, not a flaky grader:
-                    # the first message tells which.
                     print(f"    first failure: {first[:300]}", flush=True)
+                if outcomes and all(k == "error" for k in outcomes.values()):
+                    # The grading of the round failed as a whole (test_variants grades every variant in
+                    # one fixture): a broken tree or machine, not a flaky grader. Not counted.
+                    broken.append(f"{label}: round {n}: every variant errored ({first[:200]})")
+                    continue
+                for test, kind in outcomes.items():
+                    seen[test].append(kind)
             for test, kinds in sorted(seen.items()):
                 if len(set(kinds)) > 1:
                     flips.append(f"{label}: {test}: " + " ".join(kinds))
                 elif kinds[0] in ("failed", "error"):
                     never.append(f"{label}: {test}: {kinds[0]} in every round")
             graded = sum(1 for kinds in seen.values() if "skipped" not in kinds)
-            print(f"{label}: {graded} variants graded {args.rounds} times each "
+            counted = max((len(kinds) for kinds in seen.values()), default=0)
+            print(f"{label}: {graded} variants graded in {counted} counted round(s) "
                   f"({len(seen) - graded} skipped on this interpreter).")
     for line in flips:
         print(f"FLIP  {line}")
     for line in never:
         print(f"FAIL  {line}")
-    if not flips and not never:
+    for line in broken:
+        print(f"BROKEN  {line}")
+    if not flips and not never and not broken:
         print("No flips: every variant got the same, right verdict in every round.")
-    return 1 if flips or never else 0
+    return 1 if flips or never or broken else 0
 
 
 if __name__ == "__main__":
