@@ -411,8 +411,10 @@ def _where_under_asan(test: str, env: dict, work: Path, run_dir: Path, settings:
         return ""
     reports = sanitizer.collect_reports(log)
     report = next((r for r in reports if "ERROR: AddressSanitizer: " in r), None)
-    if report is None:
-        return ""  # no finding (a report that the sanitizer itself failed to start is none)
+    if report is None or sanitizer.signal_was_sent(report):
+        # No finding (a report that the sanitizer itself failed to start is none), or a
+        # signal the code sent itself (os.kill): not a memory access to locate.
+        return ""
     found = sanitizer.explain(report, *scratch).splitlines()
     lines = [found[0].replace("AddressSanitizer found", "Run again alone under AddressSanitizer, it found", 1)]
     for line in found[1:]:

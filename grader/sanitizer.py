@@ -33,7 +33,13 @@ COMPILE_FLAGS = "-fsanitize=address -fno-omit-frame-pointer -g -O1"
 # makes a finding a SIGABRT the engine already reports as a crash; the report
 # goes to a file per process (log_path + ".<pid>") so the learner's own output
 # cannot push it out of the engine's capped output buffer.
-ASAN_OPTIONS = "detect_leaks=0:abort_on_error=1:allocator_may_return_null=1:symbolize=1"
+# allow_user_segv_handler=0: Python's faulthandler (PYTHONFAULTHANDLER=1) would catch
+# a SIGSEGV first and raise it again with kill(): the sanitizer then reports a signal
+# sent from pthread_kill at the process id, not the faulting access (no NULL, and the
+# learner's frame third). The sanitizer's own handler reports it; its abort
+# (abort_on_error) still gets faulthandler's Python stack.
+ASAN_OPTIONS = ("detect_leaks=0:abort_on_error=1:allocator_may_return_null=1:symbolize=1:"
+                "allow_user_segv_handler=0")
 # LD_PRELOAD stays set for everything a test process starts: the compiler
 # (it runs fine with the runtime preloaded) and any fresh Python a grader
 # starts, which would refuse to import a sanitized module without it.
@@ -161,7 +167,7 @@ _SECTIONS = re.compile(r"^(?P<head>(?:freed|previously allocated|allocated) by t
 
 
 _SIGNAL_ACCESS = re.compile(r"The signal is caused by a (?P<op>READ|WRITE) memory access")
-_NULL = re.compile(r"SEGV on unknown address (?:0x)?0{4,}[0-9a-f]{0,4}\b|address points to the zero page")
+_NULL = re.compile(r"SEGV on unknown address (?:0x)?0*[0-9a-f]{1,3}\b|address points to the zero page")
 # '#0 0x7f in fill (/tmp/.../_assign_cffi.cpython-311-x86_64-linux-gnu.so+0x1159)': a cffi-built module's frame
 _MODULE_FRAME = re.compile(r"^\s*#\d+ 0x[0-9a-f]+ in (?P<func>\w+) \((?:[^)]*/)?(?P<module>[^/)]+)\+0x", re.M)
 
@@ -220,6 +226,15 @@ def _cffi_side(frames: list[str]) -> str | None:
     if "gcp_finalize" in text or "cdatagcp" in text:
         return "freed by a destructor attached with ffi.gc()"
     return None
+
+
+_SENT = re.compile(r"^\s*#0 0x[0-9a-f]+ in (?:__)?(?:pthread_kill\w*|raise|kill|tgkill|abort)\b", re.M)
+
+
+def signal_was_sent(report: str) -> bool:
+    """Whether a SEGV report is about a signal the program sent itself (os.kill,
+    raise()), not a memory access: its first frame is in kill or raise."""
+    return bool(_ERROR.search(report) and "SEGV" in report and _SENT.search(report))
 
 
 def explain(report: str, scratch: str, display: str) -> str:

@@ -270,3 +270,14 @@ def test_a_null_dereference_is_named_at_the_learners_line():
     text = sanitizer.explain(bare, SCRATCH, "exercises")
     assert "Where: fill() in your compiled module" in text, text
     assert "not in your C" not in text
+
+
+def test_a_signal_the_code_sent_itself_is_not_a_memory_access():
+    sent = NULL_WRITE.replace("0x000000000000", "0x000000007043").replace(
+        "==8973==Hint: address points to the zero page.\n", "").replace(
+        f"#0 0x7f5 in fill {SCRATCH}/02_crash/assign_build.py:16",
+        "#0 0x7f5 in __pthread_kill_implementation nptl/pthread_kill.c:44")
+    assert sanitizer.signal_was_sent(sent)
+    assert "through a NULL pointer" not in sanitizer.explain(sent, SCRATCH, "exercises"), "0x7043 is no NULL"
+    assert not sanitizer.signal_was_sent(NULL_WRITE)
+    assert "allow_user_segv_handler=0" in sanitizer.ASAN_OPTIONS, "faulthandler must not re-raise it first"
