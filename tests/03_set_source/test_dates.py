@@ -104,10 +104,27 @@ def test_days_in_month(built):
                 pytest.fail(f"lib.days_in_month({year}, {month}) returned {got!r}, expected {expected}{why}")
 
 
+INT_MIN, INT_MAX = -(2**31), 2**31 - 1
+# Far outside 1..12: an unchecked table read at days[-1] or days[-2] may happen to find a 0 next to the table,
+# but not 12 or a thousand ints away; a month kept in a char or a short wraps 257 or 65537 around to 1.
+FAR_OUTSIDE = [-2, -12, -13, 24, 257, 1000, 65537, -65535, INT_MAX, INT_MIN + 1, INT_MIN]
+WHY_OUTSIDE = ("months run from 1 to 12, and any other month number has no days. Check both ends "
+               "(month < 1 || month > 12) before using the month, in the int it arrived in: reading a table outside "
+               "its 12 entries is undefined in C (it may find a 0 there by luck), and a smaller type (char, short) "
+               "wraps big numbers around into 1..12.")
+
+
 @pytest.mark.parametrize("month", [0, 13, -1, 100])
 def test_days_in_month_outside_the_year(built, month):
     func = _function(built, "days_in_month")
     got = func(2024, month)
     if got != 0:
-        pytest.fail(f"lib.days_in_month(2024, {month}) returned {got!r}, expected 0: months run from 1 to 12, "
-                    "and any other month number has no days")
+        pytest.fail(f"lib.days_in_month(2024, {month}) returned {got!r}, expected 0: {WHY_OUTSIDE}")
+
+
+def test_days_in_month_far_outside_the_year(built):
+    func = _function(built, "days_in_month")
+    for month in FAR_OUTSIDE:
+        got = func(2024, month)
+        if got != 0:
+            pytest.fail(f"lib.days_in_month(2024, {month}) returned {got!r}, expected 0: {WHY_OUTSIDE}")
