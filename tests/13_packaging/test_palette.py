@@ -291,3 +291,126 @@ def test_package_imports_from_the_wheel(builds, probe):
                                 ("luma", 255, "palette.luma(0xFFFFFF)")):
         if probe[key] != expected:
             pytest.fail(f"{call}, imported from the wheel, returned {probe[key]!r}; expected {expected!r}.")
+
+
+# setup.py run as in other Pythons: setuptools.setup replaced by a function that records its arguments, and
+# what a setup.py may look at to tell them apart (sys.implementation, platform, sys.version, sys.abiflags,
+# sysconfig's Py_GIL_DISABLED and Py_DEBUG, sys.gettotalrefcount, '__pypy__') set as that Python has it.
+SIMULATE = r"""
+import json, platform, runpy, sys, sysconfig, types
+env = json.loads(sys.argv[1])
+seen = {}
+def fake_setup(**kwargs):
+    seen["options"] = {k: {o: str(v) for o, v in dict(opts).items()} for k, opts in dict(kwargs.get("options") or {}).items()}
+    seen["cmdclass"] = sorted(dict(kwargs.get("cmdclass") or {}))
+import setuptools
+setuptools.setup = fake_setup
+try:
+    import distutils.core
+    distutils.core.setup = fake_setup
+except Exception:
+    pass
+sys.implementation = types.SimpleNamespace(**{**vars(sys.implementation), "name": env["implementation"]})
+platform.python_implementation = lambda: env["platform"]
+if env["implementation"] == "pypy":
+    sys.version = sys.version.split("\n")[0] + "\n[PyPy 7.3.17 with GCC 13.2.0]"
+    sys.builtin_module_names = tuple(sys.builtin_module_names) + ("__pypy__",)
+config = {**sysconfig.get_config_vars(), "Py_GIL_DISABLED": env["gil_disabled"], "Py_DEBUG": env["debug"],
+          "ABIFLAGS": env["abiflags"]}  # read before sys.abiflags changes: it names the file they come from
+sys.abiflags = env["abiflags"]
+sysconfig.get_config_var = config.get
+def get_config_vars(*names):
+    return [config.get(n) for n in names] if names else dict(config)
+sysconfig.get_config_vars = get_config_vars
+if env["debug"]:
+    sys.gettotalrefcount = lambda: 0
+elif hasattr(sys, "gettotalrefcount"):
+    del sys.gettotalrefcount
+sys.argv = ["setup.py", "bdist_wheel"]
+try:
+    runpy.run_path("setup.py", run_name="__main__")
+except BaseException as exc:
+    seen["error"] = f"{type(exc).__name__}: {exc}"
+print("@@seen@@" + json.dumps(seen))
+"""
+
+# (what to call it, the facts it simulates, whether the wheel may carry the abi3 tag there)
+ENVIRONMENTS = [
+    ("CPython", dict(implementation="cpython", platform="CPython", abiflags="", gil_disabled=0, debug=0), True),
+    ("free-threaded CPython (3.14t)",
+     dict(implementation="cpython", platform="CPython", abiflags="t", gil_disabled=1, debug=0), False),
+    ("a debug build of CPython (python3-dbg, python_d.exe)",
+     dict(implementation="cpython", platform="CPython", abiflags="d", gil_disabled=0, debug=1), False),
+    ("PyPy", dict(implementation="pypy", platform="PyPy", abiflags="", gil_disabled=0, debug=0), None),
+    ("GraalPy", dict(implementation="graalpy", platform="GraalVM", abiflags="", gil_disabled=0, debug=0), None),
+]
+
+
+def _static_limited_api(project: Path) -> str | None:
+    """Where setup.cfg or pyproject.toml set bdist_wheel's py_limited_api: the same for every Python."""
+    import configparser
+
+    cfg = configparser.ConfigParser()
+    try:
+        cfg.read(project / "setup.cfg", encoding="utf-8")
+        if cfg.has_option("bdist_wheel", "py_limited_api"):
+            return "setup.cfg"
+    except configparser.Error:
+        pass
+    try:
+        if sys.version_info >= (3, 11):
+            import tomllib
+        else:
+            import tomli as tomllib
+        data = tomllib.loads((project / "pyproject.toml").read_text(encoding="utf-8"))
+        if "py_limited_api" in data.get("tool", {}).get("distutils", {}).get("bdist_wheel", {}):
+            return "pyproject.toml ([tool.distutils.bdist_wheel])"
+    except Exception:
+        pass
+    return None
+
+
+@pytest.fixture(scope="module")
+def simulated(exercise, workspace) -> dict:
+    """For each simulated Python: what setup.py passes to setup() there, or the error it raised."""
+    copy = workspace / "project-sim" / PROJECT
+    shutil.copytree(exercise.path(PROJECT), copy)
+    out = {}
+    for name, facts, _ in ENVIRONMENTS:
+        try:
+            proc = subprocess.run([sys.executable, "-c", SIMULATE, json.dumps(facts)], cwd=copy,
+                                  capture_output=True, text=True, timeout=RUN_TIMEOUT, check=False)
+        except subprocess.TimeoutExpired:
+            out[name] = {"error": f"it was still running after {RUN_TIMEOUT} s"}
+            continue
+        found = [ln for ln in proc.stdout.splitlines() if ln.startswith("@@seen@@")]
+        tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-4:])
+        out[name] = json.loads(found[-1][len("@@seen@@"):]) if found else {"error": f"exit {proc.returncode}: {tail}"}
+    return out
+
+
+def test_stable_abi_tag_only_where_cffi_uses_it(exercise, simulated):
+    """The py_limited_api option, decided by setup.py in each Python a user may build with."""
+    static = _static_limited_api(exercise.path(PROJECT))
+    for name, _, abi3 in ENVIRONMENTS:
+        seen = simulated[name]
+        if "error" in seen:
+            pytest.fail(f"setup.py, run as on {name} (a simulation: setup() only records its arguments), "
+                        f"failed: {seen['error']}. A user of {name} building palette from the sdist gets that error.")
+        if "bdist_wheel" in seen.get("cmdclass", []):
+            return  # a bdist_wheel of its own decides the tag: only the real build (above) can judge it
+        tag = seen.get("options", {}).get("bdist_wheel", {}).get("py_limited_api") or static
+        if abi3 is False and tag:
+            why = ("setuptools refuses py_limited_api there (Py_LIMITED_API is incompatible with Py_GIL_DISABLED "
+                   "before 3.15), so the build fails" if "free-threaded" in name else
+                   "cffi compiles an ordinary module there (no stable ABI in a debug build), so a wheel tagged "
+                   "abi3 would claim what its module is not")
+            where = f"set by {static}, for every Python" if tag == static else f"{tag!r}"
+            pytest.fail(f"On {name}, setup.py still sets bdist_wheel's py_limited_api ({where}): {why}. "
+                        "Set it only where cffi compiles for the stable ABI: CPython, not free-threaded "
+                        "(sysconfig.get_config_var(\"Py_GIL_DISABLED\")), not a debug build "
+                        "(hasattr(sys, \"gettotalrefcount\")).")
+        if abi3 and not tag and not _stable_abi_expected():
+            # graded on another Python, the real build cannot show this: the simulation does
+            pytest.fail(f"On {name}, setup.py does not set bdist_wheel's py_limited_api, so the wheel is tagged for "
+                        "one CPython version though cffi compiled its module for the stable ABI.")

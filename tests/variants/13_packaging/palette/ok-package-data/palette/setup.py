@@ -1,11 +1,13 @@
 """Exercise 13_packaging/palette (variant: the condition written with platform)."""
 
 import platform
+import sys
 import sysconfig
 
 from setuptools import setup
 
-stable_abi = platform.python_implementation() == "CPython" and not sysconfig.get_config_var("Py_GIL_DISABLED")
+stable_abi = (platform.python_implementation() == "CPython" and not sysconfig.get_config_var("Py_GIL_DISABLED")
+              and not hasattr(sys, "gettotalrefcount"))
 
 setup(
     cffi_modules=["src/palette/_build.py:ffibuilder"],
