@@ -23,9 +23,12 @@ import pytest
 BUILDER = "units_build.py"
 SIGNATURE = "double(*)(double)"
 PARAMETERS = {"c_to_f": "celsius", "f_to_c": "fahrenheit", "km_to_miles": "km"}
+# Each conversion gets inputs that a C float cannot hold exactly (36.6, 0.1, 98.6, 42.195): a float parameter,
+# result or variable behind cdef()'s double then gives a result wrong in the 8th digit. (100, 0, -40 and 37 are
+# exact floats, and a `double c_to_f(float celsius)` got them all right.)
 VALUES = {
-    "c_to_f": {100.0: 212.0, 0.0: 32.0, -40.0: -40.0, 37.0: 98.6},
-    "f_to_c": {212.0: 100.0, 32.0: 0.0, -40.0: -40.0, 98.6: 37.0},
+    "c_to_f": {100.0: 212.0, 0.0: 32.0, -40.0: -40.0, 37.0: 98.6, 36.6: 97.88, 0.1: 32.18},
+    "f_to_c": {212.0: 100.0, 32.0: 0.0, -40.0: -40.0, 98.6: 37.0, 97.88: 36.6},
     "km_to_miles": {1.609344: 1.0, 0.0: 0.0, 42.195: 42.195 / 1.609344, 100.0: 62.13711922373339},
 }
 FORMULAS = {"c_to_f": "celsius * 9 / 5 + 32", "f_to_c": "(fahrenheit - 32) * 5 / 9", "km_to_miles": "km / 1.609344"}
@@ -67,4 +70,9 @@ def test_values(built, name):
     for arg, expected in VALUES[name].items():
         got = func(arg)
         if not math.isclose(got, expected, rel_tol=1e-9, abs_tol=1e-9):
-            pytest.fail(f"lib.{name}({arg}) returned {got!r}, expected {expected!r} ({FORMULAS[name]})")
+            single = ""
+            if math.isclose(got, expected, rel_tol=1e-6, abs_tol=1e-6):
+                single = (" That is right to about 7 digits only, a C float's precision: somewhere in the C "
+                          f"function a value is a float (the parameter, the result, a variable, a 9.0f). Make "
+                          f"every one a double, as cdef() declares: `double {name}(double {PARAMETERS[name]})`.")
+            pytest.fail(f"lib.{name}({arg}) returned {got!r}, expected {expected!r} ({FORMULAS[name]}).{single}")
