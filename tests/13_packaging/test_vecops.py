@@ -163,8 +163,33 @@ def _requirement_class():
     return Requirement
 
 
-CPYTHON = {"platform_python_implementation": "CPython", "implementation_name": "cpython", "extra": ""}
-PYPY = {"platform_python_implementation": "PyPy", "implementation_name": "pypy", "extra": ""}
+def _environment(implementation: str, name: str, version: str, system: str, **more: str) -> dict:
+    """Every PEP 508 marker variable, as one Python on one system has them."""
+    platforms = {"Linux": ("linux", "posix", "x86_64"), "Windows": ("win32", "nt", "AMD64"),
+                 "Darwin": ("darwin", "posix", "arm64")}
+    sys_platform, os_name, machine = platforms[system]
+    return {"implementation_name": name, "implementation_version": version, "platform_python_implementation":
+            implementation, "python_version": ".".join(version.split(".")[:2]), "python_full_version": version,
+            "sys_platform": sys_platform, "os_name": os_name, "platform_system": system, "platform_machine": machine,
+            "platform_release": "", "platform_version": "", "extra": "", **more}
+
+
+# Pythons a requirement's condition is evaluated for (not only the one grading): cffi is needed on each
+# of these but PyPy, which has it built in. Free-threaded and debug CPython have the same marker values as
+# CPython (no marker tells them apart yet); they are here so that the message can name them too.
+NEEDS_CFFI = {
+    "CPython 3.9 on Linux": _environment("CPython", "cpython", "3.9.20", "Linux"),
+    "CPython 3.13 on Windows": _environment("CPython", "cpython", "3.13.1", "Windows"),
+    "CPython 3.12 on macOS": _environment("CPython", "cpython", "3.12.8", "Darwin"),
+    "free-threaded CPython 3.14t": _environment("CPython", "cpython", "3.14.0", "Linux"),
+    "a debug build of CPython 3.13": _environment("CPython", "cpython", "3.13.1", "Linux"),
+    "GraalPy (another implementation; it installs cffi from PyPI)":
+        _environment("GraalVM", "graalpy", "3.11.7", "Linux", implementation_version="24.1.1"),
+}
+NO_CFFI = {
+    "PyPy on Linux": _environment("PyPy", "pypy", "3.10.14", "Linux", implementation_version="7.3.17"),
+    "PyPy on Windows": _environment("PyPy", "pypy", "3.10.14", "Windows", implementation_version="7.3.17"),
+}
 
 
 def _cffi_requirements(lines: list[str]):
@@ -252,12 +277,14 @@ def test_runtime_dependency_on_cffi(build):
             "comes with cffi: on a machine without it, `import vecops` fails with ModuleNotFoundError: No module "
             "named '_cffi_backend'. Declare cffi in [project] dependencies in pyproject.toml."
         )
-    if not any(_applies(req, CPYTHON) for _, req in found):
-        pytest.fail(
-            f"The wheel requires {'; '.join(t for t, _ in found)}, whose condition leaves cffi out on CPython, "
-            "where it is needed. The condition should exclude PyPy only."
-        )
-    if any(_applies(req, PYPY) for _, req in found):
+    for where, environment in NEEDS_CFFI.items():
+        if not any(_applies(req, environment) for _, req in found):
+            pytest.fail(
+                f"The wheel requires {'; '.join(t for t, _ in found)}, whose condition leaves cffi out on {where}, "
+                "where the compiled module needs it. The condition should exclude PyPy only: "
+                "`; platform_python_implementation != 'PyPy'`."
+            )
+    if any(_applies(req, environment) for _, req in found for environment in NO_CFFI.values()):
         pytest.fail(
             f"The wheel requires {'; '.join(t for t, _ in found)} on PyPy too. PyPy has cffi built in, in the "
             "version that matches it, and pip cannot install another one there: add the condition "
@@ -282,7 +309,15 @@ def test_build_requires_cffi(exercise):
     if not isinstance(requires, list) or not all(isinstance(r, str) for r in requires):
         pytest.fail(f"[build-system] requires in vecops/pyproject.toml is {requires!r}: it must be a list of strings")
     found = _cffi_requirements(requires)
-    if not found or not any(_applies(req, CPYTHON) for _, req in found):
+    left_out = [where for where, environment in NEEDS_CFFI.items()
+                if not any(_applies(req, environment) for _, req in found)]
+    if found and left_out:
+        pytest.fail(
+            f"[build-system] requires in vecops/pyproject.toml is {requires!r}: its condition on cffi leaves cffi "
+            f"out on {left_out[0]}, where a build needs it (the builder imports cffi). The condition should "
+            "exclude PyPy only: `; platform_python_implementation != 'PyPy'`."
+        )
+    if not found:
         pytest.fail(
             f"[build-system] requires in vecops/pyproject.toml is {requires!r}, without cffi. pip and build make "
             "a fresh environment for each build with only what this list names; without cffi there, setuptools "
