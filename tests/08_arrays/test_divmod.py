@@ -46,6 +46,28 @@ def spy(divmod_module, built, monkeypatch):
     return spy
 
 
+class _OtherAnswerSpy(LibSpy):
+    """Stands in for lib, and after each successful divmod_c writes numbers of its own through the two pointers:
+    what "C" wrote, as far as c_divmod can tell, and numbers no Python arithmetic on a and b gives. A c_divmod
+    that calls C and then computes the answer again in Python returns the right pair for every real division;
+    only this tells it from one that returns what C wrote."""
+
+    WRITTEN = (1234567, -7654321)
+
+    def wrap(self, name, target):
+        call = super().wrap(name, target)
+        if name != "divmod_c":
+            return call
+
+        def divmod_c(*args):
+            status = call(*args)
+            if status == 0:
+                args[2][0], args[3][0] = self.WRITTEN
+            return status
+
+        return divmod_c
+
+
 def _call(divmod_module, a, b):
     """Call c_divmod(a, b): (what the call looks like, the result, the exception raised or None)."""
     func = getattr(divmod_module, "c_divmod", None)
@@ -154,3 +176,19 @@ def test_division_by_zero(divmod_module, spy):
 def test_quotient_too_large(divmod_module, spy):
     _check_raises(divmod_module, spy, INT_MIN, -1, OverflowError,
                   f"{INT_MIN} / -1 is {-INT_MIN}, one more than the largest C int.")
+
+
+def test_returns_what_c_wrote(divmod_module, built, monkeypatch):
+    spy = install_lib_spy(divmod_module, built, monkeypatch, _OtherAnswerSpy(built.lib))
+    call, got, exc = _call(divmod_module, 17, 5)
+    if spy.last("divmod_c") is None:
+        pytest.fail(f"{call} never called lib.divmod_c: the division must be done by C.")
+    if exc is not None:
+        pytest.fail(f"{call} raised {type(exc).__name__}: {exc}; divmod_c returned 0 (success).")
+    wrote = _OtherAnswerSpy.WRITTEN
+    if got != wrote:
+        again = (" That is the right answer for 17 / 5, but not the one C wrote: c_divmod computed it again in "
+                 "Python after the call." if got == c_reference(17, 5) else "")
+        pytest.fail(f"{call} returned {got!r}, while the grader's stand-in for lib.divmod_c wrote {wrote!r} "
+                    f"through the two pointers (numbers no division gives, to see whose numbers come back).{again} "
+                    "Return what C wrote through the pointers: quotient[0], remainder[0].")
