@@ -6,7 +6,13 @@ crashes, hangs or exits early, the test it was running gets that status and a
 new child runs the tests not yet reported (pytest ``--deselect``), until every
 test has a result. A failure while *preparing* a test (building or importing
 the learner's module) would repeat for every test, so it is given to all the
-remaining tests at once instead of being rerun.
+remaining tests at once instead of being rerun; so is a time-out (the next checks
+would most likely loop too), after the child printed where it was stuck.
+
+A crashed test is run once more, alone, with the learner's C built under
+AddressSanitizer where the machine can (Linux, gcc, CPython), to name the C function
+and line. A crash or failure also shows the compiler's warnings about the learner's
+lines, and any exception a Python callback raised (cffi only prints those).
 """
 
 from __future__ import annotations
