@@ -4,7 +4,9 @@ It does two jobs:
 
 * records progress for the engine, one JSON line per event, flushed at once,
   so that whatever kills the process the engine knows which test was running
-  (``collected``, ``start``, ``phase``, ``result``, ``collect_error``, ``done``);
+  (``collected``, ``start``, ``phase``, ``result``, ``collect_error``, ``done``;
+  ``warnings``: the compiler's warnings about the learner's lines after a build;
+  ``callback_error``: an exception a Python callback raised, which cffi only prints);
 * gives graders the ``exercise`` fixture: the learner's files (a scratch copy)
   and ``exercise.build(...)`` / ``exercise.import_module(...)``.
 
