@@ -154,6 +154,36 @@ def test_fnv1a_c_returns_what_c_computes(checksum, built, spy):
                         "returns.")
 
 
+class _OtherAnswerSpy(_SpyLib):
+    """Stands in for lib, and answers each fnv1a32 call with a number of its own, which no FNV hash of the data
+    gives: an fnv1a_c that calls C and then returns a checksum computed again in Python returns the right
+    checksum for every input; only this tells it from one that returns what C returned."""
+
+    SALT = 0x5A5A5A5A
+
+    def wrap(self, name, target):
+        call = super().wrap(name, target)
+        if name != "fnv1a32":
+            return call
+        return lambda *args: call(*args) ^ self.SALT
+
+
+def test_fnv1a_c_returns_the_c_result(checksum, built, monkeypatch):
+    _c_function(built)
+    spy = install_lib_spy(checksum, built, monkeypatch, _OtherAnswerSpy(built.lib))
+    data = b"hello"
+    call, got = _call(checksum, "fnv1a_c", data)
+    if "fnv1a32" not in spy.calls:
+        pytest.fail(f"{call} returned {got!r} without calling the C function lib.fnv1a32: fnv1a_c must call it.")
+    answer = fnv1a(data) ^ _OtherAnswerSpy.SALT
+    if got != answer:
+        again = (" That is the right checksum, but not the one C returned: fnv1a_c computed it again in Python "
+                 "after the call." if got == fnv1a(data) else "")
+        pytest.fail(f"{call} returned {got!r}, while the grader's stand-in for lib.fnv1a32 returned {answer} (a "
+                    f"number no checksum gives, to see whose number comes back).{again} Return what "
+                    "lib.fnv1a32(data, len(data)) returns.")
+
+
 def _explain_py(got, data: bytes, expected: int) -> str:
     if isinstance(got, CDATA):
         return (" That is a cdata object: ffi.cast() gives C data, not a Python number. Convert it to a Python "
