@@ -43,6 +43,20 @@ class _SpyLib(LibSpy):
         return (name, args)
 
 
+class _OtherAnswerSpy(_SpyLib):
+    """A spy whose sum_doubles answers C's sum plus SALT: a number no sum of the array gives. A total() that
+    calls C and then returns sum(arr) computed again in Python gets the right sum for every array; only this
+    tells it from one that returns what C returned."""
+
+    SALT = 0.015625  # a power of two: C's sum plus SALT is exact for the small sums used
+
+    def wrap(self, name, target):
+        call = super().wrap(name, target)
+        if name != "sum_doubles":
+            return call
+        return lambda *args: call(*args) + self.SALT
+
+
 @pytest.fixture(scope="module")
 def built(exercise):
     return exercise.build(BUILDER)
@@ -178,3 +192,20 @@ def test_mean_empty(stats_module, spy):
         return
     pytest.fail(f"{call} returned {got!r}; expected ValueError: an empty array has no mean (C would divide 0.0 "
                 "by 0 and answer nan without a word). Check len(arr) before dividing.")
+
+
+def test_total_and_mean_return_the_c_result(stats_module, built, real_lib, monkeypatch):
+    spy = install_lib_spy(stats_module, built, monkeypatch, _OtherAnswerSpy(real_lib, built.ffi))
+    arr = array("d", [1.0, 2.0, 4.5, 8.5])
+    answer = c_sum(arr) + _OtherAnswerSpy.SALT
+    for name, want in (("total", answer), ("mean", answer / len(arr))):
+        call, got = _call(stats_module, spy, name, arr)
+        if not spy.last("sum_doubles"):
+            pytest.fail(f"{call} returned {got!r} without calling lib.sum_doubles: the sum must come from C.")
+        if got != want:
+            right = c_sum(arr) if name == "total" else c_sum(arr) / len(arr)
+            again = (f" That is the right {name}, but not from the sum C returned: {name}() computed the sum "
+                     "again in Python after the call." if got == right else "")
+            pytest.fail(f"{call} returned {got!r}, while the grader's stand-in for lib.sum_doubles returned the "
+                        f"sum {answer!r} ({_OtherAnswerSpy.SALT} more than the real sum, to see whose number comes "
+                        f"back), so {name}() should return {want!r}.{again} Use the number lib.sum_doubles returns.")
