@@ -336,6 +336,40 @@ def test_an_exception_in_func_propagates(kvstore, counts, printed):
     _misuse_check(counts, "An exception in func")
 
 
+def test_ctrl_c_and_exit_in_func_propagate(kvstore, counts, printed):
+    """KeyboardInterrupt and SystemExit are not Exceptions: an `except Exception` in the callback lets them out."""
+    for kind in (KeyboardInterrupt, SystemExit):
+        store = _store(kvstore, ENTRIES)
+        seen = []
+        raised = kind(f"{kind.__name__} raised by func at the second entry")
+
+        def func(key, value, seen=seen, raised=raised):
+            seen.append(key)
+            if len(seen) == 2:
+                raise raised
+
+        caught = None
+        with printed() as out:
+            try:
+                got = store.foreach(func)
+            except BaseException as exc:  # the test's own catch: nothing from here may reach pytest
+                caught = exc
+        if caught is None:
+            pytest.fail(
+                f"func raised {kind.__name__} at the second entry (Ctrl-C, or sys.exit() in func), and "
+                f"store.foreach(func) returned {got!r}: the exception was lost. {kind.__name__} is not an "
+                "Exception: `except Exception` in the callback does not catch it, so it reached cffi, which "
+                "printed it and gave C 0. Catch BaseException in the callback, and raise it again after "
+                "kv_foreach returns." + (f"\ncffi printed:\n{out[0][:500]}" if out[0] else ""))
+        if caught is not raised:
+            pytest.fail(f"func raised {kind.__name__} at the second entry, and store.foreach(func) raised "
+                        f"{type(caught).__name__}: {_text(caught)}; the caller must get func's exception itself.")
+        if seen != list(ENTRIES)[:2]:
+            pytest.fail(f"func raised {kind.__name__} at the second entry, yet it was called for {seen!r}: C must "
+                        "stop at once.")
+    _misuse_check(counts, "KeyboardInterrupt in func")
+
+
 def test_changing_the_store_inside_foreach(kvstore, counts):
     store = _store(kvstore, ENTRIES)
     try:
