@@ -96,6 +96,20 @@ class _SpyLib(LibSpy):
         return (name, args)
 
 
+class _OtherAnswerSpy(_SpyLib):
+    """Answers each call of divide or modulo with C's result plus 1000, not the right answer: a wrapper
+    that calls C and then returns an answer computed again in Python (int(a / b) truncates like C) is right
+    for every input; only this tells it from one that returns what C returned."""
+
+    OFFSET = 1000
+
+    def wrap(self, name, target):
+        call = super().wrap(name, target)
+        if name not in C_VALUES:
+            return call
+        return lambda *args: call(*args) + self.OFFSET
+
+
 @pytest.fixture
 def spy(calc, built, monkeypatch):
     """Put a spy wherever calc.py can reach the C functions (grader.testing.install_lib_spy)."""
@@ -136,6 +150,24 @@ def test_wrapper_gives_c_results(calc, built, spy, name):
         note = f" (that is Python's {a} {symbol} {b}; C rounds toward zero)" if got == python_op(a, b) else ""
         if got != expected or type(got) is not int:
             pytest.fail(f"{call} returned {got!r}, expected {expected}, the int that C's {name} gives{note}")
+
+
+@pytest.mark.parametrize("name", ["divide", "modulo"])
+def test_wrapper_returns_the_c_result(calc, built, monkeypatch, name):
+    _c_function(built, name)
+    spy = install_lib_spy(calc, built, monkeypatch, _OtherAnswerSpy(built.lib))
+    a, b = PROBE[name]
+    call, got = _call(calc, name, a, b)
+    if name not in [n for n, _ in spy.calls]:
+        pytest.fail(f"{call} returned {got!r} without calling the C function lib.{name}: the wrapper's job is to "
+                    f"call it and return its result.")
+    answer = C_VALUES[name][a, b] + _OtherAnswerSpy.OFFSET
+    if got != answer:
+        again = (" That is the right answer, but not the one C returned: the wrapper computed it again in Python "
+                 "after the call." if got == C_VALUES[name][a, b] else "")
+        pytest.fail(f"{call} returned {got!r}, while the grader's stand-in for lib.{name} returned {answer} (not "
+                    f"the answer for {a} and {b}: a number of its own, to see whose number comes back).{again} Return what lib.{name}(a, b) "
+                    "returns.")
 
 
 @pytest.mark.parametrize("name", ["divide", "modulo"])
