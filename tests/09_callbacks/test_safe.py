@@ -143,6 +143,41 @@ def test_nothing_is_printed(safe, printed):
                     "and on_error keeps the exception in `errors`.")
 
 
+def test_ctrl_c_and_exit_are_rejected_and_logged(safe, printed, monkeypatch):
+    """KeyboardInterrupt and SystemExit are not Exceptions: `except Exception` in handle() lets them through."""
+    given = safe.convert
+    raised = {0: KeyboardInterrupt("Ctrl-C while converting 0"), -1: SystemExit("sys.exit() while converting -1")}
+
+    def convert(reading):
+        if reading in raised:
+            raise raised[reading]
+        return given(reading)
+
+    monkeypatch.setattr(safe, "convert", convert)  # handle() finds convert among safe.py's globals at each call
+    readings = [0, 8, -1]
+    call = f"safe.process({readings!r}), with a convert() that raises KeyboardInterrupt for 0 and SystemExit for -1,"
+    with printed() as out:
+        try:
+            got = safe.process(readings)
+        except BaseException as exc:  # the test's own catch: nothing from here may reach pytest
+            got = exc
+    if isinstance(got, BaseException):
+        pytest.fail(f"{call} raised {type(got).__name__}: {got}. An exception in handle() never reaches process().")
+    total, rejected, errs = _unpack(call, got)
+    printed_text = f"\nWhat was printed during the call:\n{_shown(out[0])}" if out[0] else ""
+    if rejected != 2 or [type(e) for e in errs] != [KeyboardInterrupt, SystemExit]:
+        pytest.fail(f"{call} returned rejected = {rejected!r} and errors = {errs!r}; expected 2 and the "
+                    "KeyboardInterrupt and the SystemExit convert() raised. Neither is an Exception: "
+                    "`except Exception` does not catch them, and cffi then prints them and gives C 0. Catch "
+                    "BaseException (or let def_extern's error= and onerror= deal with every exception)."
+                    + printed_text)
+    if errs[0] is not raised[0] or errs[1] is not raised[-1]:
+        pytest.fail(f"{call} returned errors = {errs!r}: keep the very exception objects convert() raised.")
+    if total != 1000 // 8 or out[0]:
+        pytest.fail(f"{call} returned total = {total!r} (expected {1000 // 8}), and nothing should be printed."
+                    + printed_text)
+
+
 def test_errors_belong_to_one_call(safe):
     _check_run(safe, [0, -5])
     _check_run(safe, [50])

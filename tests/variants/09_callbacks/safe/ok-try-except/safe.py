@@ -42,7 +42,7 @@ def on_error(exc_type, exc_value, traceback):
 def handle(reading):
     try:
         return convert(reading)
-    except Exception as exc:  # every exception convert() raises
+    except BaseException as exc:  # every exception convert() raises: KeyboardInterrupt and SystemExit too
         on_error(type(exc), exc, exc.__traceback__)
         return -1
 
