@@ -98,6 +98,20 @@ class _Meeting(LibSpy):
         return slow_square
 
 
+class _OtherAnswer(LibSpy):
+    """Stands in for lib: slow_square answers x * x + OFFSET, not the square. run_parallel that runs the jobs in C
+    and then returns [x * x for x, ms in jobs], computed again in Python, returns the right list for every real
+    job; only this tells it from one that returns what C returned."""
+
+    OFFSET = 1000
+
+    def wrap(self, name, target):
+        call = super().wrap(name, target)
+        if name != "slow_square":
+            return call
+        return lambda *args: call(*args) + self.OFFSET
+
+
 @pytest.fixture
 def meeting(parallel_module, built, monkeypatch):
     """Put the meeting spy wherever parallel.py can reach slow_square (grader.testing.install_lib_spy)."""
@@ -164,6 +178,22 @@ def test_results_in_order(parallel_module, built, newest_first):
     jobs = [(x, 15 * (6 - x)) for x in range(7)]  # the first jobs wait longest (and the spy makes sure)
     call, got, calls, _, inside = _run(parallel_module, built, jobs, 3)
     _check_results(call, got, calls, inside, jobs)
+
+
+def test_results_are_what_c_returned(parallel_module, built, monkeypatch):
+    install_lib_spy(parallel_module, built, monkeypatch, _OtherAnswer(built.lib))
+    jobs = [(3, 0), (4, 0), (5, 0)]
+    call, got, calls, _, _ = _run(parallel_module, built, jobs, 2)
+    answers = [x * x + _OtherAnswer.OFFSET for x, _ in jobs]
+    if calls == 0:
+        pytest.fail(f"{call}: C counted no call of slow_square in this process, expected {len(jobs)}. Call "
+                    "lib.slow_square(x, ms) for each job, on threads.")
+    if got != answers:
+        again = (" Those are the right squares, but not the numbers C returned: run_parallel computed them again "
+                 "in Python." if got == [x * x for x, _ in jobs] else "")
+        pytest.fail(f"{call} returned {got!r}, while the grader's stand-in for lib.slow_square returned "
+                    f"{answers!r} (x * x + {_OtherAnswer.OFFSET}: numbers of its own, to see whose numbers come "
+                    f"back).{again} Return the results of the lib.slow_square calls, in the order of the jobs.")
 
 
 def test_calls_overlap(parallel_module, built, meeting):
