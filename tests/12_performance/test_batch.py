@@ -21,6 +21,8 @@ from array import array
 
 import pytest
 
+from grader.testing import LibSpy, install_lib_spy
+
 BUILDER = "batch_build.py"
 BIG = 1 << 20  # a megabyte of 0xFF overflows 32-bit sums that are reduced only at the end
 
@@ -206,3 +208,40 @@ def test_checksum_continues(batch_module, built):
     rest = bytearray(b"jumps over the lazy dog")
     _check(batch_module, built, rest, zlib.adler32(first))
     _check(batch_module, built, array("i", range(1000)), zlib.adler32(b"prefix"))
+
+
+class _OtherAnswer(LibSpy):
+    """Stands in for lib: adler32_update answers C's checksum plus OFFSET, which is not the checksum. A
+    checksum() that calls C and then returns zlib.adler32(data, start) computed again in Python is right for
+    every input; only this tells it from one that returns what C returned."""
+
+    OFFSET = 1000
+
+    def wrap(self, name, target):
+        call = super().wrap(name, target)
+        if name != "adler32_update":
+            return call
+        return lambda *args: call(*args) + self.OFFSET
+
+
+def test_checksum_is_what_c_returned(batch_module, built, monkeypatch):
+    spy = install_lib_spy(batch_module, built, monkeypatch, _OtherAnswer(built.lib))
+    func = getattr(batch_module, "checksum", None)
+    if not callable(func):
+        pytest.fail("batch.py has no function `checksum`: keep the `def checksum(data, start=1):` of the "
+                    "starter file.")
+    data = b"Wikipedia"
+    try:
+        got = func(data)
+    except Exception as exc:
+        pytest.fail(f"checksum({data!r}) raised {type(exc).__name__}: {exc}")
+    if spy.last("adler32_update") is None:
+        pytest.fail(f"checksum({data!r}) returned {got!r} without calling lib.adler32_update: the checksum must "
+                    "be computed by C, in one call.")
+    answer = zlib.adler32(data) + _OtherAnswer.OFFSET
+    if got != answer:
+        again = (" That is the right checksum, but not the number C returned: checksum() computed it again in "
+                 "Python (zlib) after the call." if got == zlib.adler32(data) else "")
+        pytest.fail(f"checksum({data!r}) returned {got!r}, while the grader's stand-in for lib.adler32_update "
+                    f"returned {answer} (the checksum plus {_OtherAnswer.OFFSET}: a number of its own, to see whose "
+                    f"number comes back).{again} Return what lib.adler32_update returns.")
