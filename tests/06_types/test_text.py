@@ -303,3 +303,50 @@ def test_label_returns_what_c_wrote(text_module, spy):
         pytest.fail(f"{call} returned {got!r}, but C wrote {spy.forged_label.decode('utf-8')!r} into the buffer "
                     "(the grader made it write another text): return what C wrote, read back from the buffer "
                     "with ffi.string() and decoded, not a label built again in Python.")
+
+
+class _OtherAnswers(_SpyLib):
+    """The spy, and C's answers replaced by others after each real call: ascii_upper leaves FORGED_UPPER in the
+    buffer, utf8_fit answers FORGED_FIT. A shout() or fit() that calls C and then computes the answer again in
+    Python is right for every real text; only this tells it from one that returns what C gave."""
+
+    FORGED_UPPER = b"C WROTE IT!"  # as long as "hello world"
+    FORGED_FIT = 3
+
+    def wrap(self, name, target):
+        call = super().wrap(name, target)
+        if name == "ascii_upper":
+            def ascii_upper(*args):
+                result = call(*args)
+                out, length = args[0], args[1]
+                if isinstance(out, self._ffi.CData) and length == len(self.FORGED_UPPER):
+                    self._ffi.memmove(out, self.FORGED_UPPER, length)
+                return result
+            return ascii_upper
+        if name == "utf8_fit":
+            return lambda *args: min(call(*args), self.FORGED_FIT)
+        return call
+
+
+def test_shout_and_fit_return_what_c_gave(text_module, built, monkeypatch):
+    spy = install_lib_spy(text_module, built, monkeypatch, _OtherAnswers(built.lib, built.ffi))
+    call, got = _call(text_module, spy, "shout", "hello world")
+    if spy.last("ascii_upper") is None:
+        pytest.fail(f"{call} never called lib.ascii_upper: the letters must be upper-cased by C.")
+    forged = _OtherAnswers.FORGED_UPPER.decode("ascii")
+    if got != forged:
+        again = (" That is the right answer, but not what C wrote: shout() upper-cased the text again in Python."
+                 if got == "HELLO WORLD" else "")
+        pytest.fail(f"{call} returned {got!r}, while the grader's stand-in for lib.ascii_upper left {forged!r} in "
+                    f"the buffer (a text of its own, to see whose text comes back).{again} Return the bytes C "
+                    "wrote into the buffer, read back and decoded.")
+    call, got = _call(text_module, spy, "fit", "hello world", 8)
+    if spy.last("utf8_fit") is None:
+        pytest.fail(f"{call} never called lib.utf8_fit: the answer must come from C.")
+    forged = "hello world"[:_OtherAnswers.FORGED_FIT]
+    if got != forged:
+        again = (" That is the right answer, but not the one C gave: fit() worked it out again in Python."
+                 if got == "hello wo" else "")
+        pytest.fail(f"{call} returned {got!r}, while the grader's stand-in for lib.utf8_fit answered "
+                    f"{_OtherAnswers.FORGED_FIT} (a number of its own, to see whose answer comes back), so fit() "
+                    f"should return {forged!r}.{again} Cut the encoded bytes at the number utf8_fit returns.")
