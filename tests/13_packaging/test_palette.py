@@ -14,6 +14,10 @@ setuptools' own PEP 517 backend and no network:
   unpacked sdist*, as pip does where no wheel fits. That compiles palette.c,
   which includes palette.h: it fails unless the sdist ships the header
   (MANIFEST.in, or package data).
+
+And setup.py run as on other Pythons (CPython, free-threaded CPython, a debug build, PyPy,
+GraalPy; simulated: setup() only records its arguments), because the real builds show only
+the grading Python: py_limited_api must not be set where cffi compiles no abi3 module.
 """
 
 from __future__ import annotations
