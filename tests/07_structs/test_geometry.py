@@ -287,3 +287,56 @@ def test_contains(geometry, built, spy):
         if got is not expected:
             note = " C returns an int, 1 or 0: convert it with bool(...)." if got == expected else ""
             pytest.fail(f"{call} returned {got!r}, expected {expected!r}.{note}")
+
+
+class _OtherAnswers(LibSpy):
+    """After each real call, answers of its own: rect_area C's area plus 1000, rect_contains the opposite of C's
+    answer, rect_union C's rect with min.x lowered by 1000. An area(), contains() or union() that calls C and then
+    computes the answer again in Python is right for every real rect; only this tells it from one that returns
+    what C returned."""
+
+    def wrap(self, name, target):
+        call = super().wrap(name, target)
+        if name == "rect_area":
+            return lambda *args: call(*args) + 1000.0
+        if name == "rect_contains":
+            return lambda *args: 0 if call(*args) else 1
+        if name == "rect_union":
+            def rect_union(*args):
+                result = call(*args)
+                result.min.x -= 1000.0
+                return result
+            return rect_union
+        return call
+
+
+def test_answers_are_the_ones_c_returned(geometry, built, monkeypatch):
+    _require_declarations(built)
+    spy = install_lib_spy(geometry, built, monkeypatch, _OtherAnswers(built.lib))
+    rect = _rect(built, 0.5, 0.25, 3.0, 2.0)
+    shown = _show_rect(built, rect)
+    why = ("(a number of its own, to see whose answer comes back). {name}() must return what lib.{c} returns, "
+           "not an answer computed again in Python after the call.")
+    call, got = _call(geometry, "area", rect, shown=shown)
+    if spy.last("rect_area") is None:
+        pytest.fail(f"{call} returned {got!r} without calling lib.rect_area: the area must come from C.")
+    if got != 4.375 + 1000.0:
+        pytest.fail(f"{call} returned {got!r}, while the grader's stand-in for lib.rect_area returned 1004.375 "
+                    + why.format(name="area", c="rect_area"))
+    call, got = _call(geometry, "contains", rect, 1.0, 1.0, shown=f"{shown}, 1.0, 1.0")
+    if spy.last("rect_contains") is None:
+        pytest.fail(f"{call} returned {got!r} without calling lib.rect_contains: the answer must come from C.")
+    if got is not False:
+        pytest.fail(f"{call} returned {got!r}, while the grader's stand-in for lib.rect_contains returned 0 "
+                    "(the opposite of the truth, to see whose answer comes back). contains() must return "
+                    "bool(lib.rect_contains(...)), not an answer computed again in Python after the call.")
+    other = _rect(built, 1.0, 1.0, 4.0, 5.0)
+    call, got = _call(geometry, "union", rect, other, shown=f"{shown}, {_show_rect(built, other)}")
+    if spy.last("rect_union") is None:
+        pytest.fail(f"{call} never called lib.rect_union: the union must come from C.")
+    values = _rect_values(got) if isinstance(got, built.ffi.CData) else got
+    if values != (-999.5, 0.25, 4.0, 5.0):
+        pytest.fail(f"{call} returned a rect holding {values}, while the grader's stand-in for lib.rect_union "
+                    "returned (-999.5, 0.25, 4.0, 5.0) (min.x 1000 lower than the truth, to see whose rect comes "
+                    "back). union() must return the rect lib.rect_union returns, not one built again in Python "
+                    "after the call.")
