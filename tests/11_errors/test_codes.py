@@ -136,7 +136,10 @@ def test_each_known_code(codes, built, name):
     _expect_error(codes, built, f"check(lib.{name}) (status {code})", _check(codes), (code,), code, want_cls, also)
 
 
-@pytest.mark.parametrize("code", [-42, -5, 7], ids=["minus-42", "minus-5", "plus-7"])
+# Unknown codes just past the known ones (-5), far from them (-42), and positive: 7, and 1 to 4, the known codes'
+# mirror images (a table indexed by -code answers them from its other end: table[-1] is its last entry).
+@pytest.mark.parametrize("code", [-42, -5, 7, 1, 2, 3, 4],
+                         ids=["minus-42", "minus-5", "plus-7", "plus-1", "plus-2", "plus-3", "plus-4"])
 def test_unknown_codes_are_kverror(codes, built, code):
     kverror = _classes(codes)["KVError"]
     _expect_error(codes, built, f"check({code}) (a status codes.py does not know)", _check(codes), (code,), code,
