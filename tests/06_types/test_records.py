@@ -33,6 +33,9 @@ ADDED = {
     "an empty record (length 0)": (b"", []),
     "a record of 3000 bytes": ("".join(f + "\0" for f in LONG_FIELDS).encode(), LONG_FIELDS),
     "a record of non-ASCII text": ("Ωmega\0東京\0café\0".encode(), ["Ωmega", "東京", "café"]),
+    # Spaces and tabs are part of a field: only the NUL ends it (a .strip() of each field loses them).
+    "a record whose fields start or end with spaces and tabs": (b" lead\0trail \t\0\t both \0 \0",
+                                                                [" lead", "trail \t", "\t both ", " "]),
 }
 MISSING = [999, 63]  # no record there: C answers -1
 
@@ -141,6 +144,10 @@ def _check_fields(records, index: int, data: bytes, expected: list[str], what: s
                     "an empty piece after the last one, which is not a field.")
     elif isinstance(got, list) and got == [f for f in expected if f]:
         message += " An empty field is still a field (two NULs in a row): keep it as \"\"."
+    elif (isinstance(got, list) and len(got) == len(expected) and all(isinstance(f, str) for f in got)
+          and [f.strip() for f in got] == [f.strip() for f in expected]):
+        message += (" Spaces and tabs at a field's start or end are part of the field: only the NUL ends it. "
+                    "Keep the decoded text as it is (no .strip()).")
     elif isinstance(got, list) and any(isinstance(f, str) and "Ã" in f for f in got):
         message += " The non-ASCII letters are garbled: the bytes are UTF-8, so decode them with 'utf-8'."
     pytest.fail(message)
