@@ -214,11 +214,23 @@ class _SpyLib:
         return c_function
 
 
-def _spy(libc, monkeypatch):
+class _OtherAnswerLib(_SpyLib):
+    """A spy whose C functions answer C's result plus OFFSET, not the right answer: a wrapper that calls C and
+    then computes the answer again in Python is right for every text; only this tells it from one that returns
+    what C returned."""
+
+    OFFSET = 1000
+
+    def wrap(self, name, target):
+        call = super().wrap(name, target)
+        return lambda *args: call(*args) + self.OFFSET
+
+
+def _spy(libc, monkeypatch, spy_class=_SpyLib):
     """Put a spy wherever libc.py reaches the C functions: `lib`, or a global bound to one of its functions.
     (Called in the test itself, not as a fixture: a missing `lib` is then a failed check, not an error.)"""
     lib = _lib(libc)
-    spy = _SpyLib(lib)
+    spy = spy_class(lib)
     functions = {}
     for name in SIGNATURES:
         try:
@@ -275,3 +287,22 @@ def test_wrapper_calls_c(libc, monkeypatch, wrapper):
     if c_name not in spy.calls:
         pytest.fail(f"{call} returned {got!r} without calling lib.{c_name}. The wrapper's job is to call the C "
                     f"function {c_name} through lib and return its result.")
+
+
+@pytest.mark.parametrize("wrapper", list(WRAPPERS))
+def test_wrapper_returns_the_c_result(libc, monkeypatch, wrapper):
+    c_name, cases = WRAPPERS[wrapper]
+    _function(libc, c_name)
+    spy = _spy(libc, monkeypatch, _OtherAnswerLib)
+    text = "héllo" if wrapper == "byte_length" else "  42 apples"
+    call, got = _call(libc, wrapper, text)
+    if c_name not in spy.calls:
+        pytest.fail(f"{call} returned {got!r} without calling lib.{c_name}. The wrapper's job is to call the C "
+                    f"function {c_name} through lib and return its result.")
+    answer = cases[text] + _OtherAnswerLib.OFFSET
+    if got != answer:
+        again = (" That is the right answer, but not the one C returned: the wrapper computed it again in Python "
+                 "after the call." if got == cases[text] else "")
+        pytest.fail(f"{call} returned {got!r}, while the grader's stand-in for lib.{c_name} returned {answer} (not "
+                    f"the answer for {text!r}: a number of its own, to see whose number comes back).{again} Return "
+                    f"what lib.{c_name} returns.")
