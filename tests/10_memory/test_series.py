@@ -315,3 +315,52 @@ def test_a_dropped_series_frees_its_memory(series_module, spy, built):
                     "(allocated with ffi.new) are still alive: something outside the Series keeps the owners "
                     "(a global list or dict, a class attribute?). That is a leak: every Series ever made stays "
                     "in memory. Keep each owner in an attribute of its own Series, so it dies with it.")
+
+
+class _OtherAnswers(_SeriesSpy):
+    """The checking spy, and C's answers replaced by its own after each real call: series_mean and series_max
+    answer C's number plus 1000, series_describe leaves another text in the buffer. A Series that calls C and
+    then computes an answer again in Python (from a list of its own) is right for every series; only this
+    tells it from one that returns what C gave."""
+
+    TEXT = b"written by C"
+
+    def wrap(self, name, target):
+        call = super().wrap(name, target)
+        if name in ("series_mean", "series_max"):
+            return lambda *args: call(*args) + 1000.0
+        if name == "series_describe":
+            def series_describe(*args):
+                result = call(*args)
+                out, size = args[1], args[2]
+                if isinstance(out, self._ffi.CData) and isinstance(size, int) and size > len(self.TEXT):
+                    self._ffi.memmove(out, self.TEXT + b"\0", len(self.TEXT) + 1)
+                return result
+            return series_describe
+        return call
+
+
+def test_answers_are_the_ones_c_gave(series_module, built, monkeypatch):
+    checking = _FfiWithCheckingAllocator(built.ffi, built.lib)
+    for global_name, value in list(vars(series_module).items()):
+        if value is built.ffi:
+            monkeypatch.setattr(series_module, global_name, checking)
+    monkeypatch.setattr(built.module, "ffi", checking)
+    spy = install_lib_spy(series_module, built, monkeypatch, _OtherAnswers(built.lib, built.ffi))
+    try:
+        call, obj = _make(series_module, spy, "temps", [12.5, 14.0, 9.5, 11.0])
+        for method, c_name, answer in (("mean", "series_mean", 1011.75), ("max", "series_max", 1014.0),
+                                       ("describe", "series_describe", _OtherAnswers.TEXT.decode())):
+            spy.calls.clear()
+            text, got = _ask(spy, obj, call, method)
+            if c_name not in spy.names():
+                pytest.fail(f"{text} returned {got!r} without calling lib.{c_name}: the answer must come from C, "
+                            "which reads the numbers and the label through the pointers the Series keeps alive.")
+            if got != answer:
+                pytest.fail(f"{text} returned {got!r}, while the grader's stand-in for lib.{c_name} gave {answer!r} "
+                            "(an answer of its own, to see whose answer comes back). Return what C gives, not an "
+                            "answer computed again in Python after the call.")
+    finally:
+        for _ in range(2):
+            gc.collect()
+        built.lib.memtrack_flush()
