@@ -21,7 +21,7 @@ import operator
 
 import pytest
 
-from grader.testing import CCounters, collect_garbage
+from grader.testing import CCounters, LibSpy, collect_garbage, install_lib_spy
 
 BUILDER = "buffer_build.py"
 
@@ -232,3 +232,31 @@ def test_thousands_of_buffers_leave_nothing_behind(buffer_module, counts):
     if live != 0 or destroyed != 2000:
         pytest.fail(f"After making 2000 Buffers (closing a third of them), dropping them and gc.collect(), {live} C "
                     f"buffers were still alive and bb_free had destroyed {destroyed}, expected 0 and 2000.")
+
+
+class _OneByteLess(LibSpy):
+    """Stands in for lib: bb_size answers one byte less than C holds. A Buffer that keeps a copy of what it
+    appended in Python and answers getvalue() and len() from it is right for every buffer; only this tells it
+    from one that reads what C holds."""
+
+    def wrap(self, name, target):
+        call = super().wrap(name, target)
+        if name != "bb_size":
+            return call
+        return lambda *args: max(call(*args) - 1, 0)
+
+
+def test_getvalue_and_len_come_from_c(buffer_module, built, monkeypatch, counts):
+    spy = install_lib_spy(buffer_module, built, monkeypatch, _OneByteLess(built.lib))
+    text, buf = _new(buffer_module, 8)
+    _do(f"{text}.append(b'abc\\0def')", buf.append, b"abc\0def")
+    got = _do(f"{text}.getvalue()", buf.getvalue)
+    length = _do(f"len({text})", len, buf)
+    if "bb_size" not in spy.names() or got != b"abc\0de" or length != 6:
+        pytest.fail(f"After {text}.append(b'abc\\0def'), getvalue() returned {got!r} and len() {length!r}, while "
+                    "the grader's stand-in for lib.bb_size answered 6, one byte less than the 7 appended (to see "
+                    "where the answers come from): expected b'abc\\x00de' and 6. Read the bytes and the size from "
+                    "C (lib.bb_data(p), lib.bb_size(p)), not from a copy kept in Python: the C buffer is the one "
+                    "that holds them.")
+    _do(f"{text}.close()", buf.close)
+    _check_misuses(counts, "Reading through the stand-in")
