@@ -25,7 +25,7 @@ import operator
 
 import pytest
 
-from grader.testing import CCounters, collect_garbage
+from grader.testing import CCounters, LibSpy, collect_garbage, install_lib_spy
 
 BUILDER = "kvstore_build.py"
 
@@ -386,3 +386,43 @@ def test_thousands_of_stores_leave_nothing_behind(kvstore, counts):
     if live:
         pytest.fail(f"After 3000 Stores were made and dropped (a third of them closed first) and gc.collect(), {live} "
                     "C stores were still open: tie kv_close to the object with ffi.gc(p, lib.kv_close).")
+
+
+class _OtherValue(LibSpy):
+    """Stands in for lib: after each successful kv_get, the first byte C wrote into the buffer becomes b"C". A
+    Store that keeps its values in Python as well (a dict next to the C store) and answers store[key] from there
+    is right for every key; only this tells it from one that returns what kv_get wrote."""
+
+    def __init__(self, lib, ffi):
+        super().__init__(lib)
+        self._ffi = ffi
+
+    def wrap(self, name, target):
+        call = super().wrap(name, target)
+        if name != "kv_get":
+            return call
+
+        def kv_get(*args):
+            status = call(*args)
+            buf, size, needed = args[2], args[3], args[4]
+            ffi = self._ffi
+            if (status == self._lib.KV_OK and isinstance(buf, ffi.CData) and buf != ffi.NULL
+                    and isinstance(needed, ffi.CData) and needed != ffi.NULL and 0 < needed[0] <= size):
+                ffi.memmove(buf, b"C", 1)
+            return status
+
+        return kv_get
+
+
+def test_values_come_from_c(kvstore, built, monkeypatch, counts):
+    spy = install_lib_spy(kvstore, built, monkeypatch, _OtherValue(built.lib, built.ffi))
+    store = _store(kvstore)
+    _put(store, "greeting", b"hello")
+    got = _get(store, "greeting")
+    if "kv_get" not in spy.names() or got != b"Cello":
+        pytest.fail(f"store['greeting'] returned {_short(got)} after store['greeting'] = b'hello', while the "
+                    "grader's stand-in for lib.kv_get wrote b'Cello' into the buffer (a value of its own, to see "
+                    "where the answer comes from): expected b'Cello'. Read the value from C with kv_get, every "
+                    "time; a copy kept in Python is a second store that C knows nothing of.")
+    _do("store.close()", store.close)
+    _misuse_check(counts, "Reading through the stand-in")
