@@ -200,3 +200,42 @@ def test_parse_refuses_what_c_refuses(shape_module, built, spy):
         pytest.fail(f"{call} returned {got!r}, expected ValueError: lib.shape_parse answers -1 for this text. "
                     "Check what it returns before reading the struct: on failure C may already have set the "
                     "kind and some numbers, so the struct looks like a shape.")
+
+
+class _OtherShape(LibSpy):
+    """Stands in for lib: after each successful shape_parse, the size C wrote (a circle's radius, a rect's width)
+    grows by 1000. A parse() that asks C only whether the text is a shape and then reads the numbers from the text
+    in Python is right for every text; only this tells it from one that reads the struct C filled."""
+
+    def wrap(self, name, target):
+        call = super().wrap(name, target)
+        if name != "shape_parse":
+            return call
+
+        def shape_parse(*args):
+            status = call(*args)
+            try:
+                shape = args[1][0]  # a struct shape * or a struct shape[1]: the struct C filled, in place
+            except (IndexError, TypeError):
+                return status
+            if status == 0:
+                if shape.kind == self._lib.SHAPE_CIRCLE:
+                    shape.u.circle.radius += 1000
+                elif shape.kind == self._lib.SHAPE_RECT:
+                    shape.u.rect.width += 1000
+            return status
+
+        return shape_parse
+
+
+def test_parse_reads_the_struct_c_filled(shape_module, built, monkeypatch):
+    spy = install_lib_spy(shape_module, built, monkeypatch, _OtherShape(built.lib))
+    for text, expected in (("circle 1.5 -2 3", ("circle", 1.5, -2.0, 1003.0)),
+                           ("rect 0 0.5 4 2.25", ("rect", 0.0, 0.5, 1004.0, 2.25))):
+        call, got = _call_no_error(shape_module, "parse", text)
+        if "shape_parse" not in spy.names():
+            pytest.fail(f"{call} returned {got!r} without calling lib.shape_parse: the parsing must be done by C.")
+        if got != expected:
+            pytest.fail(f"{call} returned {got!r}, while the grader's stand-in for lib.shape_parse filled the struct "
+                        f"with {expected!r} (a size 1000 larger than the text says, to see where the numbers come "
+                        "from). Read the numbers from the struct C filled, as describe() does, not from the text.")
