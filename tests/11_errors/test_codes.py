@@ -22,6 +22,8 @@ import gc
 
 import pytest
 
+from grader.testing import LibSpy, install_lib_spy
+
 BUILDER = "codes_build.py"
 
 
@@ -248,3 +250,36 @@ def test_stores_are_closed(codes, built):
         pytest.fail(f"50 Store(5) objects opened {opened} C stores and, once dropped and collected, left {left} "
                     "open; expected 50 and 0: keep the pointer as self._p = ffi.gc(p, lib.kv_close), so that the "
                     "collector closes it.")
+
+
+class _OtherValue(LibSpy):
+    """Stands in for lib: after each successful kv_get, the int C wrote becomes 1000 more. A Store that keeps its
+    values in Python as well and answers get() from there is right for every key; only this tells it from one that
+    returns what kv_get wrote."""
+
+    def wrap(self, name, target):
+        call = super().wrap(name, target)
+        if name != "kv_get":
+            return call
+
+        def kv_get(*args):
+            status = call(*args)
+            if status == self._lib.KV_OK and len(args) == 3:
+                try:
+                    args[2][0] += 1000
+                except (TypeError, IndexError):
+                    pass
+            return status
+
+        return kv_get
+
+
+def test_get_returns_what_c_wrote(codes, built, monkeypatch):
+    spy = install_lib_spy(codes, built, monkeypatch, _OtherValue(built.lib))
+    store = _store(codes, 3)
+    _ok("store.put('apple', 3)", store.put, "apple", 3)
+    got = _ok("store.get('apple')", store.get, "apple")
+    if "kv_get" not in spy.names() or got != 1003:
+        pytest.fail(f"store.get('apple') returned {got!r} after store.put('apple', 3), while the grader's stand-in "
+                    "for lib.kv_get wrote 1003 through the int * (a value of its own, to see where the answer "
+                    "comes from): expected 1003. Return what kv_get wrote (value[0]), not a copy kept in Python.")
