@@ -8,6 +8,7 @@
     nox -s reset -- ID           restore an exercise's starter files (yours are backed up first)
     nox -s catchup -- 07         fill in the solutions of lessons 01-06 (yours are backed up first)
     nox -s room -- FOLDER        grade every participant's folder, one table (instructors)
+    nox -s new -- NN_topic/name  scaffold a new exercise that grades at once (CONTRIBUTING.md)
     nox -s browser               the lesson site in headless Chromium
     nox -s tests-pypy            the course's tests on PyPy
     nox -s soak                  every variant graded 5 rounds under load: any verdict that flips
@@ -104,6 +105,13 @@ def room(session: nox.Session) -> None:
     """Grade every participant's folder, one table: nox -s room -- FOLDER [SELECTOR ...] [--json F] [--csv F]."""
     install_groups(session, "grade")
     session.run("python", "-m", "grader.room", *session.posargs, interrupt_timeout=10.0)
+
+
+@nox.session(reuse_venv=True)
+def new(session: nox.Session) -> None:
+    """Scaffold an exercise in an existing lesson: nox -s new -- NN_topic/name [--title TEXT]."""
+    install_groups(session, "grade")
+    session.run("python", "-m", "grader.scaffold", *session.posargs)
 
 
 @nox.session(reuse_venv=True)
