@@ -60,6 +60,36 @@ def test_stub_has_todos_and_solution_has_none(ex):
     assert stub != solution, f"{ex.id}: the starter files are the solution"
 
 
+def _given_files_that_differ(exercises, solutions) -> list[str]:
+    """Starter files with no 'TODO:' that are not byte-identical to their solution copy.
+
+    The rule: a file under exercises/ that marks no place to edit (a given C library, a
+    header, a build script the exercise does not ask to change) is given as it is, so its
+    copy under solutions/, where there is one, must be the same bytes. A solution that
+    changed a given file would be proved against a file the learner never has."""
+    differ = []
+    for name in sorted(_files(exercises)):
+        given = (exercises / name).read_bytes()
+        twin = solutions / name
+        if b"TODO:" not in given and twin.is_file() and twin.read_bytes() != given:
+            differ.append(name)
+    return differ
+
+
+def test_given_files_are_identical_to_their_solutions():
+    differ = _given_files_that_differ(ROOT / "exercises", ROOT / "solutions")
+    assert not differ, (f"these starter files mark nothing to edit (no 'TODO:') but differ from solutions/: "
+                        f"{differ}; copy one onto the other, or mark what the learner edits with 'TODO:'")
+
+
+def test_a_changed_given_file_is_found(tmp_path):
+    for tree, text in (("exercises", "int f(void);\n"), ("solutions", "int f(int);\n")):
+        (tmp_path / tree / "02_x").mkdir(parents=True)
+        (tmp_path / tree / "02_x" / "x.h").write_text(text)
+        (tmp_path / tree / "02_x" / "x_build.py").write_text("# TODO: declare f\n" if tree == "exercises" else "")
+    assert _given_files_that_differ(tmp_path / "exercises", tmp_path / "solutions") == ["02_x/x.h"]
+
+
 @pytest.mark.parametrize("tree", ["exercises", "solutions"])
 def test_no_orphaned_files(tree):
     declared = {f"{ex.lesson.dir}/{name}" for ex in EXERCISES for name in (*ex.files, *ex.lesson.support)}
