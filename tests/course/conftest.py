@@ -7,6 +7,31 @@ from pathlib import Path
 
 import pytest
 
+# Tests whose verdict cannot depend on the interpreter: text, lint and manifest checks,
+# the site build. They get the `same_on_pypy` marker and `nox -s tests-pypy` leaves them
+# out (`nox -s tests` runs them on CPython). A file name covers the whole file,
+# "file::test" one test. What grades, builds, runs lesson code or starts the engine
+# never belongs here: that is what PyPy must run again.
+SAME_ON_PYPY = {
+    "test_ci_workflow.py",  # the CI workflow linted against GitHub's schema
+    "test_manifest.py",  # course.toml, the trees and the pages agree
+    "test_raw_pages.py",  # the pages' copies of files equal the files
+    "test_site.py",  # mkdocs build --strict and the pages' headings
+    "test_instructors.py::test_classroom_files_match_the_manifest",
+    "test_instructors.py::test_the_classroom_workflow_is_valid_yaml_with_a_reporter_for_every_lesson",
+    "test_instructors.py::test_the_gradescope_scripts_parse",  # bash -n
+    "test_instructors.py::test_gradescope_scores_come_from_the_manifest_not_from_the_result",
+    "test_instructors.py::test_the_dev_container_installs_a_compiler_and_runs_the_doctor",
+    "test_variants.py::test_every_exercise_has_variants",  # folder names only
+}
+HERE = Path(__file__).resolve().parent
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if item.path.parent == HERE and ({item.path.name, f"{item.path.name}::{item.originalname}"} & SAME_ON_PYPY):
+            item.add_marker(pytest.mark.same_on_pypy)
+
 
 @pytest.fixture(scope="session")
 def course_cache(tmp_path_factory) -> Path:

@@ -17,6 +17,24 @@ from engine_helpers import HAS_PROC, processes_mentioning, read_report, run_grad
 # The fault course's graders run only through the engine, never in this session.
 collect_ignore = ["faultcourse"]
 
+# Tests whose verdict cannot depend on the interpreter: pure-Python formatting and
+# parsing, no cffi, no build, no process. They get the `same_on_pypy` marker and
+# `nox -s tests-pypy` leaves them out (`nox -s tests` runs them on CPython). A test file
+# that builds, grades, loads cffi or starts a process never belongs here.
+SAME_ON_PYPY = {
+    "test_crash_report.py",  # the report rendered from hand-made results
+    "test_manifest_load.py",  # course.toml read into the manifest
+    "test_report.py",  # the terminal report rendered from hand-made results
+    "test_room.py",  # the room's table and CSV from made-up verdicts
+}
+HERE = Path(__file__).resolve().parent
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if item.path.parent == HERE and item.path.name in SAME_ON_PYPY:
+            item.add_marker(pytest.mark.same_on_pypy)
+
 TIMEOUT = "3"  # seconds per check in the session grade: the endless loops cost this much
 
 
