@@ -58,7 +58,8 @@ def made(tmp_path_factory, engine_cache):
         tree = trees[variant.name] = course.parent / variant.name
         shutil.copytree(course / "solutions" / LESSON, tree / LESSON)
         for f in variant.iterdir():
-            shutil.copy2(f, tree / LESSON / f.name)
+            if f.name != "expect.txt":  # what the learner must read, not a file of the tree
+                shutil.copy2(f, tree / LESSON / f.name)
 
     def grade(name):
         tree = trees[name]
@@ -77,7 +78,7 @@ def test_the_starter_scores_zero_and_the_solution_full_marks(made):
 
 
 def test_the_variant_pair_gets_its_verdicts(made):
-    _, _, _, grades = made
+    course, _, _, grades = made
     oks = [name for name in grades if name.startswith("ok-")]
     bads = [name for name in grades if name.startswith("bad-")]
     assert oks and bads, sorted(grades)
@@ -85,6 +86,10 @@ def test_the_variant_pair_gets_its_verdicts(made):
         assert grades[name]["status"] == "pass", grades[name]
     for name in bads:
         assert grades[name]["status"] == "fail", grades[name]
+        expect = course / "tests" / "variants" / LESSON / "doubler" / name / "expect.txt"
+        messages = "\n".join([grades[name]["message"], *(t["message"] for t in grades[name]["tests"])])
+        for line in expect.read_text(encoding="utf-8").splitlines():
+            assert line.startswith("#") or line in messages, (line, messages)
 
 
 def test_course_toml_gets_the_entry_and_keeps_every_other_byte(made):
