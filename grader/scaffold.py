@@ -38,6 +38,13 @@ def _render(template: Path, values: dict[str, str]) -> str:
     return Template(template.read_text(encoding="utf-8")).substitute(values)
 
 
+def _keep_newlines(path: Path, text: str) -> None:
+    """Write ``text`` (read with universal newlines) back to ``path`` with the newlines the file
+    had: a checkout with CRLF (Windows, core.autocrlf) stays CRLF, an LF one stays LF, on any OS."""
+    newline = "\r\n" if b"\r\n" in path.read_bytes() else "\n"
+    path.write_text(text, encoding="utf-8", newline=newline)
+
+
 def _entry(ex_id: str, name: str, title: str, anchor: str) -> str:
     return (
         "[[exercise]]\n"
@@ -149,12 +156,12 @@ def scaffold(ex_id: str, root: Path = manifest.ROOT, title: str | None = None) -
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
         done.append(f"wrote {path.relative_to(root).as_posix()}")
-    toml.write_text(new_toml, encoding="utf-8")
+    _keep_newlines(toml, new_toml)
     done.append(f"added [[exercise]] {ex_id} to course.toml (after lesson {lesson.id}'s exercises)")
     page = root / "lessons" / lesson.page
     section = _render(TEMPLATES / "page.md.tmpl", values)
     if page.is_file():
-        page.write_text(_page_section(page, section), encoding="utf-8")
+        _keep_newlines(page, _page_section(page, section))
         done.append(f"added the section #{anchor} to lessons/{lesson.page} (before its key points)")
     else:
         done.append(

@@ -166,3 +166,16 @@ def test_refusals_write_nothing(tmp_path, capsys, ex_id, says):
     err = capsys.readouterr().err
     assert says in err, err
     assert snapshot(course) == before
+
+
+def test_a_crlf_course_toml_stays_crlf(tmp_path):
+    """A Windows checkout (core.autocrlf) has CRLF files: the new entry must not turn them to LF."""
+    course = tmp_path / "course"
+    course.mkdir()
+    (course / "course.toml").write_bytes(
+        (ROOT / "course.toml").read_bytes().replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+    )
+    scaffold.scaffold(NEW, course)
+    data = (course / "course.toml").read_bytes()
+    assert f'id = "{NEW}"'.encode() in data
+    assert data.count(b"\n") == data.count(b"\r\n")
