@@ -18,6 +18,7 @@ from __future__ import annotations
 import platform
 import shutil
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 from course_helpers import ROOT, run_grader
@@ -49,28 +50,68 @@ def test_every_exercise_has_variants():
         assert v.name.startswith(("ok-", "bad-")), f"{v}: variant folders are named ok-* or bad-*"
 
 
+def _variant_files(variant):
+    """The files a variant puts over the solution, relative to its lesson folder."""
+    return [f.relative_to(variant) for f in sorted(variant.rglob("*"))
+            if f.is_file() and f.name not in (CPYTHON_ONLY, EXPECT)]
+
+
+def _batches(variants, size=10):
+    """The variants in groups that can share one graded tree: no two variants in a group
+    touch the same file, counting every file of their exercises (two exercises may share
+    files: 14_capstone's kvstore and kviter both are kvstore.py), and a variant that changes
+    a file its exercise does not own (one the lesson's exercises share) is graded alone.
+    One engine run then grades a whole group: its start (the interpreter, the manifest, the
+    sandbox probe), about half a second on CPython and over a second on PyPy, is paid once
+    per group instead of once per variant."""
+    import grader.manifest as m
+
+    owned = {(ex.lesson.dir, ex.name): {Path(f) for f in ex.files} for ex in m.load().exercises}
+    alone: list[list[Path]] = []
+    shared: list[tuple[list[Path], set]] = []  # (variants, the files they and their exercises touch)
+    for variant in variants:
+        lesson_dir, exercise = variant.parent.parent.name, variant.parent.name
+        changed = set(_variant_files(variant))
+        if not changed <= owned.get((lesson_dir, exercise), set()):
+            alone.append([variant])
+            continue
+        touched = {(lesson_dir, f) for f in owned[(lesson_dir, exercise)]}
+        for batch, claimed in shared:
+            if len(batch) < size and not touched & claimed:
+                batch.append(variant)
+                claimed |= touched
+                break
+        else:
+            shared.append(([variant], touched))
+    return [batch for batch, _ in shared] + alone
+
+
 @pytest.fixture(scope="module")
 def verdicts(course_cache, tmp_path_factory, request):
-    """Grade the variants this run selected (all, or those `-k` picked), two at a time."""
+    """Grade the variants this run selected (all, or those `-k` picked): a group of variants
+    of different exercises per tree (_batches), two trees at a time."""
     selected = [item.callspec.params["variant"] for item in request.session.items
                 if getattr(item, "callspec", None) is not None and "variant" in item.callspec.params
                 and not (ON_PYPY and (item.callspec.params["variant"] / CPYTHON_ONLY).is_file())]
 
-    def grade(variant):
-        lesson_dir, exercise = variant.parent.parent.name, variant.parent.name
-        tree = tmp_path_factory.mktemp(f"{exercise}-{variant.name}")
-        shutil.copytree(ROOT / "solutions" / lesson_dir, tree / lesson_dir)
-        for f in variant.rglob("*"):
-            if f.is_file() and f.name not in (CPYTHON_ONLY, EXPECT):
-                target = tree / lesson_dir / f.relative_to(variant)
+    def grade(batch):
+        tree = tmp_path_factory.mktemp(f"{batch[0].parent.name}-{batch[0].name}-and-{len(batch) - 1}")
+        for variant in batch:
+            lesson_dir = variant.parent.parent.name
+            if not (tree / lesson_dir).exists():
+                shutil.copytree(ROOT / "solutions" / lesson_dir, tree / lesson_dir)
+            for rel in _variant_files(variant):
+                target = tree / lesson_dir / rel
                 target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy2(f, target)
-        report, _ = run_grader(["--tree", str(tree), "--jobs", "1", f"{lesson_dir}/{exercise}"], course_cache,
+                shutil.copy2(variant / rel, target)
+        ids = [f"{v.parent.parent.name}/{v.parent.name}" for v in batch]
+        report, _ = run_grader(["--tree", str(tree), "--jobs", "1", *ids], course_cache,
                                tree.parent / f"{tree.name}.json")
-        return variant, report["exercises"][0]
+        results = {e["id"]: e for e in report["exercises"]}
+        return [(variant, results[id_]) for variant, id_ in zip(batch, ids)]
 
     with ThreadPoolExecutor(max_workers=2) as pool:
-        return dict(pool.map(grade, selected))
+        return {variant: result for graded in pool.map(grade, _batches(selected)) for variant, result in graded}
 
 
 @pytest.mark.parametrize("variant", ALL, ids=[f"{v.parent.parent.name}/{v.parent.name}/{v.name}" for v in ALL])
