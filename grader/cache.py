@@ -154,18 +154,9 @@ def is_ours(root: Path) -> bool:
 
 
 def _write_tag(root: Path) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".tag", dir=root)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(TAG_TEXT)
-        os.chmod(tmp, 0o644)  # mkstemp's 0600 would hide it from other readers (backup tools)
-        os.replace(tmp, root / TAG_NAME)  # concurrent grades may both write it: same content
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    # 0644: mkstemp's 0600 would hide it from other readers (backup tools); concurrent
+    # grades may both write it, with the same content.
+    write_text_atomic(root / TAG_NAME, TAG_TEXT, mode=0o644)
 
 
 def _untagged_cache(root: Path, names: list[str]) -> bool:
@@ -239,12 +230,16 @@ def engine_fingerprint() -> str:
     return digest(*(p.read_bytes() for p in sorted(here.glob("*.py"))))
 
 
-def write_json_atomic(path: Path, data: object) -> None:
+def write_text_atomic(path: Path, text: str, mode: int | None = None, newline: str | None = None) -> None:
+    """Write the whole file or nothing (a temporary file beside it, renamed into
+    place): a crash, a full disk or Ctrl-C never leaves half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=path.suffix, dir=path.parent)  # names prune and adoption know
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(data, f)
+        with os.fdopen(fd, "w", encoding="utf-8", newline=newline) as f:
+            f.write(text)
+        if mode is not None:
+            os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -252,6 +247,10 @@ def write_json_atomic(path: Path, data: object) -> None:
         except OSError:
             pass
         raise
+
+
+def write_json_atomic(path: Path, data: object) -> None:
+    write_text_atomic(path, json.dumps(data))
 
 
 def read_json(path: Path) -> object | None:

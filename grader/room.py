@@ -26,7 +26,6 @@ import io
 import os
 import stat
 import sys
-import tempfile
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -281,22 +280,6 @@ def to_json(course, selected, found: list[Participant], results, fresh: dict[str
     return {"schema": 1, "participants": out}
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    """Write the whole file or nothing: a crash or Ctrl-C never leaves half a CSV."""
-    path = path.resolve()
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-
-
 def write_csv(path: Path, selected, found: list[Participant], results, fresh: dict[str, set[str]] | None = None) -> None:
     """One row per participant and exercise; a participant not graded has a row per
     exercise too ("not graded", with the reason in ``note``). ``folder`` is the exact
@@ -320,7 +303,7 @@ def write_csv(path: Path, selected, found: list[Participant], results, fresh: di
             w.writerow([part.label, ex.id, ex.lesson.id, res.status if res else "not graded", _earned(ex, res),
                         ex.points, part.problem, part.folder, started,
                         f"{passed}/{len(tests)}" if tests else "", failing])
-    _write_atomic(path, buf.getvalue())
+    cache.write_text_atomic(path.resolve(), buf.getvalue(), newline="")
 
 
 def main(argv: list[str] | None = None) -> int:
