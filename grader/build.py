@@ -300,6 +300,20 @@ def _add_line_directives(ffi, builder: Path) -> None:
     ffi._assigned_source = (module_name, source, ext, kwds)
 
 
+def _add_warnings(ffi) -> None:
+    """Ask gcc/clang for the usual warnings (-Wall), which the report shows at the
+    learner's lines when a check crashes or fails. CPython's own flags already hold
+    -Wall; PyPy's (``-DNDEBUG -O2``) do not, and a learner there would see less.
+    MSVC (Windows) takes other options; its default level is kept."""
+    import sysconfig
+
+    if sys.platform == "win32" or "-Wall" in (sysconfig.get_config_var("CFLAGS") or "").split():
+        return
+    module_name, source, ext, kwds = ffi._assigned_source
+    kwds = dict(kwds, extra_compile_args=["-Wall", *kwds.get("extra_compile_args", [])])
+    ffi._assigned_source = (module_name, source, ext, kwds)
+
+
 _DIAG = re.compile(r"^(?P<file>.+?)(?::(?P<line>\d+)(?::(?P<col>\d+))?:|\((?P<mline>\d+)\)\s*:)\s*(?P<kind>fatal error|error|warning)\b", re.I)
 
 
@@ -547,6 +561,7 @@ def build(builder: Path, paths: Paths, cache_root: Path, files_key: str, out: Pa
         )
     module_name = ffi._assigned_source[0]
     _add_line_directives(ffi, builder)
+    _add_warnings(ffi)
     builds.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=builds))
     try:

@@ -42,7 +42,8 @@ def _keep_newlines(path: Path, text: str) -> None:
     """Write ``text`` (read with universal newlines) back to ``path`` with the newlines the file
     had: a checkout with CRLF (Windows, core.autocrlf) stays CRLF, an LF one stays LF, on any OS."""
     newline = "\r\n" if b"\r\n" in path.read_bytes() else "\n"
-    path.write_text(text, encoding="utf-8", newline=newline)
+    with open(path, "w", encoding="utf-8", newline=newline) as f:  # Path.write_text(newline=) is 3.10+; PyPy 3.9
+        f.write(text)
 
 
 def _entry(ex_id: str, name: str, title: str, anchor: str) -> str:
