@@ -116,6 +116,9 @@ raise RuntimeError("SEEN" + json.dumps(seen) + "NEES")
 '''
 
 # Another one swaps the engine's events file for a FIFO, whose open() used to hang the engine.
+# Its greet() is wrong, so that no outcome of the race it starts is a pass: the engine may read
+# the real events (a poll that opened the file just before the swap reads what the checks write
+# after it: a fail) or none (an error).
 TRUDY = """import os
 events = os.environ.get("GRADER_EVENTS")
 if events:
@@ -124,7 +127,7 @@ if events:
 
 
 def greet(name):
-    return f"Hello, {name}!"
+    return f"Hi, {name}!"
 """
 
 HEALTHY_GREET = (FAULT_COURSE / "exercises" / "01_setup" / "greet.py").read_text()
