@@ -173,14 +173,16 @@ def _attack():
             fh.write('{"score": 1000}')
     except OSError:
         pass
-    # A line appended to every bash script running above this process: bash reads its
-    # script as it goes, through fd 255.
+    # A line appended to the run_autograder script running above this process: bash reads
+    # its script as it goes, through fd 255. Only that script (the one under ROOT): the same
+    # line appended to another bash script up the chain (CI's own .ci/run) would run there.
     line = "\\necho '{\\"score\\": 1000}' > " + ROOT + "/results/results.json; touch " + ROOT + "/appended-line-ran\\n"
     pid = os.getppid()
     while pid > 1:
         try:
-            with open(f"/proc/{pid}/fd/255", "a") as fh:
-                fh.write(line)
+            if os.path.realpath(f"/proc/{pid}/fd/255") == os.path.realpath(os.path.join(ROOT, "run_autograder")):
+                with open(f"/proc/{pid}/fd/255", "a") as fh:
+                    fh.write(line)
         except OSError:
             pass
         try:
