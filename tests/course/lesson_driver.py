@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import importlib.util
 import io
 import json
 import os
@@ -129,13 +130,24 @@ def write_file(step: dict) -> str | None:
     return None
 
 
+def _importable(module: str) -> bool:
+    """Whether `import module` can find it (a block marked `needs: module` runs only then)."""
+    try:
+        return importlib.util.find_spec(module) is not None
+    except ImportError:  # a dotted name whose parent package is missing
+        return False
+
+
 def main(steps_path: str, result_path: str) -> int:
     data = json.loads(Path(steps_path).read_text(encoding="utf-8"))
     page = data["page"]
     sys.path.insert(0, os.getcwd())  # modules the page builds are importable, as in `python -c`
     namespace: dict = {"__name__": "__main__"}
-    result: dict = {"failure": None, "ran": 0}
+    result: dict = {"failure": None, "ran": 0, "left_out": []}
     for step in data["steps"]:
+        if step.get("needs") and not _importable(step["needs"]):
+            result["left_out"].append([step["line"], step["needs"]])
+            continue
         if step["kind"] == "python":
             problem = run_python(step, namespace, page)
         elif step["kind"] == "command":

@@ -40,6 +40,12 @@ come between):
                                Its output block may show the exception's last
                                line. On a console block: the last command must
                                fail with that exception.
+    <!-- needs: module -->     the block uses an optional module (numpy): it runs
+                               where the module is importable and is left out
+                               where it is not. The page's test then ends as a
+                               skip naming the blocks and the module (every other
+                               block ran and passed). pyproject.toml's test group
+                               installs such modules, so a full run skips none.
 
 Other languages (c, text, toml, mermaid, ...) are not run. Shell blocks (bash,
 sh, shell, zsh, powershell, ps1, cmd, bat) are what a learner types in a
@@ -82,7 +88,8 @@ SHELL_LANGS = {"bash", "sh", "shell", "zsh", "powershell", "ps1", "pwsh", "cmd",
 PYTHON_COMMANDS = {"python", "python3"}
 
 FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^`]*?)[ \t]*$")
-MARKER = re.compile(r"^<!--\s*(?P<kind>norun|raises)\s*:(?P<arg>.*?)-->$")
+MARKER = re.compile(r"^<!--\s*(?P<kind>norun|raises|needs)\s*:(?P<arg>.*?)-->$")
+MODULE = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
 # `raises: Name`, or `raises: Name; on PyPy: OtherName` / `...; on PyPy: nothing` where PyPy's cffi differs
 RAISES = re.compile(r"\s*(?P<name>[A-Za-z_]\w*)\s*(?:;\s*on PyPy:\s*(?P<pypy>[A-Za-z_]\w*)\s*)?")
 SNIPPET = re.compile(r'^(?P<indent>[ \t]*)-{1,}8<-{1,}[ \t]+"(?P<spec>[^"]+)"[ \t]*$')
@@ -228,7 +235,12 @@ def plan(blocks: list[Block], base: Path) -> tuple[list[dict], list[str]]:
             if not arg:
                 problems.append(f"{where}: `<!-- norun: -->` needs a reason after the colon")
             continue
-        raises = raises_pypy = None
+        raises = raises_pypy = needs = None
+        if kind == "needs":
+            if not MODULE.fullmatch(arg):
+                problems.append(f"{where}: `<!-- needs: {arg} -->` must name one module, as in `import` (numpy)")
+                continue
+            needs = arg
         if kind == "raises":
             hit = RAISES.fullmatch(arg)
             if not hit:
@@ -245,10 +257,10 @@ def plan(blocks: list[Block], base: Path) -> tuple[list[dict], list[str]]:
             if kind == "raises":
                 problems.append(f"{where}: a titled block is written to a file, not run: it cannot be marked raises")
             steps.append({"kind": "file", "line": block.line, "what": f"python title={block.title!r}",
-                          "name": block.title, "code": code})
+                          "name": block.title, "code": code, "needs": needs})
         elif block.lang in PYTHON_LANGS:
             step = {"kind": "python", "line": block.line, "what": "python", "first_line": block.line,
-                    "code": code, "raises": raises, "raises_pypy": raises_pypy, "expect": None}
+                    "code": code, "raises": raises, "raises_pypy": raises_pypy, "expect": None, "needs": needs}
             nxt = blocks[idx + 1] if idx + 1 < len(blocks) else None
             if nxt is not None and nxt.follows_block and nxt.lang == "text":
                 step["expect"] = nxt.code.splitlines()
@@ -256,20 +268,23 @@ def plan(blocks: list[Block], base: Path) -> tuple[list[dict], list[str]]:
             steps.append(step)
         elif block.lang == "console":
             more, trouble = _console_steps(block, code)
-            steps += more
+            steps += [{**step, "needs": needs} for step in more]
             problems += trouble
         elif block.lang in SHELL_LANGS:
             problems.append(
                 f"{where}: a {block.lang} block is a command for the learner's terminal and cannot run here: "
                 "put `<!-- norun: reason -->` on the line before it"
             )
-        elif kind == "raises":
-            problems.append(f"{where}: a {block.lang or 'plain'} block is not run: it cannot be marked raises")
+        elif kind in ("raises", "needs"):
+            problems.append(f"{where}: a {block.lang or 'plain'} block is not run: it cannot be marked {kind}")
     return steps, problems
 
 
-def check_page(text: str, name: str, work: Path, base: Path = ROOT) -> str | None:
-    """Run one page's blocks in ``work``; None if all is well, else what went wrong."""
+def check_page(text: str, name: str, work: Path, base: Path = ROOT, left_out: list | None = None) -> str | None:
+    """Run one page's blocks in ``work``; None if all is well, else what went wrong.
+
+    ``left_out`` (a list) receives ``(line, module)`` for each block not run because the
+    module its `needs` marker names is not importable."""
     blocks, problems = parse(text)
     steps, more = plan(blocks, base)
     problems += more
@@ -291,7 +306,10 @@ def check_page(text: str, name: str, work: Path, base: Path = ROOT) -> str | Non
     if proc.returncode != 0 or not result_file.is_file():
         return (f"{name}: the block runner died (exit {proc.returncode}); a block may have ended the "
                 f"process.\n{proc.stdout[-2000:]}{proc.stderr[-2000:]}")
-    failure = json.loads(result_file.read_text(encoding="utf-8"))["failure"]
+    result = json.loads(result_file.read_text(encoding="utf-8"))
+    if left_out is not None:
+        left_out += [tuple(item) for item in result.get("left_out", [])]
+    failure = result["failure"]
     if failure:
         return f"{name}, {failure['what']} block at line {failure['line']}: {failure['message']}"
     return None
@@ -305,11 +323,17 @@ def _repo_files() -> set[str]:
 def test_lesson_code_blocks_run(page, tmp_path):
     before = _repo_files()
     name = page.relative_to(ROOT).as_posix()
-    problem = check_page(page.read_text(encoding="utf-8"), name, tmp_path)
+    left_out: list = []
+    problem = check_page(page.read_text(encoding="utf-8"), name, tmp_path, left_out=left_out)
     if problem:
         pytest.fail(problem, pytrace=False)
     added = sorted(_repo_files() - before)
     assert not added, f"running the blocks of {name} wrote into the repository: {added}"
+    if left_out:
+        modules = sorted({module for _, module in left_out})
+        pytest.skip(f"{name}: every other block ran and passed, but the blocks at lines "
+                    f"{', '.join(str(line) for line, _ in left_out)} need {', '.join(modules)}, which "
+                    f"{sys.executable} cannot import (pyproject.toml's test group installs it)")
 
 
 def test_there_are_lesson_pages():
@@ -440,3 +464,51 @@ def test_a_pypy_exception_is_named_in_the_marker(tmp_path):
         assert problem is not None and "ZeroDivisionError" in problem, problem  # PyPy was promised no exception
     else:
         assert problem is None, problem
+
+
+NEEDS_PAGE = '''
+# A page with optional modules
+
+<!-- needs: json -->
+```python
+import json
+print(json.dumps([1, 2]))
+```
+
+```text
+[1, 2]
+```
+
+<!-- needs: no_such_module_for_the_lesson_runner -->
+```python
+import no_such_module_for_the_lesson_runner
+1 / 0
+```
+
+<!-- needs: no_such_module_for_the_lesson_runner -->
+```console
+$ python -c "import no_such_module_for_the_lesson_runner"
+```
+
+```python
+print("after")
+```
+
+```text
+after
+```
+'''
+
+
+def test_a_block_that_needs_a_missing_module_is_left_out_and_said(tmp_path):
+    """`<!-- needs: module -->`: the block runs where the module is importable (a broken one
+    fails the page), and is left out, with its line, where it is not."""
+    left_out: list = []
+    problem = check_page(textwrap.dedent(NEEDS_PAGE), "page.md", tmp_path / "a", left_out=left_out)
+    assert problem is None, problem
+    assert left_out == [(15, "no_such_module_for_the_lesson_runner"), (22, "no_such_module_for_the_lesson_runner")]
+    broken = NEEDS_PAGE.replace("print(json.dumps([1, 2]))", "print(json.dumps([1, 2])); 1 / 0")
+    problem = check_page(textwrap.dedent(broken), "page.md", tmp_path / "b")
+    assert problem is not None and "ZeroDivisionError" in problem and "line 5" in problem, problem
+    problem = check_page(NEEDS_PAGE.replace("needs: json", "needs: json or numpy"), "page.md", tmp_path / "c")
+    assert problem is not None and "must name one module" in problem, problem
