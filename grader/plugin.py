@@ -8,7 +8,8 @@ It does two jobs:
   ``warnings``: the compiler's warnings about the learner's lines after a build;
   ``callback_error``: an exception a Python callback raised, which cffi only prints);
 * gives graders the ``exercise`` fixture: the learner's files (a scratch copy)
-  and ``exercise.build(...)`` / ``exercise.import_module(...)``.
+  and ``exercise.build_module(...)`` / ``exercise.import_module(...)`` (graders reach it
+  and their other helpers through ``grader.testing``).
 
 (It also keeps pytest's progress letters out of the learner's output.)
 """
@@ -187,7 +188,9 @@ def pytest_sessionfinish(session, exitstatus) -> None:
 
 
 class ExerciseFiles:
-    """What a grader sees of the exercise under test (a scratch copy of the learner's files)."""
+    """What a grader sees of the exercise under test (a scratch copy of the learner's files):
+    the ``exercise`` fixture. ``id`` is the exercise's id, ``dir`` the lesson folder's copy.
+    Graders import it as ``grader.testing.ExerciseFiles``."""
 
     def __init__(self) -> None:
         self.id = os.environ.get("GRADER_EXERCISE", "")
@@ -211,10 +214,19 @@ class ExerciseFiles:
         return self.paths.show(str(self.path(name)))
 
     def read(self, name: str) -> str:
+        """The text of one of the learner's files."""
         return self.path(name).read_text(encoding="utf-8")
 
-    def build(self, builder: str) -> Built:
-        """Compile the builder script (cached by content) and import the module it makes."""
+    def traceback(self, exc: BaseException) -> str:
+        """``exc`` as the learner needs to see it: the last frames in their own files (paths as
+        they know them, with the line of code), then the exception's type and message."""
+        from .build import _learner_traceback
+
+        return _learner_traceback(exc, self.paths)
+
+    def build_module(self, builder: str) -> Built:
+        """Compile the builder script (cached by content) and import the module it makes.
+        Raises BuildError (the grade's "error") if the script, the compiler or the import fails."""
         if builder not in self._built:
             try:
                 self._built[builder] = _build(self.path(builder), self.paths, self.cache, self.files_key, self.out)
@@ -231,8 +243,9 @@ class ExerciseFiles:
                 _events.emit(e="warnings", items=own)
         return result
 
-    def builder(self, builder: str):
-        """Run the builder script again and return its FFI object, for checks on structure."""
+    def builder_ffi(self, builder: str):
+        """Run the builder script again (compiling nothing) and return its FFI object, for checks on
+        what it declares: see grader.testing's set_source_args() and cdef_declarations()."""
         return load_builder(self.path(builder), self.paths)
 
     def shared_library(self, name: str, sources: list[str], exports: list[str]) -> Path:

@@ -1,41 +1,131 @@
-"""Helpers for graders (tests/NN_topic/test_*.py), imported as ``grader.testing``.
+"""The public API for graders (tests/NN_topic/test_*.py), imported as ``grader.testing``.
 
-``LibSpy`` answers a question a grader cannot settle from return values alone:
-did the learner's Python module call the C function (and with what), or did it
-compute the answer some other way? ``install_lib_spy`` puts the spy wherever
-the learner's module can reach the compiled ``lib``.
+A grader imports what it needs from here and from nowhere else in ``grader``, and
+reads no private attribute (``_name``) of cffi's or the engine's objects:
+tests/engine/test_grader_api.py checks every grader for both. What is here:
 
-``PoisoningAllocator`` (with ``install_poisoning_ffi``) makes a keep-alive bug fail every
-run instead of when freed memory happens to be reused: graders of lifetimes use it.
+* ``ExerciseFiles``, the ``exercise`` fixture's object: the learner's files,
+  ``build_module()``, ``builder_ffi()``, ``import_module()``, ``traceback()``...
+  ``Built`` is what ``build_module()`` returns; ``BuildError`` what a grader raises
+  (or re-raises, with more advice) when the learner's code cannot be built or imported:
+  the grade then says "error", not "fail".
+* ``set_source_args`` and ``cdef_declarations``: what a builder script gave
+  ``set_source()`` and ``cdef()``, which cffi offers no public way to read.
+* ``LibSpy`` answers a question a grader cannot settle from return values alone:
+  did the learner's Python module call the C function (and with what), or did it
+  compute the answer some other way? ``install_lib_spy`` puts the spy wherever
+  the learner's module can reach the compiled ``lib``.
+* ``PoisoningAllocator`` (with ``install_poisoning_ffi``) makes a keep-alive bug fail every
+  run instead of when freed memory happens to be reused; ``owned_ranges`` says whether a
+  pointer C keeps points into memory something owns; ``collect_garbage`` frees what
+  nothing refers to, now, on PyPy too. Graders of lifetimes use them.
+* ``CCounters``: counters a C library keeps (live objects, frees), compared before and after.
+* ``callback_output``: what cffi prints while C calls back into Python.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
+
+from .build import BuildError, Built
+from .plugin import ExerciseFiles
+
+__all__ = [
+    "BuildError",
+    "Built",
+    "CCounters",
+    "ExerciseFiles",
+    "LibSpy",
+    "PoisoningAllocator",
+    "SetSourceArgs",
+    "callback_output",
+    "cdef_declarations",
+    "collect_garbage",
+    "install_lib_spy",
+    "install_poisoning_ffi",
+    "owned_ranges",
+    "set_source_args",
+]
+
+
+class SetSourceArgs(NamedTuple):
+    """What a builder script passed to ``ffibuilder.set_source(module_name, source, **kwargs)``."""
+
+    module_name: str
+    source: str | None
+    kwargs: dict
+
+
+def set_source_args(ffibuilder: Any) -> SetSourceArgs | None:
+    """What the builder's FFI (``exercise.builder_ffi(...)``) was given by ``set_source()``,
+    or None if the script never called it.
+
+    cffi keeps it in a private attribute and offers no public way to read it; this is the
+    one place that reads it (tests/engine/test_grader_api.py checks it on CPython and PyPy)."""
+    assigned = getattr(ffibuilder, "_assigned_source", None)
+    if assigned is None:
+        return None
+    module_name, source, _extension, kwargs = assigned
+    return SetSourceArgs(module_name, source, dict(kwargs))
+
+
+def cdef_declarations(ffibuilder: Any) -> dict[str, Any] | None:
+    """What the builder's ``cdef()`` declared, before the compiler had its word:
+    ``{"typedef ticks_t": <type>, "macro TIMER_HZ": <type>, "struct point": <type>, ...}``
+    (keys are "typedef", "macro", "struct", "union", "enum", "function", "variable" or
+    "constant" and the name; values are the types of ``cffi.model``, e.g. a
+    ``typedef int... x;`` is an ``UnknownIntegerType``, a ``#define X ...`` a ``...``
+    constant). None if this version of cffi keeps them elsewhere: a grader then checks
+    behaviour only.
+
+    cffi keeps them in a private attribute of its parser; this is the one place that reads
+    it (tests/engine/test_grader_api.py checks it on CPython and PyPy)."""
+    declarations = getattr(getattr(ffibuilder, "_parser", None), "_declarations", None)
+    if not isinstance(declarations, dict):
+        return None
+    return {key: value[0] if isinstance(value, tuple) else value for key, value in declarations.items()}
 
 
 class LibSpy:
     """Stands in for a compiled ``lib``: each call of a C function is recorded
     (``calls``), then passed to the real function. Non-callable attributes
-    (constants, globals) are the real ones.
+    (constants, globals) are the real ones: read and write them on ``spy.lib``.
+
+    ``lib`` and ``ffi`` are the real ones (``ffi`` for subclasses that read what C is given).
+    With ``pass_pointers=True`` (which needs ``ffi``), C function pointers that ``lib`` holds
+    (an ``extern "Python"`` function, a global function pointer) are handed out as they are,
+    unrecorded: wrapped, they would be Python functions, which C cannot take (``qsort(...,
+    lib.descending)``). Leave it False in ABI mode, where every function of ``lib`` is a
+    C function pointer.
 
     Subclasses override ``record(name, args)`` to keep something else (say, the
     bytes C is about to read) or to stop a call that would kill the process by
-    raising an exception."""
+    raising an exception, and ``wrap(name, target)`` to change what C answers (C's
+    answer plus 1000, say, which only a module that returns C's answer returns)."""
 
-    def __init__(self, lib: Any) -> None:
-        self._lib = lib
+    def __init__(self, lib: Any, ffi: Any = None, *, pass_pointers: bool = False) -> None:
+        if pass_pointers and ffi is None:
+            raise TypeError("LibSpy(lib, pass_pointers=True) needs the ffi: LibSpy(built.lib, built.ffi, ...)")
+        self.lib = lib
+        self.ffi = ffi
+        self.pass_pointers = pass_pointers
         self.calls: list[Any] = []
 
     def __getattr__(self, name: str) -> Any:
-        target = getattr(self._lib, name)
-        return self.wrap(name, target) if callable(target) else target
+        if name in ("lib", "ffi", "pass_pointers", "calls"):  # while __init__ has not run yet (copy, pickle)
+            raise AttributeError(name)
+        target = getattr(self.lib, name)
+        if not callable(target) or (self.pass_pointers and isinstance(target, self.ffi.CData)):
+            return target
+        return self.wrap(name, target)
 
     def record(self, name: str, args: tuple) -> Any:
         """What ``calls`` keeps for one call; may raise to stop the call."""
         return (name, args)
 
     def wrap(self, name: str, target: Any):
+        """A Python function that records a call of ``target`` (the C function ``name``), then makes it."""
+
         def c_function(*args):
             self.calls.append(self.record(name, args))
             return target(*args)
@@ -68,7 +158,7 @@ def install_lib_spy(module: Any, built: Any, monkeypatch: Any, spy: LibSpy) -> L
             value = getattr(real_lib, name)
         except Exception:  # a global that cannot be read is no function
             continue
-        if callable(value):
+        if callable(value) and not (spy.pass_pointers and isinstance(value, spy.ffi.CData)):
             functions[name] = value
 
     def spied(value):

@@ -30,7 +30,7 @@ PYTHON_OP = {"divide": ("//", operator.floordiv), "modulo": ("%", operator.mod)}
 
 @pytest.fixture(scope="module")
 def built(exercise):
-    return exercise.build(BUILDER)
+    return exercise.build_module(BUILDER)
 
 
 @pytest.fixture(scope="module")

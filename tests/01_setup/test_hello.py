@@ -8,7 +8,7 @@ SIGNATURE = "int(*)(int, int)"
 
 @pytest.fixture(scope="module")
 def hello(exercise):
-    return exercise.build(BUILDER)
+    return exercise.build_module(BUILDER)
 
 
 def _add(hello):

@@ -41,7 +41,7 @@ PROTOTYPES = {
 
 @pytest.fixture(scope="module")
 def built(exercise):
-    return exercise.build(BUILDER)
+    return exercise.build_module(BUILDER)
 
 
 # --- comparing types -----------------------------------------------------------------------

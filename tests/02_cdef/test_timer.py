@@ -49,14 +49,14 @@ GAPS = "see the lesson's section on letting the C compiler fill the gaps"
 
 @pytest.fixture(scope="module")
 def built(exercise):
-    return exercise.build(BUILDER)
+    return exercise.build_module(BUILDER)
 
 
 @pytest.fixture(scope="module")
 def declared(exercise, built):
     """What the learner's cdef() says, before the compiler had its word: {kind name: type}.
     None if this version of cffi keeps it elsewhere (then only behaviour is checked)."""
-    ffibuilder = exercise.builder(BUILDER)
+    ffibuilder = exercise.builder_ffi(BUILDER)
     declarations = getattr(getattr(ffibuilder, "_parser", None), "_declarations", None)
     if not isinstance(declarations, dict):
         return None

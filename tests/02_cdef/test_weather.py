@@ -30,7 +30,7 @@ FUNCTIONS = {
 
 @pytest.fixture(scope="module")
 def built(exercise):
-    return exercise.build(BUILDER)
+    return exercise.build_module(BUILDER)
 
 
 def test_constants(built):

@@ -44,7 +44,7 @@ def _hex(value) -> str:
 @pytest.fixture(scope="module")
 def built(exercise):
     try:
-        return exercise.build(BUILDER)
+        return exercise.build_module(BUILDER)
     except BuildError as exc:
         if "color.h" in exc.message and any(words in exc.message for words in HEADER_MISSING):
             raise BuildError(exc.kind, exc.message + (
@@ -68,7 +68,7 @@ def built(exercise):
 @pytest.fixture(scope="module")
 def options(exercise):
     """The keyword arguments the builder gives set_source() (sources=, include_dirs=, ...)."""
-    ffi = exercise.builder(BUILDER)
+    ffi = exercise.builder_ffi(BUILDER)
     assigned = getattr(ffi, "_assigned_source", None)
     if assigned is None:
         pytest.fail(f"{BUILDER} never calls ffibuilder.set_source(): it names the module and gives its C code.")

@@ -26,7 +26,7 @@ YEARS = [1900, 2000, 2023, 2024, 2100, 1996]  # century rules: 1900 and 2100 are
 
 @pytest.fixture(scope="module")
 def built(exercise):
-    return exercise.build(BUILDER)
+    return exercise.build_module(BUILDER)
 
 
 def _function(built, name):

@@ -47,7 +47,7 @@ def _close(got, expected) -> bool:
 
 @pytest.fixture(scope="module")
 def built(exercise):
-    return exercise.build(BUILDER)
+    return exercise.build_module(BUILDER)
 
 
 def _function(built, name):
@@ -71,7 +71,7 @@ def _libraries_on(exercise, monkeypatch, target: str) -> list[str]:
             monkeypatch.setattr(where, "WindowsPath" if os_name == "nt" else "PosixPath", real)
             monkeypatch.setattr(os, "name", os_name)
     try:
-        ffi = exercise.builder(BUILDER)
+        ffi = exercise.builder_ffi(BUILDER)
     except BuildError as exc:
         pytest.fail(f"with sys.platform == {target!r}, running {BUILDER} failed:\n{exc.message}")
     finally:

@@ -44,7 +44,7 @@ def _files(folder: Path) -> set[str]:
 @pytest.fixture(scope="module")
 def built(exercise):
     """The engine's build of the builder: C errors are reported at the learner's line."""
-    return exercise.build(BUILDER)
+    return exercise.build_module(BUILDER)
 
 
 @pytest.fixture(scope="module")

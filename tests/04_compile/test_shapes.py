@@ -73,7 +73,7 @@ def _tail(text: str, lines: int = 12) -> str:
 
 @pytest.fixture(scope="module")
 def built(exercise):
-    return exercise.build(BUILDER)
+    return exercise.build_module(BUILDER)
 
 
 @pytest.fixture(scope="module")

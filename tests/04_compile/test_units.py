@@ -36,7 +36,7 @@ FORMULAS = {"c_to_f": "celsius * 9 / 5 + 32", "f_to_c": "(fahrenheit - 32) * 5 /
 
 @pytest.fixture(scope="module")
 def built(exercise):
-    return exercise.build(BUILDER)
+    return exercise.build_module(BUILDER)
 
 
 def _function(built, name):

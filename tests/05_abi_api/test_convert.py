@@ -43,7 +43,7 @@ VALUES = {
 @pytest.fixture(scope="module")
 def builder(exercise):
     """The learner's FFI object, from running convert_build.py (without its main block)."""
-    return exercise.builder(BUILDER)
+    return exercise.builder_ffi(BUILDER)
 
 
 def _built(exercise, builder):
@@ -62,7 +62,7 @@ def _built(exercise, builder):
             "extension module: API mode. For out-of-line ABI mode, give set_source() None instead of C source: "
             f"compile() then writes {MODULE}.py, a pure-Python module that imports with no compiler."
         )
-    return exercise.build(BUILDER)
+    return exercise.build_module(BUILDER)
 
 
 @pytest.fixture(scope="module")

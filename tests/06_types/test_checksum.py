@@ -57,7 +57,7 @@ def _show(data: bytes) -> str:
 
 @pytest.fixture(scope="module")
 def built(exercise):
-    return exercise.build(BUILDER)
+    return exercise.build_module(BUILDER)
 
 
 @pytest.fixture(scope="module")

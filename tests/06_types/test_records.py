@@ -42,7 +42,7 @@ MISSING = [999, 63]  # no record there: C answers -1
 
 @pytest.fixture(scope="module")
 def built(exercise):
-    return exercise.build(BUILDER)
+    return exercise.build_module(BUILDER)
 
 
 @pytest.fixture(scope="module")

@@ -47,7 +47,7 @@ def fit_reference(text: str, max_bytes: int) -> str:
 
 @pytest.fixture(scope="module")
 def built(exercise):
-    return exercise.build(BUILDER)
+    return exercise.build_module(BUILDER)
 
 
 @pytest.fixture(scope="module")

@@ -37,7 +37,7 @@ FUNCTIONS = {  # name -> (result, args) as cffi spells them (it drops `const`)
 
 @pytest.fixture(scope="module")
 def built(exercise):
-    return exercise.build(BUILDER)
+    return exercise.build_module(BUILDER)
 
 
 @pytest.fixture(scope="module")

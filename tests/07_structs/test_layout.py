@@ -65,7 +65,7 @@ PROBE_FIELDS = ["channel", "value", "unit"]
 
 @pytest.fixture(scope="module")
 def built(exercise):
-    return exercise.build(BUILDER)
+    return exercise.build_module(BUILDER)
 
 
 @pytest.fixture(scope="module")
@@ -74,7 +74,7 @@ def compiler(exercise, tmp_path_factory):
     folder = tmp_path_factory.mktemp("probe")
     builder = folder / "_reading_probe_build.py"
     builder.write_text(PROBE.replace("INCLUDE_DIR", repr(str(exercise.dir))), encoding="utf-8")
-    lib = exercise.build(str(builder)).lib
+    lib = exercise.build_module(str(builder)).lib
     return {
         "sizeof": lib.probe_sizeof(),
         "offsetof": {name: lib.probe_offsetof(i) for i, name in enumerate(PROBE_FIELDS)},
@@ -151,7 +151,7 @@ def test_declaration_is_partial_and_portable(built, exercise):
                     "belong to the library, and whose size changes with the platform (`long` is 8 bytes on "
                     "Linux and macOS, 4 on Windows, which moves every field after it). A declaration that lists "
                     "them is right on one platform only. Declare only channel, value and unit, and end with `...;`.")
-    builder = exercise.builder(BUILDER)
+    builder = exercise.builder_ffi(BUILDER)
     declaration = getattr(getattr(builder, "_parser", None), "_declarations", {}).get("struct reading")
     partial = getattr(declaration[0], "partial", None) if declaration else None
     if partial is False:

@@ -35,7 +35,7 @@ REFUSED = ["circle 1 2", "rect 1 2 3", "rect 1 2 -3 4", "square 1 2 3", "", "cir
 
 @pytest.fixture(scope="module")
 def built(exercise):
-    return exercise.build(BUILDER)
+    return exercise.build_module(BUILDER)
 
 
 @pytest.fixture(scope="module")

@@ -31,7 +31,7 @@ def c_reference(a: int, b: int) -> tuple[int, int]:
 
 @pytest.fixture(scope="module")
 def built(exercise):
-    return exercise.build(BUILDER)
+    return exercise.build_module(BUILDER)
 
 
 @pytest.fixture(scope="module")

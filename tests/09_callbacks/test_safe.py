@@ -42,7 +42,7 @@ def expected_run(readings):
 
 @pytest.fixture(scope="module")
 def built(exercise):
-    return exercise.build(BUILDER)
+    return exercise.build_module(BUILDER)
 
 
 @pytest.fixture(scope="module")

@@ -57,7 +57,7 @@ class Stopper:
 
 @pytest.fixture(scope="module")
 def built(exercise):
-    return exercise.build(BUILDER)
+    return exercise.build_module(BUILDER)
 
 
 @pytest.fixture(scope="module")

@@ -34,7 +34,7 @@ READERS = ("series_mean", "series_max", "series_describe")
 
 @pytest.fixture(scope="module")
 def built(exercise):
-    built = exercise.build(BUILDER)
+    built = exercise.build_module(BUILDER)
     missing = [n for n in ("memtrack_alloc", "memtrack_free", "memtrack_state", "memtrack_flush", "series_init")
                if not hasattr(built.lib, n)]
     if missing:

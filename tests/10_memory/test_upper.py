@@ -33,7 +33,7 @@ REPEAT = [(("ab", 3, "-"), "ab-ab-ab"), (("x", 1, "-"), "x"), (("abc", 0, "-"), 
 
 @pytest.fixture(scope="module")
 def built(exercise):
-    built = exercise.build(BUILDER)
+    built = exercise.build_module(BUILDER)
     missing = [n for n in ("guard_checking", "guard_live", "guard_overruns", "guard_bad_frees", "guard_fail_next")
                if not hasattr(built.lib, n)]
     if missing:

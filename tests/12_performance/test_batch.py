@@ -29,7 +29,7 @@ BIG = 1 << 20  # a megabyte of 0xFF overflows 32-bit sums that are reduced only 
 
 @pytest.fixture(scope="module")
 def built(exercise):
-    return exercise.build(BUILDER)
+    return exercise.build_module(BUILDER)
 
 
 @pytest.fixture(scope="module")

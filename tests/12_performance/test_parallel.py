@@ -34,7 +34,7 @@ MEET = 3.0  # seconds the first call waits for a second thread (a correct soluti
 
 @pytest.fixture(scope="module")
 def built(exercise):
-    return exercise.build(BUILDER)
+    return exercise.build_module(BUILDER)
 
 
 @pytest.fixture(scope="module")

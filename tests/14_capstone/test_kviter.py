@@ -35,7 +35,7 @@ BUILDER = "kvstore_build.py"
 
 @pytest.fixture(scope="module")
 def built(exercise):
-    return exercise.build(BUILDER)
+    return exercise.build_module(BUILDER)
 
 
 @pytest.fixture(scope="module")

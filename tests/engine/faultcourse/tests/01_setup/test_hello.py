@@ -5,7 +5,7 @@ import pytest
 
 @pytest.fixture(scope="module")
 def hello(exercise):
-    return exercise.build("hello_build.py")
+    return exercise.build_module("hello_build.py")
 
 
 def test_module_name(hello):

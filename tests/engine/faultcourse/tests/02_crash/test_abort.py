@@ -5,7 +5,7 @@ import pytest
 
 @pytest.fixture(scope="module")
 def mod(exercise):
-    return exercise.build("abort_build.py")
+    return exercise.build_module("abort_build.py")
 
 
 def test_release(mod):

@@ -5,7 +5,7 @@ import pytest
 
 @pytest.fixture(scope="module")
 def assign(exercise):
-    return exercise.build("assign_build.py")
+    return exercise.build_module("assign_build.py")
 
 
 def test_fill(assign):

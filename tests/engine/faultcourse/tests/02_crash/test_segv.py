@@ -5,7 +5,7 @@ import pytest
 
 @pytest.fixture(scope="module")
 def segv(exercise):
-    return exercise.build("segv_build.py")
+    return exercise.build_module("segv_build.py")
 
 
 def test_twice(segv):

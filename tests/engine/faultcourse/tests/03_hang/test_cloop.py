@@ -5,7 +5,7 @@ import pytest
 
 @pytest.fixture(scope="module")
 def mod(exercise):
-    return exercise.build("cloop_build.py")
+    return exercise.build_module("cloop_build.py")
 
 
 def test_one(mod):

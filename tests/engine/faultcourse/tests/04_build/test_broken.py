@@ -5,7 +5,7 @@ import pytest
 
 @pytest.fixture(scope="module")
 def mod(exercise):
-    return exercise.build("broken_build.py")
+    return exercise.build_module("broken_build.py")
 
 
 def test_add(mod):

@@ -5,7 +5,7 @@ import pytest
 
 @pytest.fixture(scope="module")
 def mod(exercise):
-    return exercise.build("undefined_build.py")
+    return exercise.build_module("undefined_build.py")
 
 
 def test_add(mod):

@@ -5,7 +5,7 @@ import pytest
 
 @pytest.fixture(scope="module")
 def mod(exercise):
-    return exercise.build("hog_build.py")
+    return exercise.build_module("hog_build.py")
 
 
 def test_grab(mod):

@@ -5,7 +5,7 @@ import pytest
 
 @pytest.fixture(scope="module")
 def built(exercise):
-    return exercise.build("bugs_build.py")
+    return exercise.build_module("bugs_build.py")
 
 
 def test_overflow_in_c_file(built):
