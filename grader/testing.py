@@ -143,15 +143,18 @@ class LibSpy:
         return found[-1] if found else None
 
 
-def install_lib_spy(module: Any, built: Any, monkeypatch: Any, spy: LibSpy) -> LibSpy:
-    """Make ``module`` (the learner's Python module) call C through ``spy``.
+def install_lib_spy(module: Any, built: Built | None, monkeypatch: Any, spy: LibSpy) -> LibSpy:
+    """Make ``module`` (the learner's Python module) call C through ``spy`` (a LibSpy of
+    ``built.lib``), and return ``spy``.
 
     Covers the ways a module reaches C: a global bound to ``lib``
     (``from _x_cffi import lib``), to one of its functions
     (``from _x_cffi.lib import add``), a default argument holding one
     (``def f(a, _add=lib.add)``), and ``import _x_cffi`` followed by
-    ``_x_cffi.lib.add(...)``. ``monkeypatch`` undoes all of it after the test."""
-    real_lib = built.lib
+    ``_x_cffi.lib.add(...)``. ``built`` is None for a ``lib`` that no built module holds
+    (one the learner's module opened itself with ``ffi.dlopen()``): then only the first
+    three. ``monkeypatch`` undoes all of it after the test."""
+    real_lib = spy.lib
     functions = {}
     for name in dir(real_lib):
         try:
@@ -175,7 +178,8 @@ def install_lib_spy(module: Any, built: Any, monkeypatch: Any, spy: LibSpy) -> L
         defaults = getattr(value, "__defaults__", None)
         if defaults and any(spied(d) is not d for d in defaults):
             monkeypatch.setattr(value, "__defaults__", tuple(spied(d) for d in defaults))
-    monkeypatch.setattr(built.module, "lib", spy)
+    if built is not None:
+        monkeypatch.setattr(built.module, "lib", spy)
     return spy
 
 

@@ -16,6 +16,8 @@ import time
 
 import pytest
 
+from grader.testing import cdef_declarations
+
 BUILDER = "timer_build.py"
 HEADER = "timer.h"
 
@@ -56,11 +58,7 @@ def built(exercise):
 def declared(exercise, built):
     """What the learner's cdef() says, before the compiler had its word: {kind name: type}.
     None if this version of cffi keeps it elsewhere (then only behaviour is checked)."""
-    ffibuilder = exercise.builder_ffi(BUILDER)
-    declarations = getattr(getattr(ffibuilder, "_parser", None), "_declarations", None)
-    if not isinstance(declarations, dict):
-        return None
-    return {key: value[0] if isinstance(value, tuple) else value for key, value in declarations.items()}
+    return cdef_declarations(exercise.builder_ffi(BUILDER))
 
 
 def c_value(built, name: str) -> float:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.build import BuildError
+from grader.testing import BuildError, set_source_args
 
 BUILDER = "color_build.py"
 DECLARATIONS = {
@@ -69,10 +69,10 @@ def built(exercise):
 def options(exercise):
     """The keyword arguments the builder gives set_source() (sources=, include_dirs=, ...)."""
     ffi = exercise.builder_ffi(BUILDER)
-    assigned = getattr(ffi, "_assigned_source", None)
+    assigned = set_source_args(ffi)
     if assigned is None:
         pytest.fail(f"{BUILDER} never calls ffibuilder.set_source(): it names the module and gives its C code.")
-    return assigned[3]
+    return assigned.kwargs
 
 
 def _paths(options, key) -> list[Path]:

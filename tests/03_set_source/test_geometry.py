@@ -20,7 +20,7 @@ import sys
 
 import pytest
 
-from grader.build import BuildError
+from grader.testing import BuildError, set_source_args
 
 BUILDER = "geometry_build.py"
 SIGNATURES = {
@@ -76,10 +76,10 @@ def _libraries_on(exercise, monkeypatch, target: str) -> list[str]:
         pytest.fail(f"with sys.platform == {target!r}, running {BUILDER} failed:\n{exc.message}")
     finally:
         monkeypatch.undo()
-    assigned = getattr(ffi, "_assigned_source", None)
+    assigned = set_source_args(ffi)
     if assigned is None:
         pytest.fail(f"{BUILDER} never calls ffibuilder.set_source()")
-    value = assigned[3].get("libraries") or []
+    value = assigned.kwargs.get("libraries") or []
     return [value] if isinstance(value, str) else [str(v) for v in value]
 
 

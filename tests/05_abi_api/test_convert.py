@@ -20,6 +20,8 @@ from pathlib import Path
 
 import pytest
 
+from grader.testing import set_source_args
+
 BUILDER = "convert_build.py"
 MODULE = "_convert_abi"
 EXPORTS = ["c_to_f", "km_to_miles", "inches_to_mm"]
@@ -50,11 +52,11 @@ def _built(exercise, builder):
     """The generated module, built by the engine; a failed check first if set_source() asks for API mode.
     (The engine would compile C source, and then report cdef's functions as undefined symbols: true, but
     beside the point of this exercise.)"""
-    assigned = getattr(builder, "_assigned_source", None)
+    assigned = set_source_args(builder)
     if assigned is None:
         pytest.fail(f"convert_build.py never calls ffibuilder.set_source(): it names the module to generate, "
                     f"{MODULE!r}, and says which mode: None for ABI mode.")
-    source = assigned[1]
+    source = assigned.source
     if source is not None:
         shown = repr(source) if len(repr(source)) <= 60 else repr(source)[:57] + "..."
         pytest.fail(
@@ -87,7 +89,8 @@ def _is_pure_python(built) -> bool:
 
 
 def test_module_name(builder):
-    name = getattr(builder, "_assigned_source", (None,))[0]
+    assigned = set_source_args(builder)
+    name = assigned.module_name if assigned else None
     if name != MODULE:
         pytest.fail(f"set_source() names the module {name!r}, expected {MODULE!r} (convert.py imports that name)")
 

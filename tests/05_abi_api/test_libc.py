@@ -19,6 +19,8 @@ import sys
 
 import pytest
 
+from grader.testing import LibSpy, install_lib_spy
+
 SIGNATURES = {"strlen": "size_t(*)(char *)", "atoi": "int(*)(char *)"}
 STANDARD = {"strlen": "size_t strlen(const char *s);", "atoi": "int atoi(const char *s);"}
 
@@ -196,25 +198,7 @@ def test_declared_as_the_standard_says(libc, name):
 # --- the wrappers -------------------------------------------------------------------------
 
 
-class _SpyLib:
-    """Stands in for ``lib``: records each call, then calls the real C function."""
-
-    def __init__(self, lib):
-        self._lib = lib
-        self.calls: list[str] = []
-
-    def __getattr__(self, name):
-        return self.wrap(name, getattr(self._lib, name))
-
-    def wrap(self, name, target):
-        def c_function(*args):
-            self.calls.append(name)
-            return target(*args)
-
-        return c_function
-
-
-class _OtherAnswerLib(_SpyLib):
+class _OtherAnswerLib(LibSpy):
     """A spy whose C functions answer C's result plus OFFSET, not the right answer: a wrapper that calls C and
     then computes the answer again in Python is right for every text; only this tells it from one that returns
     what C returned."""
@@ -226,24 +210,11 @@ class _OtherAnswerLib(_SpyLib):
         return lambda *args: call(*args) + self.OFFSET
 
 
-def _spy(libc, monkeypatch, spy_class=_SpyLib):
-    """Put a spy wherever libc.py reaches the C functions: `lib`, or a global bound to one of its functions.
+def _spy(libc, monkeypatch, spy_class=LibSpy):
+    """Put a spy wherever libc.py reaches the C functions: `lib`, or a global bound to one of its functions
+    (grader.testing.install_lib_spy; no built module holds this lib: libc.py opened it itself).
     (Called in the test itself, not as a fixture: a missing `lib` is then a failed check, not an error.)"""
-    lib = _lib(libc)
-    spy = spy_class(lib)
-    functions = {}
-    for name in SIGNATURES:
-        try:
-            functions[name] = getattr(lib, name)
-        except AttributeError:
-            pass
-    for global_name, value in list(vars(libc).items()):
-        if value is lib:
-            monkeypatch.setattr(libc, global_name, spy)
-        for name, func in functions.items():
-            if value is func:  # strlen = lib.strlen
-                monkeypatch.setattr(libc, global_name, spy.wrap(name, func))
-    return spy
+    return install_lib_spy(libc, None, monkeypatch, spy_class(_lib(libc)))
 
 
 WRAPPERS = {"byte_length": ("strlen", BYTE_LENGTH), "leading_int": ("atoi", LEADING_INT)}
@@ -284,7 +255,7 @@ def test_wrapper_calls_c(libc, monkeypatch, wrapper):
     spy = _spy(libc, monkeypatch)
     text = next(iter(cases))
     call, got = _call(libc, wrapper, text)
-    if c_name not in spy.calls:
+    if c_name not in spy.names():
         pytest.fail(f"{call} returned {got!r} without calling lib.{c_name}. The wrapper's job is to call the C "
                     f"function {c_name} through lib and return its result.")
 
@@ -296,7 +267,7 @@ def test_wrapper_returns_the_c_result(libc, monkeypatch, wrapper):
     spy = _spy(libc, monkeypatch, _OtherAnswerLib)
     text = "héllo" if wrapper == "byte_length" else "  42 apples"
     call, got = _call(libc, wrapper, text)
-    if c_name not in spy.calls:
+    if c_name not in spy.names():
         pytest.fail(f"{call} returned {got!r} without calling lib.{c_name}. The wrapper's job is to call the C "
                     f"function {c_name} through lib and return its result.")
     answer = cases[text] + _OtherAnswerLib.OFFSET

@@ -63,8 +63,7 @@ class _SpyLib(LibSpy):
     """Records what C receives (name, args, the bytes it may read); stops a write into a bytes object."""
 
     def __init__(self, lib, ffi):
-        super().__init__(lib)
-        self._ffi = ffi
+        super().__init__(lib, ffi)
 
     def _content(self, pointer, length):
         """The bytes C is given, as far as they can be read safely; None if unknown."""
@@ -72,13 +71,13 @@ class _SpyLib(LibSpy):
             return None
         if isinstance(pointer, (bytes, bytearray)):
             return bytes(pointer[:length])
-        if isinstance(pointer, self._ffi.CData):
-            ctype = self._ffi.typeof(pointer)
+        if isinstance(pointer, self.ffi.CData):
+            ctype = self.ffi.typeof(pointer)
             if ctype.kind == "array":
-                length = min(length, len(pointer) * self._ffi.sizeof(ctype.item))
-            if pointer == self._ffi.NULL:
+                length = min(length, len(pointer) * self.ffi.sizeof(ctype.item))
+            if pointer == self.ffi.NULL:
                 return None
-            return self._ffi.unpack(self._ffi.cast("char *", pointer), length)
+            return self.ffi.unpack(self.ffi.cast("char *", pointer), length)
         return None
 
     forged_label: bytes | None = None  # when set, text_format writes this instead (the C-wrote-it check)
@@ -94,9 +93,9 @@ class _SpyLib(LibSpy):
                 return length
             out, size = args[0], args[1]
             # As snprintf would: nothing written for size 0 (a call that asks for the length only).
-            if isinstance(out, self._ffi.CData) and out != self._ffi.NULL and isinstance(size, int) and size > 0:
+            if isinstance(out, self.ffi.CData) and out != self.ffi.NULL and isinstance(size, int) and size > 0:
                 size = min(size, len(self.forged_label) + 1)
-                self._ffi.memmove(out, self.forged_label[: size - 1] + b"\0", size)
+                self.ffi.memmove(out, self.forged_label[: size - 1] + b"\0", size)
             return len(self.forged_label)
 
         return text_format
@@ -282,7 +281,7 @@ def _check_label(text_module, spy, name: str, count: int) -> None:
     if found is None:
         pytest.fail(f"{call} returned {got!r} without calling lib.text_format: the label must be formatted by C.")
     if found[1][2] not in (LABEL_FORMAT, bytearray(LABEL_FORMAT)) and not (
-            isinstance(found[1][2], spy._ffi.CData) and spy._ffi.string(found[1][2]) == LABEL_FORMAT):
+            isinstance(found[1][2], spy.ffi.CData) and spy.ffi.string(found[1][2]) == LABEL_FORMAT):
         pytest.fail(f"{call} gave lib.text_format the format {found[1][2]!r}, expected {LABEL_FORMAT!r}.")
     if type(got) is not str or got != expected:
         note = " That is bytes: decode them into a str with .decode(\"utf-8\")." if isinstance(got, bytes) else ""
@@ -319,8 +318,8 @@ class _OtherAnswers(_SpyLib):
             def ascii_upper(*args):
                 result = call(*args)
                 out, length = args[0], args[1]
-                if isinstance(out, self._ffi.CData) and length == len(self.FORGED_UPPER):
-                    self._ffi.memmove(out, self.FORGED_UPPER, length)
+                if isinstance(out, self.ffi.CData) and length == len(self.FORGED_UPPER):
+                    self.ffi.memmove(out, self.FORGED_UPPER, length)
                 return result
             return ascii_upper
         if name == "utf8_fit":

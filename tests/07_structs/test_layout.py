@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import pytest
 
+from grader.testing import cdef_declarations
+
 BUILDER = "layout_build.py"
 NEEDED = {"channel": "int", "value": "double", "unit": "char[6]"}
 PRIVATE = {"flags", "sequence", "priv"}  # the library's fields: Python has no use for them
@@ -152,8 +154,8 @@ def test_declaration_is_partial_and_portable(built, exercise):
                     "Linux and macOS, 4 on Windows, which moves every field after it). A declaration that lists "
                     "them is right on one platform only. Declare only channel, value and unit, and end with `...;`.")
     builder = exercise.builder_ffi(BUILDER)
-    declaration = getattr(getattr(builder, "_parser", None), "_declarations", {}).get("struct reading")
-    partial = getattr(declaration[0], "partial", None) if declaration else None
+    declaration = (cdef_declarations(builder) or {}).get("struct reading")
+    partial = getattr(declaration, "partial", None)
     if partial is False:
         pytest.fail("cdef()'s struct reading has no `...;`: it says the struct holds exactly the fields it lists. "
                     "End the declaration with `...;` (its last line) so that the C compiler supplies the layout.")

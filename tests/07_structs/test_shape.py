@@ -219,9 +219,9 @@ class _OtherShape(LibSpy):
             except (IndexError, TypeError):
                 return status
             if status == 0:
-                if shape.kind == self._lib.SHAPE_CIRCLE:
+                if shape.kind == self.lib.SHAPE_CIRCLE:
                     shape.u.circle.radius += 1000
-                elif shape.kind == self._lib.SHAPE_RECT:
+                elif shape.kind == self.lib.SHAPE_RECT:
                     shape.u.rect.width += 1000
             return status
 

@@ -39,9 +39,7 @@ def inplace_module(exercise, built):
 
 @pytest.fixture
 def spy(inplace_module, built, real_lib, monkeypatch):
-    spy = install_lib_spy(inplace_module, built, monkeypatch, LibSpy(real_lib))
-    spy.lib = real_lib
-    return spy
+    return install_lib_spy(inplace_module, built, monkeypatch, LibSpy(real_lib))
 
 
 def _address(ffi, cdata) -> int:

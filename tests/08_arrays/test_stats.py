@@ -29,9 +29,7 @@ class _ReadsPastTheEnd(BaseException):
 
 class _SpyLib(LibSpy):
     def __init__(self, lib, ffi):
-        super().__init__(lib)
-        self.lib = lib
-        self.ffi = ffi
+        super().__init__(lib, ffi)
         self.limit = None  # the number of doubles in the array under test
 
     def record(self, name, args):

@@ -68,16 +68,11 @@ def sort_module(exercise, built):
 
 
 class _SpyLib(LibSpy):
-    """Records each call of a C function; the comparators (C function pointers) pass through unwrapped."""
+    """Records each call of a C function; the comparators (C function pointers) pass through unwrapped
+    (lib.descending must reach qsort() as the C pointer it is)."""
 
     def __init__(self, lib, ffi):
-        super().__init__(lib)
-        self._ffi = ffi
-
-    def wrap(self, name, target):
-        if isinstance(target, self._ffi.CData):
-            return target  # lib.descending must reach qsort() as the C pointer it is
-        return super().wrap(name, target)
+        super().__init__(lib, ffi, pass_pointers=True)
 
     def record(self, name, args):
         if name == "qsort":

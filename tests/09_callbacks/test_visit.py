@@ -65,23 +65,11 @@ def visit(exercise, built):
     return exercise.import_module("visit")
 
 
-class _SpyLib(LibSpy):
-    """Records each call of a C function; lib.visit_item (a C function pointer) passes through unwrapped."""
-
-    def __init__(self, lib, ffi):
-        super().__init__(lib)
-        self._ffi = ffi
-
-    def wrap(self, name, target):
-        if isinstance(target, self._ffi.CData):
-            return target
-        return super().wrap(name, target)
-
-
 @pytest.fixture
 def spy(visit, built, monkeypatch):
-    """Put the spy wherever visit.py can reach the C functions (grader.testing.install_lib_spy)."""
-    return install_lib_spy(visit, built, monkeypatch, _SpyLib(built.lib, built.ffi))
+    """Put the spy wherever visit.py can reach the C functions (grader.testing.install_lib_spy).
+    lib.visit_item (a C function pointer) passes through as it is: for_each() takes it."""
+    return install_lib_spy(visit, built, monkeypatch, LibSpy(built.lib, built.ffi, pass_pointers=True))
 
 
 def _feed(visit, items, sink):

@@ -87,17 +87,16 @@ class _SeriesSpy(LibSpy):
     """Checks, before each C call that reads through a struct series, that what it points to is alive."""
 
     def __init__(self, lib, ffi):
-        super().__init__(lib)
-        self._ffi = ffi
+        super().__init__(lib, ffi)
         self.expect: tuple[str, list[float]] | None = None  # the series the test is about, for content checks
         self.seen: list[tuple[int, int, int]] = []  # addresses (struct, label, values) C read through
         self.owner = None  # the Series being asked
 
     def state(self, pointer) -> int:
-        return self._lib.memtrack_state(int(self._ffi.cast("uintptr_t", pointer)))
+        return self.lib.memtrack_state(int(self.ffi.cast("uintptr_t", pointer)))
 
     def problem(self, s) -> str | None:
-        ffi = self._ffi
+        ffi = self.ffi
         if not isinstance(s, ffi.CData) or s == ffi.NULL:
             return f"C was given {s!r} where it expects a struct series *"
         state = self.state(s)
@@ -166,16 +165,16 @@ class _SeriesSpy(LibSpy):
         return None
 
     def _owned_by_series(self, pointer) -> bool:
-        address = int(self._ffi.cast("uintptr_t", pointer))
-        return any(start <= address < end for start, end in owned_ranges(self._ffi, self.owner))
+        address = int(self.ffi.cast("uintptr_t", pointer))
+        return any(start <= address < end for start, end in owned_ranges(self.ffi, self.owner))
 
     def _into_kept_bytes(self, pointer) -> bool:
         """Whether ``pointer`` is the data of a bytes object held by the Series under test."""
-        address = int(self._ffi.cast("uintptr_t", pointer))
+        address = int(self.ffi.cast("uintptr_t", pointer))
         held = list(vars(self.owner).values()) if self.owner is not None and hasattr(self.owner, "__dict__") else []
         for value in held + [v for h in held if isinstance(h, (tuple, list)) for v in h]:
             if (isinstance(value, bytes) and value
-                    and int(self._ffi.cast("uintptr_t", self._ffi.from_buffer(value))) == address):
+                    and int(self.ffi.cast("uintptr_t", self.ffi.from_buffer(value))) == address):
                 return True
         return False
 
@@ -333,8 +332,8 @@ class _OtherAnswers(_SeriesSpy):
             def series_describe(*args):
                 result = call(*args)
                 out, size = args[1], args[2]
-                if isinstance(out, self._ffi.CData) and isinstance(size, int) and size > len(self.TEXT):
-                    self._ffi.memmove(out, self.TEXT + b"\0", len(self.TEXT) + 1)
+                if isinstance(out, self.ffi.CData) and isinstance(size, int) and size > len(self.TEXT):
+                    self.ffi.memmove(out, self.TEXT + b"\0", len(self.TEXT) + 1)
                 return result
             return series_describe
         return call

@@ -153,7 +153,7 @@ class _CorruptingSpy(LibSpy):
 
         def c_function(*args):
             p = inner(*args)
-            if p != self._ffi.NULL and p[0] != b"\0":
+            if p != self.ffi.NULL and p[0] != b"\0":
                 p[0] = b"\xff"
             return p
 
@@ -162,9 +162,7 @@ class _CorruptingSpy(LibSpy):
 
 
 def test_released_when_decoding_fails(upper_module, built, guard, monkeypatch):
-    spy = _CorruptingSpy(built.lib)
-    spy._ffi = built.ffi
-    install_lib_spy(upper_module, built, monkeypatch, spy)
+    install_lib_spy(upper_module, built, monkeypatch, _CorruptingSpy(built.lib, built.ffi))
     for name, args in (("upper", ("hello",)), ("repeat", ("ab", 2, "-"))):
         call = f"{name}({', '.join(map(repr, args))})"
         try:

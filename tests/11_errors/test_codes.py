@@ -264,7 +264,7 @@ class _OtherValue(LibSpy):
 
         def kv_get(*args):
             status = call(*args)
-            if status == self._lib.KV_OK and len(args) == 3:
+            if status == self.lib.KV_OK and len(args) == 3:
                 try:
                     args[2][0] += 1000
                 except (TypeError, IndexError):

@@ -394,8 +394,7 @@ class _OtherValue(LibSpy):
     is right for every key; only this tells it from one that returns what kv_get wrote."""
 
     def __init__(self, lib, ffi):
-        super().__init__(lib)
-        self._ffi = ffi
+        super().__init__(lib, ffi)
 
     def wrap(self, name, target):
         call = super().wrap(name, target)
@@ -405,8 +404,8 @@ class _OtherValue(LibSpy):
         def kv_get(*args):
             status = call(*args)
             buf, size, needed = args[2], args[3], args[4]
-            ffi = self._ffi
-            if (status == self._lib.KV_OK and isinstance(buf, ffi.CData) and buf != ffi.NULL
+            ffi = self.ffi
+            if (status == self.lib.KV_OK and isinstance(buf, ffi.CData) and buf != ffi.NULL
                     and isinstance(needed, ffi.CData) and needed != ffi.NULL and 0 < needed[0] <= size):
                 ffi.memmove(buf, b"C", 1)
             return status
