@@ -74,8 +74,9 @@ def cdef_declarations(ffibuilder: Any) -> dict[str, Any] | None:
     ``{"typedef ticks_t": <type>, "macro TIMER_HZ": <type>, "struct point": <type>, ...}``
     (keys are "typedef", "macro", "struct", "union", "enum", "function", "variable" or
     "constant" and the name; values are the types of ``cffi.model``, e.g. a
-    ``typedef int... x;`` is an ``UnknownIntegerType``, a ``#define X ...`` a ``...``
-    constant). None if this version of cffi keeps them elsewhere: a grader then checks
+    ``typedef int... x;`` is an ``UnknownIntegerType``, a ``struct s { ...; }`` has
+    ``partial`` True; a macro's value is the string ``"..."`` for ``#define X ...``, or the
+    number written). None if this version of cffi keeps them elsewhere: a grader then checks
     behaviour only.
 
     cffi keeps them in a private attribute of its parser; this is the one place that reads
