@@ -13,6 +13,7 @@ interpreter's cffi (CPython's or PyPy's bundled one).
 from __future__ import annotations
 
 import ast
+import sys
 import types
 from pathlib import Path
 
@@ -306,3 +307,27 @@ def test_install_without_a_built_module(ffi, monkeypatch):
     learner.lib.add(1, 1)
     learner.neg(2)
     assert spy.names() == ["add", "neg"]
+
+
+# --- ExerciseFiles --------------------------------------------------------------------------------
+
+
+def test_traceback_shows_the_learners_lines_as_they_know_them(tmp_path, monkeypatch):
+    scratch = tmp_path / "scratch"
+    (scratch / "01_setup").mkdir(parents=True)
+    (scratch / "01_setup" / "api_calc.py").write_text("def add(a, b):\n    return a + c\n", encoding="utf-8")
+    monkeypatch.setenv("GRADER_EXERCISE", "01_setup/api_calc")
+    monkeypatch.setenv("GRADER_SCRATCH_TREE", str(scratch))
+    monkeypatch.setenv("GRADER_DISPLAY_TREE", "exercises")
+    monkeypatch.setattr(sys, "path", list(sys.path))  # import_module() puts the lesson folder on it
+    exercise = grader.testing.ExerciseFiles()
+    try:
+        calc = exercise.import_module("api_calc")
+        with pytest.raises(NameError) as caught:
+            calc.add(1, 2)
+    finally:
+        sys.modules.pop("api_calc", None)
+    shown = exercise.traceback(caught.value)
+    assert shown == ("  exercises/01_setup/api_calc.py, line 2\n    return a + c\n"
+                     "NameError: name 'c' is not defined"), shown
+    assert exercise.show("api_calc.py") == "exercises/01_setup/api_calc.py"
