@@ -8,9 +8,10 @@ library's counters: ``kv_live_iters()`` (iterators not freed yet),
 ``kv_live_stores()`` and ``kv_misuses()`` (calls given a NULL, closed or
 freed store or iterator, which a real library would turn into a crash).
 
-The edge cases: the order of keys after deletions, non-ASCII keys, items()
-with NUL-holding and empty values, two iterators at once; the C iterator
-freed when a loop ends, breaks out early or raises (after gc.collect());
+The edge cases: the order of keys after deletions, non-ASCII keys, a key put
+and one deleted through the C API behind the Store's back (the keys come from
+C, not from a copy kept in Python), items() with NUL-holding and empty values,
+two iterators at once; the C iterator freed when a loop ends, breaks out early or raises (after gc.collect());
 a key added or deleted during a loop (RuntimeError; replacing a value is
 fine); the store closed during a loop (ValueError, and C never sees the
 closed store). For foreach(): order and values, stopping on a true result,
@@ -28,7 +29,7 @@ import weakref
 
 import pytest
 
-from grader.testing import CCounters, callback_output, collect_garbage
+from grader.testing import CCounters, LibSpy, callback_output, collect_garbage, install_lib_spy
 
 BUILDER = "kvstore_build.py"
 
@@ -155,6 +156,40 @@ def test_keys_in_order(kvstore, counts):
     if _keys(empty, "list(Store(50))") != []:
         pytest.fail("list() of an empty store is not [].")
     _leak_check(counts, "Iterating")
+
+
+def test_keys_come_from_c(kvstore, built, monkeypatch, counts):
+    """A key put into the C store, or deleted from it, through the C API and behind the Store's back,
+    must show in a loop and in foreach(): a Store that answers from a copy of its keys kept in Python
+    (walking the C iterator only to know when to stop) cannot know of either."""
+    spy = install_lib_spy(kvstore, built, monkeypatch, LibSpy(built.lib))
+    store = _store(kvstore, ENTRIES)
+    put = spy.last("kv_put")
+    # The spy is needed no more, and it would hand kv_foreach a Python stand-in for lib.kv_visit.
+    monkeypatch.undo()
+    ffi, lib = built.ffi, built.lib
+    pointer = put[1][0] if put is not None and put[1] else None
+    if not (isinstance(pointer, ffi.CData) and ffi.typeof(pointer) is ffi.typeof("kv_store *")):
+        pytest.fail(f"store[key] = value handed lib.kv_put {_short(pointer)} as the store, expected the kv_store * "
+                    "that kv_open gave: the grader needs it to change the store through C.")
+    # Through C itself, as another part of a program using the same kv_store would.
+    deleted, added = lib.kv_delete(pointer, b"first"), lib.kv_put(pointer, b"from C", b"c", 1)
+    if deleted != lib.KV_OK or added != lib.KV_OK:
+        pytest.fail("The grader could not change the store through lib.kv_delete / lib.kv_put: is it open?")
+    want = [*list(ENTRIES)[1:], "from C"]
+    got = _keys(store)
+    if got != want:
+        pytest.fail(f"The grader deleted 'first' and put 'from C' through lib.kv_delete and lib.kv_put, on the store's "
+                    f"own kv_store *; then list(store) returned {got!r}, expected {want!r}. Take each key from "
+                    "kv_iter_next (ffi.string() of the pointer it sets): a copy of the keys kept in Python is a "
+                    "second store that C knows nothing of.")
+    seen = []
+    _foreach(store, lambda key, value: seen.append(key))
+    if seen != want:
+        pytest.fail(f"After the same changes through C, store.foreach(func) called func with the keys {seen!r}, "
+                    f"expected {want!r}: pass func the key C gives the callback.")
+    _do("store.close()", store.close)
+    _leak_check(counts, "Keys changed through C")
 
 
 def test_items_and_two_iterators_at_once(kvstore, counts):
