@@ -3,17 +3,19 @@
 The grader builds ticker.c into a shared library, loads it with ticker.py's
 load(), and hands Ticker a stand-in for the library that records what
 ticker_start() receives: it must be a C function pointer of type
-``void(*)(int, void *)`` made by ffi.callback(). Before every tick the grader
-runs the garbage collector twice and then makes new callbacks of its own:
-when the learner's callback object has died, the memory C still points to is
-given to one of those, and C calls the grader's callback instead (or the
-process crashes). Either way the check fails. stop() must make C forget the
-pointer (ticker_stop()), checked the same way.
+``void(*)(int, void *)`` made by ffi.callback(), and the callback object must
+stay alive: the Ticker (or ticker.py itself, for one shared callback) must
+still refer to it. stop() must make C forget the pointer (ticker_stop(), or
+ticker_start() with NULL).
 
-Whether freed memory is reused is up to the allocator, so the grader also settles the
-question without it: the pointer ticker_start() received must belong to a callback object
-that the Ticker (or ticker.py itself, for one shared callback) still refers to. A
-temporary or a local fails that on every run, on CPython and PyPy alike.
+A tick through a freed callback crashes the process, calls whatever reuses the
+memory, or hangs, depending on the allocator and the machine's load. So the
+grader never lets C tick through a callback that nothing keeps, nor after a
+stop() that let the callback go without telling C: it checks both before the
+tick, and fails the check with the same message on every run, on CPython and
+PyPy alike. Before every tick it also runs the garbage collector twice and makes
+new callbacks of its own, so a callback freed in a way the check cannot see
+sends the tick to one of those (the check fails then too).
 """
 
 from __future__ import annotations
@@ -54,12 +56,18 @@ class _LibProxy:
         self._lib = lib
         self._ffi = ffi
         self.started = []
+        self.holds = False  # whether C holds a callback now: started with one, not stopped since
 
     def ticker_start(self, fn, userdata):
         ctype = self._ffi.typeof(fn).cname if isinstance(fn, self._ffi.CData) else None
         address = int(self._ffi.cast("uintptr_t", fn)) if ctype else None
         self.started.append((repr(fn), type(fn).__name__, ctype, address))
+        self.holds = bool(address)
         return self._lib.ticker_start(fn, userdata)
+
+    def ticker_stop(self):
+        self.holds = False
+        return self._lib.ticker_stop()
 
     def __getattr__(self, name):
         return getattr(self._lib, name)
@@ -154,27 +162,41 @@ def _kept_callbacks(ffi, roots) -> set[int]:
     return found
 
 
+def _is_kept(ticker, lib, t) -> bool:
+    """Whether the callback C holds (the last one ticker_start() received) is still referred to
+    by the Ticker t or by ticker.py (one callback for every Ticker is fine)."""
+    if not lib.started or lib.started[-1][3] is None:
+        pytest.fail("Ticker(lib, on_tick) never gave lib.ticker_start() a C function pointer.")
+    roots = [t] + [v for v in vars(ticker).values() if not isinstance(v, types.ModuleType)]
+    return lib.started[-1][3] in _kept_callbacks(ticker.ffi, roots)
+
+
+NOT_KEPT = ("belongs to an ffi.callback() object that neither the Ticker nor ticker.py refers to any more: it is "
+            "freed (at once on CPython, at the next garbage collection on PyPy) while C still holds its address, "
+            "and the next tick calls freed memory. Keep the object ffi.callback() returned referenced for as long "
+            "as C may call it, for example as an attribute: self._callback = ffi.callback(...).")
+
+
+def _tick(ticker, lib, t, when):
+    """lib.ticker_tick(), once the grader knows C will not call a freed callback: a tick through
+    one crashes, calls another callback or hangs, whichever the allocator decides on that run."""
+    if lib.holds and not _is_kept(ticker, lib, t):
+        pytest.fail(f"{when}: the grader did not let C tick, because the C function pointer C holds {NOT_KEPT}")
+    return lib.ticker_tick()
+
+
 def test_callback_is_kept(ticker, lib):
     seen = []
     t = _make(ticker, lib, seen.append)
-    if not lib.started or lib.started[-1][3] is None:
-        pytest.fail("Ticker(lib, on_tick) never gave lib.ticker_start() a C function pointer.")
-    address = lib.started[-1][3]
-    # What the learner's module holds counts too: one callback for every Ticker is fine.
-    roots = [t] + [v for v in vars(ticker).values() if not isinstance(v, types.ModuleType)]
-    if address not in _kept_callbacks(ticker.ffi, roots):
-        pytest.fail("the C function pointer that Ticker(lib, on_tick) gave to lib.ticker_start() belongs to an "
-                    "ffi.callback() object that neither the Ticker nor ticker.py refers to any more: it is freed "
-                    "(at once on CPython, at the next garbage collection on PyPy) while C still holds its address, "
-                    "and the next tick calls freed memory. Keep the object ffi.callback() returned referenced for as "
-                    "long as C may call it, for example as an attribute: self._callback = ffi.callback(...).")
+    if not _is_kept(ticker, lib, t):
+        pytest.fail(f"the C function pointer that Ticker(lib, on_tick) gave to lib.ticker_start() {NOT_KEPT}")
     _stop(t)
 
 
 def test_ticks_reach_on_tick(ticker, lib):
     seen = []
     t = _make(ticker, lib, seen.append)
-    counts = [lib.ticker_tick() for _ in range(3)]
+    counts = [_tick(ticker, lib, t, "Ticker(lib, on_tick), then lib.ticker_tick()") for _ in range(3)]
     if seen != [1, 2, 3] or counts != [1, 2, 3]:
         pytest.fail(f"after Ticker(lib, on_tick) and three calls of lib.ticker_tick(), on_tick had received {seen!r} "
                     f"and ticker_tick() returned {counts!r}; expected [1, 2, 3] both times. The callback must call "
@@ -188,7 +210,7 @@ def test_callback_survives_garbage_collection(ticker, lib, stray):
     t = _make(ticker, lib, seen.append)
     for expected in (1, 2, 3):
         churn()
-        got = lib.ticker_tick()
+        got = _tick(ticker, lib, t, f"tick {expected}, after a garbage collection")
         if strays:
             pytest.fail(f"tick {expected}, after a garbage collection: {DIED}")
         if seen[-1:] != [expected] or got != expected:
@@ -201,9 +223,14 @@ def test_stop_makes_c_forget(ticker, lib, stray):
     churn, strays = stray
     seen = []
     t = _make(ticker, lib, seen.append)
-    lib.ticker_tick()
+    _tick(ticker, lib, t, "Ticker(lib, on_tick), then lib.ticker_tick()")
     _stop(t)
     churn()
+    if lib.holds and not _is_kept(ticker, lib, t):
+        pytest.fail("stop() let the callback object go without calling lib.ticker_stop(): C still holds its "
+                    "address, so the next tick would call freed memory (the grader did not tick). stop() must call "
+                    "lib.ticker_stop() before it lets the callback object go: C keeps the address until it is told "
+                    "to forget it.")
     got = lib.ticker_tick()
     if strays or got != -1:
         pytest.fail(
@@ -220,12 +247,12 @@ def test_a_second_ticker(ticker, lib, stray):
     churn, strays = stray
     first, second = [], []
     t1 = _make(ticker, lib, first.append)
-    lib.ticker_tick()
+    _tick(ticker, lib, t1, "a first Ticker, then lib.ticker_tick()")
     _stop(t1)
     del t1
     t2 = _make(ticker, lib, second.append)
     churn()
-    lib.ticker_tick()
+    _tick(ticker, lib, t2, "a second Ticker after the first one stopped, then lib.ticker_tick()")
     if strays:
         pytest.fail(f"a second Ticker, after the first one stopped: {DIED}")
     if first != [1] or second != [1]:
