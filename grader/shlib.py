@@ -120,16 +120,3 @@ def publish_libs(out: Path, cache_root: Path, files: dict[str, bytes | None]) ->
 
     return publish_entries(out / "libs", cache_root / "libs", expected)
 
-
-def c_library() -> str | None:
-    """What to give ``ffi.dlopen`` for the C library on this platform.
-
-    ``ffi.dlopen(None)`` means "the C library" on POSIX but does not work on
-    Windows with Python 3, where the C runtime is ``ucrtbase`` (Python 3.5+
-    is built against the Universal CRT).
-    """
-    if sys.platform == "win32":
-        return "ucrtbase"
-    import ctypes.util
-
-    return ctypes.util.find_library("c")

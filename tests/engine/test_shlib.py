@@ -45,14 +45,3 @@ def test_library_kind_per_platform(monkeypatch, platform, kind):
     monkeypatch.setattr(sys, "platform", platform)
     assert shlib.library_kind() == kind
 
-
-def test_c_library_on_windows_is_the_ucrt(monkeypatch):
-    monkeypatch.setattr(sys, "platform", "win32")
-    assert shlib.c_library() == "ucrtbase"
-
-
-@pytest.mark.skipif(sys.platform == "win32", reason="POSIX C library lookup")
-def test_c_library_loads_here():
-    ffi = cffi.FFI()
-    ffi.cdef("int abs(int);")
-    assert ffi.dlopen(shlib.c_library()).abs(-5) == 5
