@@ -162,11 +162,10 @@ def test_keys_come_from_c(kvstore, built, monkeypatch, counts):
     """A key put into the C store, or deleted from it, through the C API and behind the Store's back,
     must show in a loop and in foreach(): a Store that answers from a copy of its keys kept in Python
     (walking the C iterator only to know when to stop) cannot know of either."""
-    spy = install_lib_spy(kvstore, built, monkeypatch, LibSpy(built.lib))
+    # pass_pointers: lib.kv_visit reaches kv_foreach as the C function pointer it is.
+    spy = install_lib_spy(kvstore, built, monkeypatch, LibSpy(built.lib, built.ffi, pass_pointers=True))
     store = _store(kvstore, ENTRIES)
     put = spy.last("kv_put")
-    # The spy is needed no more, and it would hand kv_foreach a Python stand-in for lib.kv_visit.
-    monkeypatch.undo()
     ffi, lib = built.ffi, built.lib
     pointer = put[1][0] if put is not None and put[1] else None
     if not (isinstance(pointer, ffi.CData) and ffi.typeof(pointer) is ffi.typeof("kv_store *")):
