@@ -525,7 +525,7 @@ def publish_builds(out: Path, cache_root: Path, files_key: str) -> list[str]:
             return None
         return build_key(files_key, name, fingerprint)
 
-    return publish_entries(out / "builds", cache_root / "builds", expected)
+    return publish_entries(out / cache.BUILDS, cache_root / cache.BUILDS, expected)
 
 
 def build(builder: Path, paths: Paths, cache_root: Path, files_key: str, out: Path | None = None) -> Built:
@@ -539,7 +539,7 @@ def build(builder: Path, paths: Paths, cache_root: Path, files_key: str, out: Pa
     fingerprint = cache.environment_fingerprint()
     key = build_key(files_key, builder.name, fingerprint)
     for base in (cache_root, *([out] if out is not None else [])):
-        final = base / "builds" / key
+        final = base / cache.BUILDS / key
         meta = entry_meta(final)
         if meta is not None and isinstance(meta.get("module"), str):
             with contextlib.suppress(OSError):
@@ -547,7 +547,7 @@ def build(builder: Path, paths: Paths, cache_root: Path, files_key: str, out: Pa
             warnings = [w for w in meta.get("warnings", []) if isinstance(w, str)]
             module = _import(final, meta["module"], warnings, paths)
             return Built(module, meta["module"], final, warnings)
-    builds = (out if out is not None else cache_root) / "builds"
+    builds = (out if out is not None else cache_root) / cache.BUILDS
     final = builds / key
 
     import cffi

@@ -48,15 +48,37 @@ TAG_TEXT = (f"{TAG_SIGNATURE}\n"
             "# This file is a cache directory tag created by cffi-course (its grading cache).\n"
             "# For information about cache directory tags, see:\n"
             "#\thttps://bford.info/cachedir/\n")
-# Every folder the engine makes in the cache, and how it names what it puts there.
+# The folders the engine makes in the cache: every module names them through these.
+BUILDS = "builds"
+LIBS = "libs"
+VERDICTS = "verdicts"
+PROGRESS = "progress"
+RUNS = "runs"
+PYCACHE = "pycache"
+PYCACHE_SANDBOXED = "pycache-sandboxed"
+
+
+@dataclass(frozen=True)
+class Part:
+    """One folder of the cache: how the engine names what it puts there (None: any
+    name, for bytecode mirroring absolute paths), and how prune ages it."""
+
+    names: re.Pattern | None
+    keep_seconds: int
+    keep_newest: int | None = None  # at most this many entries survive, the newest
+    bytecode: bool = False  # a PYTHONPYCACHEPREFIX tree: prune removes files, never the user's names
+
+
 PARTS = {
-    "builds": re.compile(r"[0-9a-f]{32}|\.tmp-.*"),
-    "libs": re.compile(r"[0-9a-f]{32}|\.tmp-.*"),
-    "verdicts": re.compile(r"[0-9a-f]{32}\.json|\.tmp-.*\.json"),
-    "progress": re.compile(r"[0-9a-f]{32}\.json|\.tmp-.*\.json"),
-    "runs": re.compile(r"\d+-.*"),
-    "pycache": None,  # mirrors absolute paths: any name (prune removes only .pyc files there)
-    "pycache-sandboxed": None,  # the same, read-only to sandboxed children (sandbox.warm_pycache)
+    BUILDS: Part(re.compile(r"[0-9a-f]{32}|\.tmp-.*"), KEEP_SECONDS, KEEP_BUILDS),
+    LIBS: Part(re.compile(r"[0-9a-f]{32}|\.tmp-.*"), KEEP_SECONDS, KEEP_BUILDS),
+    VERDICTS: Part(re.compile(r"[0-9a-f]{32}\.json|\.tmp-.*\.json"), KEEP_SECONDS),
+    PROGRESS: Part(re.compile(r"[0-9a-f]{32}(\.hints)?\.json|\.tmp-.*\.json"), KEEP_PROGRESS_SECONDS),
+    RUNS: Part(re.compile(r"\d+-.*"), KEEP_SECONDS),
+    PYCACHE: Part(None, KEEP_SECONDS, bytecode=True),
+    # The same for sandboxed children, to whom it is read-only: the engine writes it
+    # (sandbox.warm_pycache, with a .warm-<fingerprint> stamp once it is complete).
+    PYCACHE_SANDBOXED: Part(None, KEEP_SECONDS, bytecode=True),
 }
 
 
@@ -136,11 +158,11 @@ def claim(root: Path) -> None:
                          f"folder of its own: point {ENV_VAR} at a new or empty folder (or unset it for the default).")
     else:
         _write_tag(root)
-    for part in PARTS:
-        path = root / part
+    for name in PARTS:
+        path = root / name
         if path.is_symlink() or (path.exists() and not path.is_dir()):
             path.unlink()  # never followed: a link out of the cache is not ours to write through
-    os.rmdir(new_scratch(root, "runs"))  # can a grade write here? (root ignores permissions: try it)
+    os.rmdir(new_run(root))  # can a grade write here? (root ignores permissions: try it)
 
 
 def is_ours(root: Path) -> bool:
@@ -173,7 +195,7 @@ def _untagged_cache(root: Path, names: list[str]) -> bool:
         path = root / name
         if name not in PARTS or path.is_symlink() or not path.is_dir():
             return False
-        pattern = PARTS[name]
+        pattern = PARTS[name].names
         if pattern is not None and not all(pattern.fullmatch(entry) for entry in os.listdir(path)):
             return False
     return True
@@ -309,29 +331,38 @@ def _remove(path: Path, is_dir: bool) -> None:
 
 
 def prune(root: Path) -> None:
-    """Drop what is old: build and library entries beyond the newest KEEP_BUILDS,
-    verdicts, bytecode and leftover run folders older than KEEP_SECONDS, progress
-    records older than KEEP_PROGRESS_SECONDS, temp entries of interrupted writes.
-    Only in a folder that carries our tag, never through a link. Never fails a grade."""
+    """Drop what is old, in every folder of PARTS, as its Part says: entries beyond
+    the newest ``keep_newest`` and older than ``keep_seconds``, temp entries of
+    interrupted writes older than TEMP_SECONDS, in bytecode trees old files (see
+    ``_prune_bytecode``). Only in a folder that carries our tag, never through a
+    link. Never fails a grade."""
     if not is_ours(root):
         return
     now = time.time()
-    for part in ("builds", "libs", "verdicts", "runs", "progress"):
-        entries = _entries(root / part)
-        keep = KEEP_PROGRESS_SECONDS if part == "progress" else KEEP_SECONDS
-        if part in ("builds", "libs"):
+    for name, part in PARTS.items():
+        if part.bytecode:
+            _prune_bytecode(root / name, now, part.keep_seconds)
+            continue
+        entries = _entries(root / name)
+        if part.keep_newest is not None:
             whole = sorted((e for e in entries if not e[0].name.startswith(".")), key=lambda e: e[1], reverse=True)
-            for path, _mtime, is_dir in whole[KEEP_BUILDS:]:
+            for path, _mtime, is_dir in whole[part.keep_newest:]:
                 _remove(path, is_dir)
         for path, mtime, is_dir in entries:
             age = now - mtime
-            if age > keep or (path.name.startswith(".tmp-") and age > TEMP_SECONDS):
+            if age > part.keep_seconds or (path.name.startswith(".tmp-") and age > TEMP_SECONDS):
                 _remove(path, is_dir)
-    for part in ("pycache", "pycache-sandboxed"):
-        _prune_bytecode(root / part, now)
 
 
-def _prune_bytecode(pycache: Path, now: float) -> None:
+# What Python leaves of a .pyc it was writing when its process was killed (a check
+# that timed out): importlib writes "<name>.pyc.<number>", then renames it.
+_PYC_TEMP = re.compile(r".*\.pyc\.\d+")
+
+
+def _prune_bytecode(pycache: Path, now: float, keep_seconds: int) -> None:
+    """Remove the .pyc files older than ``keep_seconds``, the half-written ones
+    older than TEMP_SECONDS, the old warm stamps (``.warm-<fingerprint>``, one per
+    engine and environment: sandbox.warm_pycache), then the folders left empty."""
     if pycache.is_symlink():
         return
     removed = False
@@ -339,9 +370,11 @@ def _prune_bytecode(pycache: Path, now: float) -> None:
         for name in files:
             path = os.path.join(folder, name)
             try:
-                if name.endswith(".pyc") and now - os.lstat(path).st_mtime > KEEP_SECONDS:
+                age = now - os.lstat(path).st_mtime
+                if ((name.endswith(".pyc") and age > keep_seconds) or (_PYC_TEMP.fullmatch(name) and age > TEMP_SECONDS)
+                        or (folder == str(pycache) and name.startswith(".warm-") and age > keep_seconds)):
                     os.unlink(path)
-                    removed = True
+                    removed = removed or name.endswith(".pyc")
             except OSError:
                 pass
         if folder != str(pycache):
@@ -355,6 +388,21 @@ def _prune_bytecode(pycache: Path, now: float) -> None:
                 stamp.unlink()
             except OSError:
                 pass
+
+
+def bytecode_of(root: Path, folder: Path) -> Path:
+    """Where the grading children's bytecode of the files in ``folder`` goes: Python
+    mirrors the absolute path under PYTHONPYCACHEPREFIX, without its drive on Windows."""
+    return root / PYCACHE / Path(*folder.resolve().parts[1:])
+
+
+def verdict_path(root: Path, key: str) -> Path:
+    return root / VERDICTS / f"{key}.json"
+
+
+def new_run(root: Path) -> Path:
+    """A fresh scratch folder for one grading run (removed by the run; prune takes leftovers)."""
+    return new_scratch(root, RUNS)
 
 
 def _within(path: str, folder: str) -> bool:

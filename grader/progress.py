@@ -26,7 +26,7 @@ SCHEMA = 1
 
 def state_path(root: Path, course: Course, tree: Path) -> Path:
     """Where the progress of ``tree`` in ``course`` is kept, under the cache root ``root``."""
-    return root / "progress" / f"{cache.digest(str(course.root.resolve()), str(tree.resolve()))}.json"
+    return root / cache.PROGRESS / f"{cache.digest(str(course.root.resolve()), str(tree.resolve()))}.json"
 
 
 def load(root: Path, course: Course, tree: Path) -> dict[str, dict]:

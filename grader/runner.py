@@ -518,7 +518,7 @@ def grade(ex: Exercise, course_root: Path, tree: Path, display: str, root: Path,
                               "(it backs up the exercise's other files first) and try again.")
     files_key = exercise_key(ex, files)
     key = verdict_key(ex, course_root, files_key, display, settings, fingerprint)
-    verdict_path = root / "verdicts" / f"{key}.json"
+    verdict_path = cache.verdict_path(root, key)
     if settings.use_cache:
         result = _cached_verdict(ex, verdict_path)
         if result is not None:
@@ -533,7 +533,7 @@ def grade(ex: Exercise, course_root: Path, tree: Path, display: str, root: Path,
         try:
             cache.claim(root)
             if blame == "bytecode":
-                for prefix in ("pycache", "pycache-sandboxed"):
+                for prefix in (cache.PYCACHE, cache.PYCACHE_SANDBOXED):
                     shutil.rmtree(root / prefix, ignore_errors=True)
             result, fault, blame = _attempt(ex, course_root, files, files_key, display, root, settings, live)
         except (OSError, cache.CacheError) as exc:
@@ -573,7 +573,7 @@ def _attempt(ex: Exercise, course_root: Path, files: dict[str, bytes | None], fi
     not the learner's verdict), ``blame`` what to repair (see _fault_of)."""
     tagged = cache.is_ours(root)  # (a caller may grade in a cache it has not claimed: cache.open_cache)
     try:
-        run_dir = cache.new_scratch(root, "runs")
+        run_dir = cache.new_run(root)
     except OSError as exc:
         return (ExerciseResult(ex.id, ex.lesson.id, "error", 0, ex.points, ""),
                 f"no run folder could be made in the cache ({type(exc).__name__}: {exc.strerror or exc})", "cache")
@@ -584,7 +584,7 @@ def _attempt(ex: Exercise, course_root: Path, files: dict[str, bytes | None], fi
         shutil.rmtree(run_dir, ignore_errors=True)
         # Bytecode of the scratch copy, written under the cache's pycache prefix
         # (which mirrors absolute paths): it would never be read again.
-        shutil.rmtree(root / "pycache" / Path(*run_dir.resolve().parts[1:]), ignore_errors=True)
+        shutil.rmtree(cache.bytecode_of(root, run_dir), ignore_errors=True)
 
 
 def _fault_of(result: ExerciseResult, run_dir: Path, root: Path, tagged: bool) -> tuple[str, str]:
@@ -675,7 +675,7 @@ def _grade_in(ex: Exercise, course_root: Path, files: dict[str, bytes | None], f
         GRADER_FILES_KEY=files_key,
         GRADER_CACHE=str(root),
         GRADER_MEMORY=str(settings.memory_limit),
-        PYTHONPYCACHEPREFIX=str(root / "pycache"),
+        PYTHONPYCACHEPREFIX=str(root / cache.PYCACHE),
         PYTEST_DISABLE_PLUGIN_AUTOLOAD="1",  # graders need no third-party plugins: faster, isolated
         PYTHONUNBUFFERED="1",
         PYTHONFAULTHANDLER="1",
@@ -690,9 +690,9 @@ def _grade_in(ex: Exercise, course_root: Path, files: dict[str, bytes | None], f
         # and keeps its home and temporary files in its run folder.
         for sub in ("home", "tmp"):
             (run_dir / sub).mkdir()
-        env.update(PYTHONPYCACHEPREFIX=str(root / "pycache-sandboxed"), HOME=str(run_dir / "home"),
+        env.update(PYTHONPYCACHEPREFIX=str(root / cache.PYCACHE_SANDBOXED), HOME=str(run_dir / "home"),
                    TMPDIR=str(run_dir / "tmp"))
-        sandbox_mod.warm_pycache(root / "pycache-sandboxed", env)
+        sandbox_mod.warm_pycache(root / cache.PYCACHE_SANDBOXED, env)
         if sandbox.kind == "user":
             uid = sandbox.acquire_uid()
             sandbox_mod.hand_over(run_dir, uid)

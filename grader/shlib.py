@@ -59,10 +59,10 @@ def build_shared_library(name: str, sources: list[Path], exports: list[str], cac
     customize_compiler(compiler)
     filename = compiler.library_filename(name, lib_type=library_kind())
     for base in (cache_root, *([out] if out is not None else [])):
-        if entry_meta(base / "libs" / key) is not None and (base / "libs" / key / filename).is_file():
-            return base / "libs" / key / filename
+        if entry_meta(base / cache.LIBS / key) is not None and (base / cache.LIBS / key / filename).is_file():
+            return base / cache.LIBS / key / filename
 
-    libs = (out if out is not None else cache_root) / "libs"
+    libs = (out if out is not None else cache_root) / cache.LIBS
     final = libs / key
     libs.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=libs))
@@ -118,5 +118,5 @@ def publish_libs(out: Path, cache_root: Path, files: dict[str, bytes | None]) ->
         return _key(name, fingerprint, exports, [(s, files[s]) for s in sources],
                     [(h, files[h]) for h in headers])
 
-    return publish_entries(out / "libs", cache_root / "libs", expected)
+    return publish_entries(out / cache.LIBS, cache_root / cache.LIBS, expected)
 

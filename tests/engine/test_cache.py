@@ -228,6 +228,35 @@ def test_prune_covers_every_folder_and_never_follows_links_out(tmp_path):
     assert not os.path.lexists(link), "an old link of ours is removed itself"
 
 
+def test_prune_takes_what_a_killed_child_or_an_older_engine_left_in_the_bytecode_folders(tmp_path):
+    """A check killed while Python wrote a .pyc leaves "<name>.pyc.<number>" (importlib's temp
+    name); every engine or environment change leaves a warm stamp of its own: both get old too."""
+    root = tmp_path / "cache"
+    cache.claim(root)
+    recent = time.time() - 2 * cache.TEMP_SECONDS
+    gone = [
+        _write(root / "pycache" / "usr" / "lib" / "mod.cpython-311.pyc.140234567", when=recent),
+        _write(root / "pycache-sandboxed" / "usr" / "mod.cpython-311.pyc.99", when=recent),
+        _write(root / "pycache-sandboxed" / f".warm-{KEY}", when=OLD),
+    ]
+    kept = [
+        _write(root / "pycache" / "usr" / "lib" / "mod.cpython-311.pyc.7"),  # being written now
+        _write(root / "pycache-sandboxed" / "usr" / "new.cpython-311.pyc"),
+        _write(root / "pycache-sandboxed" / f".warm-{'f' * 32}"),  # the current engine's: its bytecode is all there
+    ]
+    cache.prune(root)
+    assert [p for p in gone if p.exists()] == []
+    assert [p for p in kept if not p.exists()] == []
+
+
+def test_every_folder_of_the_cache_is_named_once_and_pruned():
+    """The layout lives in cache.PARTS: each folder has its names (for adoption) and its age (for prune)."""
+    assert set(cache.PARTS) == {cache.BUILDS, cache.LIBS, cache.VERDICTS, cache.PROGRESS, cache.RUNS, cache.PYCACHE,
+                                cache.PYCACHE_SANDBOXED}
+    assert all(part.keep_seconds > cache.TEMP_SECONDS for part in cache.PARTS.values())
+    assert all((part.names is None) == part.bytecode for part in cache.PARTS.values())
+
+
 def test_an_unwritable_cache_gives_a_temporary_one(tmp_path):
     """A file where a folder of the path should be: the cache cannot be created
     (as a read-only folder or a read-only HOME does; tests run as root, whom a
