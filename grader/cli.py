@@ -8,20 +8,14 @@ engine; 130 when interrupted by Ctrl-C.
 from __future__ import annotations
 
 import argparse
-import atexit
-import os
 import sys
-from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from pathlib import Path
 
-from . import cache, manifest, printable_output, procs, progress, report, runner, sanitizer
-from . import sandbox as sandbox_mod
+from . import cache, command, manifest, progress, report, runner, sanitizer
+from . import session as session_mod
 
-USAGE_ERROR = 2
-
-
-class UsageError(Exception):
-    pass
+USAGE_ERROR = command.USAGE_ERROR  # the statuses every command shares (command.py)
+UsageError = command.UsageError
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -40,7 +34,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", type=int, default=0, metavar="N", help="exercises graded at once (default: one per core)")
     p.add_argument("--timeout", type=float, default=None, metavar="SECONDS",
                    help="time limit per check (default: 10, or the exercise's own)")
-    p.add_argument("--course", metavar="DIR", help=argparse.SUPPRESS)  # another course.toml (engine tests)
+    command.add_course_option(p)
     p.add_argument("--fresh", action="store_true", help="ignore cached verdicts and grade everything again")
     p.add_argument("--isolate", action="store_true",
                    help="run every learner process in a sandbox (bubblewrap; for work that is not your own). "
@@ -50,21 +44,6 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--memcheck", action="store_true",
                    help="build the C under AddressSanitizer and report memory errors (Linux; nox -s memcheck)")
     return p
-
-
-def _display(path: Path) -> str:
-    try:
-        return path.relative_to(Path.cwd().resolve()).as_posix() or "."
-    except ValueError:
-        return str(path)
-
-
-def _inside(child: Path, parent: Path) -> bool:
-    try:
-        child.relative_to(parent)
-        return True
-    except ValueError:
-        return False
 
 
 def _check_tree(tree: Path, course: manifest.Course) -> None:
@@ -80,61 +59,6 @@ def _check_tree(tree: Path, course: manifest.Course) -> None:
         )
 
 
-def _check_cache(root: Path, tree: Path, course_root: Path) -> None:
-    for other, what in ((manifest.ROOT, "the course repository"), (course_root, "the course"),
-                        (tree, "the graded folder")):
-        if _inside(root, other):
-            raise UsageError(
-                f"the cache folder {root} is inside {what}; builds must not be written there. "
-                f"Point {cache.ENV_VAR} somewhere else (or unset it for the default)."
-            )
-
-
-# Temporary caches standing in for one that cannot be written, by that cache's
-# path: `watch` grades again and again in one process, and reuses its stand-in.
-_stand_ins: dict[Path, cache.Cache] = {}
-
-
-def open_cache(graded: list[Path], course_root: Path, err) -> Path:
-    """The cache root this command grades with: never inside the course or a
-    graded folder, and ours (tagged, new or empty) or refused (UsageError). One
-    that cannot be written gives a temporary cache, with ONE warning line on
-    ``err`` per grade, removed when the process ends."""
-    root = cache.cache_root()
-    for tree in graded:
-        _check_cache(root, tree, course_root)
-    store = _stand_ins.get(root)
-    if store is None or not cache.is_ours(store.path):
-        try:
-            store = cache.open_cache(root)
-        except cache.CacheError as exc:
-            raise UsageError(str(exc)) from None
-        if store.temporary:
-            _stand_ins[root] = store
-            atexit.register(store.close)
-    if store.temporary:
-        err.print(report.escape(store.warning), soft_wrap=True)
-    return store.path
-
-
-def choose_sandbox(allow_unsandboxed: bool, err) -> sandbox_mod.Sandbox:
-    """The sandbox for grading someone else's work: the strongest available. None
-    possible: UsageError with the reason and what to install, unless the
-    instructor allows it, then one loud warning line on ``err``."""
-    box = sandbox_mod.detect()
-    if box.isolated:
-        return box
-    if not allow_unsandboxed:
-        raise UsageError(
-            f"no sandbox is possible here ({box.reason}), and the work graded is not your own: its code would "
-            f"run with your rights. {sandbox_mod.INSTALL[0].upper()}{sandbox_mod.INSTALL[1:]}, or run the engine "
-            "as root where user namespaces are blocked (it then uses a separate uid); or pass "
-            "--allow-unsandboxed to grade anyway, unprotected.")
-    err.print(f"[bold red]WARNING: grading WITHOUT a sandbox ({report.escape(box.reason)}): learner code runs "
-              "with your rights and can read and change your files.[/]", soft_wrap=True)
-    return box
-
-
 def _memcheck_env() -> dict:
     try:
         return sanitizer.prepare()
@@ -142,41 +66,27 @@ def _memcheck_env() -> dict:
         raise UsageError(f"memcheck is not available here: {exc}") from None
 
 
-def _stop_on_sigterm() -> None:
-    """Treat SIGTERM (sent by nox, CI runners, `kill`) like Ctrl-C: kill the
-    children, report what was graded. Windows has no SIGTERM to catch."""
-    import signal
-
-    def handler(signum, frame):
-        raise KeyboardInterrupt
-
-    if hasattr(signal, "SIGTERM") and os.name == "posix":
-        signal.signal(signal.SIGTERM, handler)
-
-
 def main(argv: list[str] | None = None) -> int:
+    return command.run(lambda: _main(argv))
+
+
+def _main(argv: list[str] | None) -> int:
     args = _parser().parse_args(argv)
-    printable_output()
-    _stop_on_sigterm()
     console = report.Console(highlight=False, stderr=False)
     err = report.Console(stderr=True, highlight=False)
-    try:
-        course = manifest.load(Path(args.course, "course.toml") if args.course else manifest.MANIFEST)
-        selected = course.select(args.selectors)
-        tree = Path(args.tree).expanduser().resolve() if args.tree else course.root / "exercises"
-        _check_tree(tree, course)
-        root = open_cache([tree], course.root, err)
-        if args.jobs < 0 or (args.timeout is not None and args.timeout <= 0):
-            raise UsageError("--jobs and --timeout take positive numbers.")
-        if args.memcheck and not args.selectors:
-            raise UsageError("memcheck checks what you name: an exercise (nox -s memcheck -- 10_memory/owner) "
-                             "or a lesson (nox -s memcheck -- 10).")
-        sanitizer_env = _memcheck_env() if args.memcheck else None
-        # Someone else's work (Gradescope, --isolate) runs sandboxed, or not at all.
-        sandbox = choose_sandbox(args.allow_unsandboxed, err) if args.isolate or args.gradescope else None
-    except (manifest.ManifestError, UsageError) as exc:
-        err.print(f"[bold red]error:[/] {report.escape(str(exc))}", soft_wrap=True)  # paths stay whole
-        return USAGE_ERROR
+    course = command.load_course(args)
+    selected = course.select(args.selectors)
+    tree = Path(args.tree).expanduser().resolve() if args.tree else course.root / "exercises"
+    _check_tree(tree, course)
+    cache_root = session_mod.open_cache([tree], course.root, err)
+    if args.jobs < 0 or (args.timeout is not None and args.timeout <= 0):
+        raise UsageError("--jobs and --timeout take positive numbers.")
+    if args.memcheck and not args.selectors:
+        raise UsageError("memcheck checks what you name: an exercise (nox -s memcheck -- 10_memory/owner) "
+                         "or a lesson (nox -s memcheck -- 10).")
+    sanitizer_env = _memcheck_env() if args.memcheck else None
+    # Someone else's work (Gradescope, --isolate) runs sandboxed, or not at all.
+    sandbox = session_mod.choose_sandbox(args.allow_unsandboxed, err) if args.isolate or args.gradescope else None
 
     settings = runner.Settings(use_cache=not args.fresh, sandbox=sandbox, hide=(tree,))
     if sandbox is not None:
@@ -191,43 +101,29 @@ def main(argv: list[str] | None = None) -> int:
         settings.collect_timeout *= sanitizer.SLOWDOWN
         console.print("[bold]Memory check:[/] C built with AddressSanitizer; Python uses plain malloc. "
                       "A memory error stops the check that caused it.")
-    display = _display(tree)
-    fingerprint = cache.digest(cache.engine_fingerprint(), cache.environment_fingerprint())
-    live = procs.LiveProcesses()
-    results: dict[str, runner.ExerciseResult] = {}
+    display = session_mod.display(tree)
+    session = session_mod.Session(course.root, cache_root, settings)
     interrupted = False
-    jobs = args.jobs or os.cpu_count() or 2
-    pool = ThreadPoolExecutor(max_workers=jobs)
-    spinner = None
-    try:
-        futures = {pool.submit(runner.grade, ex, course.root, tree, display, root, settings, fingerprint, live): ex
-                   for ex in selected}
-        if console.is_terminal:
-            from rich.progress import Progress, SpinnerColumn, TextColumn
+    spinner = task = None
+    if console.is_terminal:
+        from rich.progress import Progress, SpinnerColumn, TextColumn
 
-            spinner = Progress(SpinnerColumn(), TextColumn("{task.description}"), console=console, transient=True)
-            spinner.start()
-            task = spinner.add_task(f"Grading 0/{len(selected)}", total=len(selected))
-        pending = set(futures)
-        while pending:
-            done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
-            for fut in done:
-                res = fut.result()
-                results[res.id] = res
-            if spinner is not None:
-                running = [futures[f].id for f in pending if f.running()]
-                spinner.update(task, completed=len(results),
-                                description=f"Grading {len(results)}/{len(selected)}"
-                                + (f" · {', '.join(running[:2])}" if running else ""))
-    except KeyboardInterrupt:
+        spinner = Progress(SpinnerColumn(), TextColumn("{task.description}"), console=console, transient=True)
+        spinner.start()
+        task = spinner.add_task(f"Grading 0/{len(selected)}", total=len(selected))
+
+    def tick(done: int, running: list[session_mod.Task]) -> None:
+        if spinner is not None:
+            ids = [t.exercise.id for t in running]
+            spinner.update(task, completed=done, description=f"Grading {done}/{len(selected)}"
+                           + (f" · {', '.join(ids[:2])}" if ids else ""))
+
+    try:
+        graded = session.grade([session_mod.Task(ex, tree, display) for ex in selected], args.jobs, tick)
+    except session_mod.Interrupted as stop:
         interrupted = True
-        live.kill_all()
-        pool.shutdown(wait=True, cancel_futures=True)
-        for fut, ex in futures.items():
-            if fut.done() and not fut.cancelled() and fut.exception() is None:
-                results[ex.id] = fut.result()
+        graded = stop.results
     except Exception as exc:  # a fault of the engine, not of the learner
-        live.kill_all()
         err.print(f"[bold red]internal error in the grading engine:[/] {report.escape(repr(exc))}")
         import traceback
 
@@ -236,13 +132,12 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if spinner is not None:
             spinner.stop()
-        pool.shutdown(wait=True, cancel_futures=True)
 
-    results = {k: v for k, v in results.items() if v.status != "interrupted"}
+    results = {t.exercise.id: res for t, res in graded.items() if res.status != "interrupted"}
     report.render(console, course, selected, results, display, interrupted)
     if sanitizer_env is None:
         # Progress across runs (a memcheck verdict is not a grade): what passes, what comes next.
-        records = progress.update(root, course, tree, results)
+        records = progress.update(cache_root, course, tree, results)
         report.render_progress(console, course, progress.summarise(course, records), selected, results,
                                records)
     if sanitizer_env is not None and results and all(r.status == "pass" for r in results.values()):
@@ -258,9 +153,9 @@ def main(argv: list[str] | None = None) -> int:
         out = Path(args.gradescope).expanduser()
         cache.write_json_atomic(out.resolve(), report.to_gradescope(course, selected, results))
         console.print(f"Gradescope results written to {out}")
-    cache.prune(root)
+    cache.prune(cache_root)
     if interrupted:
-        return 130
+        return command.INTERRUPTED
     if args.strict and any(results.get(ex.id) is None or results[ex.id].status != "pass" for ex in selected):
         return 1
     return 0

@@ -33,7 +33,7 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from . import printable_output
+from . import command
 
 MIN_CPYTHON = (3, 10)
 MIN_CFFI = (1, 15)
@@ -319,7 +319,10 @@ def run_checks() -> list[Check]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    printable_output()
+    return command.run(lambda: _main(argv))
+
+
+def _main(argv: list[str] | None) -> int:
     p = argparse.ArgumentParser(prog="nox -s doctor --", description="Check that this machine can grade the course.")
     p.add_argument("--json", metavar="FILE", help="also write the checks as JSON (for an instructor's setup survey)")
     args = p.parse_args(argv)

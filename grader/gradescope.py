@@ -19,7 +19,7 @@ import json
 import sys
 from pathlib import Path
 
-from . import cache, manifest, report, runner
+from . import cache, command, manifest, report, runner
 
 MAX_REPORT_BYTES = 32 << 20  # the engine's report is a few hundred KiB at most; anything larger is not its own
 MAX_TEXT = 4000  # characters of a message or of the engine's error output kept
@@ -94,6 +94,10 @@ def finish(course: manifest.Course, selected: list[manifest.Exercise], report_pa
 
 
 def main(argv: list[str] | None = None) -> int:
+    return command.run(lambda: _main(argv))
+
+
+def _main(argv: list[str] | None) -> int:
     p = argparse.ArgumentParser(prog="python -m grader.gradescope",
                                 description="Write Gradescope's results.json from the engine's JSON report.")
     p.add_argument("report", help="the engine's --json report")
@@ -101,14 +105,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("selectors", nargs="*", metavar="SELECTOR", help="what was graded (default: all)")
     p.add_argument("--status", type=int, default=0, help="the engine's exit status")
     p.add_argument("--stderr", metavar="FILE", help="the engine's error output, quoted when it graded nothing")
-    p.add_argument("--course", metavar="DIR", help=argparse.SUPPRESS)
+    command.add_course_option(p)
     args = p.parse_args(argv)
-    try:
-        course = manifest.load(Path(args.course, "course.toml") if args.course else manifest.MANIFEST)
-        selected = course.select(args.selectors)
-    except manifest.ManifestError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+    course = command.load_course(args)
+    selected = course.select(args.selectors)
     stderr = ""
     if args.stderr:
         try:

@@ -20,9 +20,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import cache, manifest, printable_output, progress, runner
+from . import cache, command, manifest, progress, report, runner, session
 
-USAGE_ERROR = 2
+USAGE_ERROR = command.USAGE_ERROR
 
 
 def _seen_path(root: Path, course: manifest.Course, tree: Path) -> Path:
@@ -73,41 +73,22 @@ def _save(path: Path, seen: dict) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    printable_output()
+    return command.run(lambda: _main(argv))
+
+
+def _main(argv: list[str] | None) -> int:
     p = argparse.ArgumentParser(prog="python -m grader.hints",
                                 description="Show the next hint for an exercise (the grade shows the first).")
     p.add_argument("exercise", help="an exercise id, e.g. 07_structs/geometry")
-    p.add_argument("--course", metavar="DIR", help=argparse.SUPPRESS)  # another course (tests)
+    command.add_course_option(p)
     args = p.parse_args(argv)
-    try:
-        course = manifest.load(Path(args.course, "course.toml") if args.course else manifest.MANIFEST)
-    except manifest.ManifestError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return USAGE_ERROR
-    ex = next((e for e in course.exercises if e.id == args.exercise), None)
-    if ex is None:
-        near = [e.id for e in course.exercises if args.exercise.split("/")[-1] in e.id]
-        print(f"error: no exercise {args.exercise!r}. Exercise ids look like 07_structs/geometry"
-              + (f"; did you mean {', '.join(near[:3])}?" if near else "; `nox -s grade` lists them."),
-              file=sys.stderr)
-        return USAGE_ERROR
-    from .tools import _passes_now
-
-    try:
-        store = cache.open_cache()
-    except cache.CacheError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return USAGE_ERROR
-    if store.temporary:
-        print(store.warning, file=sys.stderr)
-    try:
-        tree = course.root / "exercises"
-        res = _passes_now(course, [ex], tree, store.path)[ex.id]
-        print(next_hint(course, ex, res, store.path, tree))
-    except KeyboardInterrupt:
-        return 130
-    finally:
-        store.close()
+    course = command.load_course(args)
+    ex = command.find_exercise(course, args.exercise)
+    tree = course.root / "exercises"
+    # The grade's own cache (see session.open_cache): the hint goes with the grade it follows.
+    cache_root = session.open_cache([tree], course.root, report.Console(stderr=True, highlight=False))
+    res = session.Session(course.root, cache_root).grade([session.Task(ex, tree, session.display(tree))])
+    print(next_hint(course, ex, next(iter(res.values())), cache_root, tree))
     return 0
 
 

@@ -27,7 +27,6 @@ import os
 import stat
 import sys
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -35,10 +34,11 @@ from urllib.parse import quote
 from rich import box
 from rich.table import Table
 
-from . import cache, manifest, printable_output, procs, report, runner
+from . import cache, command, manifest, report, runner
 from . import files as files_mod
 from . import sandbox as sandbox_mod
-from .cli import USAGE_ERROR, UsageError, choose_sandbox, open_cache
+from .command import UsageError
+from .session import Session, Task, choose_sandbox, open_cache
 
 
 @dataclass
@@ -120,25 +120,14 @@ def participants(folder: Path, course: manifest.Course) -> tuple[list[Participan
 
 def grade_room(course: manifest.Course, selected: list[manifest.Exercise], trees: list[tuple[str, Path]],
                jobs: int, sandbox: sandbox_mod.Sandbox | None = None,
-               hide: tuple[Path, ...] = (), root: Path | None = None) -> dict[str, dict[str, runner.ExerciseResult]]:
-    root = cache.cache_root() if root is None else root
+               hide: tuple[Path, ...] = (), cache_root: Path | None = None) -> dict[str, dict[str, runner.ExerciseResult]]:
     settings = runner.Settings(sandbox=sandbox, hide=hide)  # the room's folder is hidden from sandboxed code
-    fingerprint = cache.digest(cache.engine_fingerprint(), cache.environment_fingerprint())
-    live = procs.LiveProcesses()
-    work = [(name, tree, ex) for name, tree in trees for ex in selected]
+    session = Session(course.root, cache.cache_root() if cache_root is None else cache_root, settings)
+    graded = session.grade([Task(ex, tree.resolve(), readable(name), name) for name, tree in trees for ex in selected],
+                           jobs)
     results: dict[str, dict[str, runner.ExerciseResult]] = {name: {} for name, _ in trees}
-
-    def one(item):
-        name, tree, ex = item
-        return name, runner.grade(ex, course.root, tree.resolve(), readable(name), root, settings, fingerprint, live)
-
-    try:
-        with ThreadPoolExecutor(max_workers=jobs) as pool:
-            for name, res in pool.map(one, work):
-                results[name][res.id] = res
-    except KeyboardInterrupt:
-        live.kill_all()
-        raise
+    for task, res in graded.items():
+        results[task.who][res.id] = res
     return results
 
 
@@ -307,7 +296,10 @@ def write_csv(path: Path, selected, found: list[Participant], results, fresh: di
 
 
 def main(argv: list[str] | None = None) -> int:
-    printable_output()
+    return command.run(lambda: _main(argv), stopped=lambda: "Interrupted.")
+
+
+def _main(argv: list[str] | None) -> int:
     p = argparse.ArgumentParser(prog="nox -s room --", description="Grade every participant's folder.")
     p.add_argument("folder", help="a folder holding one folder per participant")
     p.add_argument("selectors", nargs="*", metavar="SELECTOR", help="lessons or exercises (default: all)")
@@ -316,37 +308,29 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--jobs", type=int, default=0, metavar="N", help="exercises graded at once (default: one per core)")
     p.add_argument("--allow-unsandboxed", action="store_true",
                    help="grade even where no sandbox is possible (participants' code then runs with your rights)")
-    p.add_argument("--course", metavar="DIR", help=argparse.SUPPRESS)
+    command.add_course_option(p)
     args = p.parse_args(argv)
     console = report.Console(highlight=False)
-    try:
-        course = manifest.load(Path(args.course, "course.toml") if args.course else manifest.MANIFEST)
-        selected = course.select(args.selectors)
-        folder = Path(args.folder).expanduser().resolve()
-        if not folder.is_dir():
-            raise UsageError(f"{folder}: no such folder")
-        found, hidden = participants(folder, course)
-        trees = [(part.name, part.tree) for part in found if part.tree is not None]
-        if not trees:
-            seen = "; ".join(f"{part.label}: {part.problem}" for part in found[:5])
-            raise UsageError(f"{folder} holds no participant folder (a clone of the course, or a folder "
-                             f"laid out like exercises/, with {course.lessons[0].dir}/ ...)"
-                             + (f". Found {seen}" if seen else ""))
-        # Participants' code is not the instructor's: always sandboxed, or refused.
-        sandbox = choose_sandbox(args.allow_unsandboxed, report.Console(stderr=True, highlight=False))
-        # The same cache checks as nox -s grade: not inside the room or the course, ours or refused,
-        # a temporary one (one warning line) if it cannot be written.
-        root = open_cache([folder, *(tree for _, tree in trees)], course.root,
-                          report.Console(stderr=True, highlight=False))
-    except (manifest.ManifestError, UsageError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return USAGE_ERROR
+    err = report.Console(stderr=True, highlight=False)
+    course = command.load_course(args)
+    selected = course.select(args.selectors)
+    folder = Path(args.folder).expanduser().resolve()
+    if not folder.is_dir():
+        raise UsageError(f"{folder}: no such folder")
+    found, hidden = participants(folder, course)
+    trees = [(part.name, part.tree) for part in found if part.tree is not None]
+    if not trees:
+        seen = "; ".join(f"{part.label}: {part.problem}" for part in found[:5])
+        raise UsageError(f"{folder} holds no participant folder (a clone of the course, or a folder "
+                         f"laid out like exercises/, with {course.lessons[0].dir}/ ...)"
+                         + (f". Found {seen}" if seen else ""))
+    # Participants' code is not the instructor's: always sandboxed, or refused.
+    sandbox = choose_sandbox(args.allow_unsandboxed, err)
+    # The same cache checks as nox -s grade: not inside the room or the course, ours or refused,
+    # a temporary one (one warning line) if it cannot be written.
+    cache_root = open_cache([folder, *(tree for _, tree in trees)], course.root, err)
 
-    try:
-        results = grade_room(course, selected, trees, args.jobs or os.cpu_count() or 2, sandbox, (folder,), root)
-    except KeyboardInterrupt:
-        print("Interrupted.", file=sys.stderr)
-        return 130
+    results = grade_room(course, selected, trees, args.jobs, sandbox, (folder,), cache_root)
     fresh = not_started(course, selected, results)
     render(console, course, selected, found, results, fresh)
     if hidden:

@@ -23,7 +23,7 @@ import tempfile
 from pathlib import Path
 from string import Template
 
-from . import manifest
+from . import command, manifest
 
 TEMPLATES = Path(__file__).resolve().parent / "templates" / "exercise"
 ID = re.compile(r"^(\d\d_[a-z0-9_]+)/([a-z][a-z0-9_]*)$")
@@ -178,17 +178,16 @@ def scaffold(ex_id: str, root: Path = manifest.ROOT, title: str | None = None) -
 
 
 def main(argv: list[str] | None = None) -> int:
+    return command.run(lambda: _main(argv), errors=(ScaffoldError,), prefix="nox -s new:")
+
+
+def _main(argv: list[str] | None) -> int:
     p = argparse.ArgumentParser(prog="nox -s new --", description="Scaffold a new exercise in an existing lesson.")
     p.add_argument("id", metavar="NN_topic/name", help="the new exercise's id, in a lesson course.toml declares")
     p.add_argument("--title", help="its title (default: a placeholder to replace in course.toml)")
-    p.add_argument("--course", metavar="DIR", help=argparse.SUPPRESS)  # another course folder (tests)
+    command.add_course_option(p)
     args = p.parse_args(argv)
-    root = Path(args.course).resolve() if args.course else manifest.ROOT
-    try:
-        lines = scaffold(args.id.strip().strip("/").replace("\\", "/"), root, args.title)
-    except (ScaffoldError, manifest.ManifestError) as exc:
-        print(f"nox -s new: {exc}", file=sys.stderr)
-        return 2
+    lines = scaffold(args.id.strip().strip("/").replace("\\", "/"), command.course_root(args), args.title)
     print("\n".join(lines))
     return 0
 

@@ -40,14 +40,13 @@ import stat
 import subprocess
 import sys
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import cache, files, manifest, printable_output, procs, progress, runner
+from . import command, files, manifest, progress, report, runner, session
 
-USAGE_ERROR = 2
-STOPPED = 130
+USAGE_ERROR = command.USAGE_ERROR
+STOPPED = command.INTERRUPTED
 TMP_SUFFIX = ".cffi-course-tmp"
 # Tests only: "INT:2" raises SIGINT (or TERM) in this process right after the
 # temporary copy of the 2nd file is written: a stop at the worst moment, on cue.
@@ -237,11 +236,7 @@ def starter_files(course: manifest.Course, ex: manifest.Exercise) -> tuple[dict[
 
 
 def reset(course: manifest.Course, exercise_id: str, change: Change | None = None) -> Change:
-    ex = next((e for e in course.exercises if e.id == exercise_id), None)
-    if ex is None:
-        near = [e.id for e in course.exercises if exercise_id.split("/")[-1] in e.id]
-        raise ToolError(f"no exercise {exercise_id!r}. Exercise ids look like 07_structs/geometry"
-                        + (f"; did you mean {', '.join(near[:3])}?" if near else "; `nox -s grade` lists them."))
+    ex = command.find_exercise(course, exercise_id)
     starters, described = starter_files(course, ex)
     change = change if change is not None else Change()
     change.notes.append(f"starter files from {described}")
@@ -252,29 +247,12 @@ def reset(course: manifest.Course, exercise_id: str, change: Change | None = Non
 
 
 def _passes_now(course: manifest.Course, exercises: list[manifest.Exercise], tree: Path,
-                root: Path) -> dict[str, runner.ExerciseResult]:
+                cache_root: Path) -> dict[str, runner.ExerciseResult]:
     """Grade ``exercises`` as their files are now, as `nox -s grade` would (same
     cache: a verdict already there costs nothing). A stop ends every child."""
-    from .cli import _display
-
-    settings = runner.Settings()
-    fingerprint = cache.digest(cache.engine_fingerprint(), cache.environment_fingerprint())
-    display = _display(tree)
-    live = procs.LiveProcesses()
-    results: dict[str, runner.ExerciseResult] = {}
-    pool = ThreadPoolExecutor(max_workers=os.cpu_count() or 2)
-    try:
-        futures = [pool.submit(runner.grade, ex, course.root, tree, display, root, settings, fingerprint, live)
-                   for ex in exercises]
-        for fut in futures:
-            res = fut.result()
-            results[res.id] = res
-    except BaseException:
-        live.kill_all()
-        raise
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-    return results
+    shown = session.display(tree)
+    graded = session.Session(course.root, cache_root).grade([session.Task(ex, tree, shown) for ex in exercises])
+    return {res.id: res for res in graded.values()}
 
 
 def catchup(course: manifest.Course, lesson_id: str, cache_root: Path, change: Change | None = None,
@@ -368,55 +346,42 @@ def _stopped(change: Change, root: Path) -> str:
     return "Stopped before any file was replaced: nothing was changed."
 
 
-def _stop_on_sigterm() -> None:
-    """SIGTERM (a closed terminal, `kill`) stops like Ctrl-C. Windows has no SIGTERM to catch."""
-    def handler(signum, frame):
-        raise KeyboardInterrupt
-
-    if os.name == "posix":
-        signal.signal(signal.SIGTERM, handler)
-
-
 def main(argv: list[str] | None = None) -> int:
-    printable_output()
-    _stop_on_sigterm()
-    p = argparse.ArgumentParser(prog="python -m grader.tools", description="Reset an exercise, or catch up to a lesson.")
-    sub = p.add_subparsers(dest="command", required=True)
-    r = sub.add_parser("reset", help="restore an exercise's starter files (your version is backed up first)")
-    r.add_argument("exercise", help="an exercise id, e.g. 07_structs/geometry")
-    c = sub.add_parser("catchup", help="fill in the solutions of every lesson before this one (backed up first)")
-    c.add_argument("lesson", help="the lesson you want to start, e.g. 07")
-    p.add_argument("--course", metavar="DIR", help=argparse.SUPPRESS)  # another course (tests)
-    args = p.parse_args(argv)
     change = Change()
-    course_root = Path(args.course).resolve() if args.course else manifest.ROOT
-    try:
-        course = manifest.load(Path(args.course, "course.toml") if args.course else manifest.MANIFEST)
+    args = None
+
+    def stopped() -> str:
+        return _stopped(change, command.course_root(args) if args is not None else manifest.ROOT)
+
+    def body() -> int:
+        nonlocal args
+        p = argparse.ArgumentParser(prog="python -m grader.tools",
+                                    description="Reset an exercise, or catch up to a lesson.")
+        sub = p.add_subparsers(dest="command", required=True)
+        r = sub.add_parser("reset", help="restore an exercise's starter files (your version is backed up first)")
+        r.add_argument("exercise", help="an exercise id, e.g. 07_structs/geometry")
+        c = sub.add_parser("catchup", help="fill in the solutions of every lesson before this one (backed up first)")
+        c.add_argument("lesson", help="the lesson you want to start, e.g. 07")
+        command.add_course_option(p)
+        args = p.parse_args(argv)
+        course = command.load_course(args)
         if args.command == "reset":
             reset(course, args.exercise, change)
             _print_change(change, course.root, f"Reset {args.exercise}")
             print(f"Grade it: nox -s grade -- {args.exercise}")
-        else:
-            # The grade's own cache: never a foreign folder; one that cannot be
-            # written gives a temporary one (one warning line), as for a grade.
-            store = cache.open_cache()
-            if store.temporary:
-                print(store.warning, file=sys.stderr)
-            try:
-                catchup(course, args.lesson.zfill(2) if args.lesson.isdigit() else args.lesson, store.path,
-                        change, say=lambda line: print(line, flush=True))
-            finally:
-                store.close()
-            _print_change(change, course.root, f"Caught up to lesson {args.lesson}")
-            print(f"Lesson {args.lesson} and the ones after it were not touched. Start here: "
-                  f"nox -s grade -- {args.lesson}")
-    except KeyboardInterrupt:
-        print(_stopped(change, course_root), file=sys.stderr)
-        return STOPPED
-    except (ToolError, manifest.ManifestError, cache.CacheError, OSError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return USAGE_ERROR
-    return 0
+            return 0
+        # The grade's own cache: not inside the course, never a foreign folder; one that
+        # cannot be written gives a temporary one (one warning line), as for a grade.
+        tree = course.root / "exercises"
+        cache_root = session.open_cache([tree], course.root, report.Console(stderr=True, highlight=False))
+        catchup(course, args.lesson.zfill(2) if args.lesson.isdigit() else args.lesson, cache_root,
+                change, say=lambda line: print(line, flush=True))
+        _print_change(change, course.root, f"Caught up to lesson {args.lesson}")
+        print(f"Lesson {args.lesson} and the ones after it were not touched. Start here: "
+              f"nox -s grade -- {args.lesson}")
+        return 0
+
+    return command.run(body, errors=(ToolError, OSError), stopped=stopped)
 
 
 if __name__ == "__main__":

@@ -25,7 +25,7 @@ import threading
 import time
 from pathlib import Path
 
-from . import cache, cli, manifest, printable_output, progress
+from . import cache, cli, command, manifest, progress
 
 IGNORED_SUFFIXES = (".so", ".o", ".obj", ".pyd", ".dll", ".dylib", ".pyc", ".swp", ".swx", ".tmp", "~")
 
@@ -72,21 +72,20 @@ def _read_keys(events: queue.Queue) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    printable_output()
+    return command.run(lambda: _main(argv))
+
+
+def _main(argv: list[str] | None) -> int:
     p = argparse.ArgumentParser(prog="nox -s watch --", description="Grade again on every save.")
     p.add_argument("selectors", nargs="*", metavar="SELECTOR", help="a lesson (07) or an exercise id; default: "
                    "your next exercise")
     p.add_argument("--poll", action="store_true", help="look for changes every half second instead of waiting "
                    "for file events")
     p.add_argument("--tree", metavar="DIR", help=argparse.SUPPRESS)
-    p.add_argument("--course", metavar="DIR", help=argparse.SUPPRESS)  # another course (tests)
+    command.add_course_option(p)
     args = p.parse_args(argv)
-    try:
-        course = manifest.load(Path(args.course, "course.toml") if args.course else manifest.MANIFEST)
-        selected = course.select(args.selectors)
-    except manifest.ManifestError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return cli.USAGE_ERROR
+    course = command.load_course(args)
+    selected = course.select(args.selectors)
     tree = Path(args.tree).resolve() if args.tree else course.root / "exercises"
     order = [ex.id for ex in course.exercises]
     chosen = {ex.id for ex in selected}  # what a save may grade: the selection, or every exercise

@@ -332,17 +332,17 @@ def test_the_command_line_reuses_one_temporary_cache_per_process(tmp_path, monke
     """`watch` grades again and again in one process: one stand-in, not one per grade."""
     import io
 
-    from grader import cli, report
+    from grader import report, session
 
     blocker = _write(tmp_path / "file")
     monkeypatch.setenv(cache.ENV_VAR, str(blocker / "cache"))
-    monkeypatch.setattr(cli, "_stand_ins", {})
+    monkeypatch.setattr(session, "_stand_ins", {})
     out = io.StringIO()
     err = report.Console(file=out, width=400)
-    first = cli.open_cache([tmp_path / "tree"], tmp_path / "course", err)
-    second = cli.open_cache([tmp_path / "tree"], tmp_path / "course", err)
+    first = session.open_cache([tmp_path / "tree"], tmp_path / "course", err)
+    second = session.open_cache([tmp_path / "tree"], tmp_path / "course", err)
     try:
         assert first == second and cache.is_ours(first)
         assert out.getvalue().count("warning:") == 2, "one line per grade"
     finally:
-        cli._stand_ins[(blocker / "cache").resolve()].close()
+        session._stand_ins[(blocker / "cache").resolve()].close()
