@@ -26,6 +26,7 @@ SAME_ON_PYPY = {
     "test_manifest_load.py",  # course.toml read into the manifest
     "test_report.py",  # the terminal report rendered from hand-made results
     "test_room.py",  # the room's table and CSV from made-up verdicts
+    "test_session.py",  # the session's pool and Ctrl-C around a stand-in grade; the command prelude
 }
 HERE = Path(__file__).resolve().parent
 
