@@ -25,8 +25,8 @@ from . import cache, command, manifest, progress, report, runner, session
 USAGE_ERROR = command.USAGE_ERROR
 
 
-def _seen_path(root: Path, course: manifest.Course, tree: Path) -> Path:
-    return progress.state_path(root, course, tree).with_suffix(".hints.json")
+def _seen_path(cache_root: Path, course: manifest.Course, tree: Path) -> Path:
+    return progress.state_path(cache_root, course, tree).with_suffix(".hints.json")
 
 
 def applicable(ex: manifest.Exercise, res: runner.ExerciseResult) -> list[str]:
@@ -35,10 +35,10 @@ def applicable(ex: manifest.Exercise, res: runner.ExerciseResult) -> list[str]:
     return [h.text for h in ex.hints if h.applies(res.message or "", failing)]
 
 
-def next_hint(course: manifest.Course, ex: manifest.Exercise, res: runner.ExerciseResult, root: Path,
-              tree: Path) -> str:
+def next_hint(course: manifest.Course, ex: manifest.Exercise, res: runner.ExerciseResult,
+              cache_root: Path, tree: Path) -> str:
     """What ``nox -s hint`` prints for ``ex`` graded as ``res``, and one more hint counted as seen."""
-    path = _seen_path(root, course, tree)
+    path = _seen_path(cache_root, course, tree)
     seen = cache.read_json(path)
     seen = seen if isinstance(seen, dict) else {}
     if res.status == "pass":
@@ -51,7 +51,7 @@ def next_hint(course: manifest.Course, ex: manifest.Exercise, res: runner.Exerci
                 "the failing check's message says what was expected.")
     # A grade of these very files showed the first hint (the progress record has their
     # digest): each run of this command shows one more. Never graded: the first, first.
-    graded = progress.load(root, course, tree).get(ex.id, {}).get("files_key") == res.files_key
+    graded = progress.load(cache_root, course, tree).get(ex.id, {}).get("files_key") == res.files_key
     shown = seen[ex.id] if isinstance(seen.get(ex.id), int) else (1 if graded else 0)
     number = min(shown + 1, len(hints))
     seen[ex.id] = number

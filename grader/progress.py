@@ -24,15 +24,15 @@ from .manifest import Course, Exercise
 SCHEMA = 1
 
 
-def state_path(root: Path, course: Course, tree: Path) -> Path:
-    """Where the progress of ``tree`` in ``course`` is kept, under the cache root ``root``."""
-    return root / cache.PROGRESS / f"{cache.digest(str(course.root.resolve()), str(tree.resolve()))}.json"
+def state_path(cache_root: Path, course: Course, tree: Path) -> Path:
+    """Where the progress of ``tree`` in ``course`` is kept, under ``cache_root``."""
+    return cache_root / cache.PROGRESS / f"{cache.digest(str(course.root.resolve()), str(tree.resolve()))}.json"
 
 
-def load(root: Path, course: Course, tree: Path) -> dict[str, dict]:
+def load(cache_root: Path, course: Course, tree: Path) -> dict[str, dict]:
     """The records by exercise id; empty when there are none (or the file is unreadable)."""
     try:
-        data = json.loads(state_path(root, course, tree).read_text(encoding="utf-8"))
+        data = json.loads(state_path(cache_root, course, tree).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
     if not isinstance(data, dict) or data.get("schema") != SCHEMA or not isinstance(data.get("exercises"), dict):
@@ -40,10 +40,10 @@ def load(root: Path, course: Course, tree: Path) -> dict[str, dict]:
     return {k: v for k, v in data["exercises"].items() if isinstance(v, dict)}
 
 
-def update(root: Path, course: Course, tree: Path, results: dict) -> dict[str, dict]:
+def update(cache_root: Path, course: Course, tree: Path, results: dict) -> dict[str, dict]:
     """Merge this run's results (``ExerciseResult`` by id, each with the ``files_key`` it graded)
     into the records and save them."""
-    records = load(root, course, tree)
+    records = load(cache_root, course, tree)
     now = time.strftime("%Y-%m-%dT%H:%M:%S")
     for ex_id, res in results.items():
         if res.status == "interrupted":
@@ -58,7 +58,7 @@ def update(root: Path, course: Course, tree: Path, results: dict) -> dict[str, d
             "graded_at": now,
             "first_passed_at": old.get("first_passed_at") or (now if passed else None),
         }
-    path = state_path(root, course, tree)
+    path = state_path(cache_root, course, tree)
     try:
         cache.write_json_atomic(path, {"schema": SCHEMA, "tree": str(tree.resolve()), "exercises": records})
     except OSError:
