@@ -252,6 +252,11 @@ def engine_fingerprint() -> str:
     return digest(*(p.read_bytes() for p in sorted(here.glob("*.py"))))
 
 
+def fingerprint() -> str:
+    """What besides the graded files keys every verdict and build: the engine's code and its environment."""
+    return digest(engine_fingerprint(), environment_fingerprint())
+
+
 def write_text_atomic(path: Path, text: str, mode: int | None = None, newline: str | None = None) -> None:
     """Write the whole file or nothing (a temporary file beside it, renamed into
     place): a crash, a full disk or Ctrl-C never leaves half a file."""

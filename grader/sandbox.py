@@ -183,7 +183,7 @@ def warm_pycache(prefix: Path, env: dict) -> None:
     (about a second). Failing to warm only makes grades slower."""
     from . import cache
 
-    stamp = prefix / f".warm-{cache.digest(cache.engine_fingerprint(), cache.environment_fingerprint())}"
+    stamp = prefix / f".warm-{cache.fingerprint()}"
     with _warm_lock:
         if str(stamp) in _warmed or stamp.exists():
             _warmed.add(str(stamp))

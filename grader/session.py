@@ -92,11 +92,6 @@ def choose_sandbox(allow_unsandboxed: bool, err) -> sandbox_mod.Sandbox:
     return box
 
 
-def fingerprint() -> str:
-    """What besides the graded files keys every verdict: the engine's code and its environment."""
-    return cache.digest(cache.engine_fingerprint(), cache.environment_fingerprint())
-
-
 class Task(NamedTuple):
     """One exercise to grade, in ``tree``, whose paths the learner reads as ``shown``;
     ``who`` tells apart the same exercise of several folders (a room's participants)."""
@@ -123,7 +118,7 @@ class Session:
     course_root: Path
     cache_root: Path
     settings: runner.Settings = field(default_factory=runner.Settings)
-    fingerprint: str = field(default_factory=fingerprint)
+    fingerprint: str = field(default_factory=cache.fingerprint)
     live: procs.LiveProcesses = field(default_factory=procs.LiveProcesses)
 
     def grade(self, tasks: list[Task], jobs: int = 0,
