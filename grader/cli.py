@@ -13,9 +13,7 @@ from pathlib import Path
 
 from . import cache, command, manifest, progress, report, runner, sanitizer
 from . import session as session_mod
-
-USAGE_ERROR = command.USAGE_ERROR  # the statuses every command shares (command.py)
-UsageError = command.UsageError
+from .command import UsageError
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -128,7 +126,7 @@ def _main(argv: list[str] | None) -> int:
         import traceback
 
         traceback.print_exc()
-        return USAGE_ERROR
+        return command.USAGE_ERROR
     finally:
         if spinner is not None:
             spinner.stop()

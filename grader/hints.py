@@ -22,8 +22,6 @@ from pathlib import Path
 
 from . import cache, command, manifest, progress, report, runner, session
 
-USAGE_ERROR = command.USAGE_ERROR
-
 
 def _seen_path(cache_root: Path, course: manifest.Course, tree: Path) -> Path:
     return progress.state_path(cache_root, course, tree).with_suffix(".hints.json")

@@ -45,8 +45,6 @@ from pathlib import Path
 
 from . import command, files, manifest, progress, report, runner, session
 
-USAGE_ERROR = command.USAGE_ERROR
-STOPPED = command.INTERRUPTED
 TMP_SUFFIX = ".cffi-course-tmp"
 # Tests only: "INT:2" raises SIGINT (or TERM) in this process right after the
 # temporary copy of the 2nd file is written: a stop at the worst moment, on cue.
