@@ -152,7 +152,7 @@ def _detail(console: Console, course: Course, ex: Exercise, res: ExerciseResult,
         if tail:
             console.print("[bold]Last output before it stopped:[/]")
             _block(console, tail, 2)
-    hint = hint_for(ex, res)
+    hint = hint_for(ex, res) if res.status != "skip" else None  # a skip is the machine's, not the code's
     if hint:
         _say(console, "Hint:", hint)
     _say(console, "Lesson:", ex.lesson_link, f"  (with `mkdocs serve`: {site_link(course, ex)})")

@@ -37,7 +37,9 @@ from . import files as files_mod
 from . import sandbox as sandbox_mod
 from .manifest import ROOT, Exercise
 
-STATUSES = ("pass", "fail", "error", "crash", "timeout", "missing")
+# "skip": every check was skipped because this machine cannot run them (say, no shared
+# libpython to embed); the message says why. It scores nothing, but it is not the learner's fault.
+STATUSES = ("pass", "fail", "error", "crash", "timeout", "missing", "skip")
 OUTPUT_HEAD = 8_000  # bytes of a child's output kept from the start...
 OUTPUT_TAIL = 8_000  # ...and from the end; the rest is counted, not kept
 
@@ -492,7 +494,7 @@ def _summarise(ex: Exercise, tests: list[TestResult]) -> tuple[str, str]:
     bad = [t for t in tests if t.status not in ("pass", "skip")]
     if not bad:
         if all(t.status == "skip" for t in tests):
-            return "error", "every check was skipped: " + tests[0].message
+            return "skip", "cannot run on this machine: " + tests[0].message
         return "pass", ""
     for status in ("error", "crash", "timeout", "fail"):
         hit = next((t for t in bad if t.status == status), None)
