@@ -142,13 +142,15 @@ def host_environment() -> dict[str, str]:
     return env
 
 
-def run_host(exe: Path, args: list[str], stdin: str = "") -> subprocess.CompletedProcess:
-    """Run the host with ``args`` and ``stdin``; its output as text (UTF-8), never raising on a
-    non-zero exit."""
+def run_host(exe: Path, args: list[str], stdin: str | bytes = b"") -> subprocess.CompletedProcess:
+    """Run the host with ``args`` and ``stdin`` (a str is sent as UTF-8); its output as text
+    (UTF-8, undecodable bytes replaced), never raising on a non-zero exit."""
+    data = stdin.encode("utf-8") if isinstance(stdin, str) else stdin
     try:
-        return subprocess.run([str(exe), *args], input=stdin, cwd=exe.parent, env=host_environment(), capture_output=True,
-                              timeout=RUN_TIMEOUT, check=False, encoding="utf-8", errors="replace")
+        proc = subprocess.run([str(exe), *args], input=data, cwd=exe.parent, env=host_environment(),
+                              capture_output=True, timeout=RUN_TIMEOUT, check=False)
     except subprocess.TimeoutExpired as exc:
-        out = exc.stdout.decode("utf-8", "replace") if isinstance(exc.stdout, bytes) else (exc.stdout or "")
-        return subprocess.CompletedProcess([str(exe), *args], -1, out + f"\n(still running after {RUN_TIMEOUT} s: "
-                                           "killed)", "")
+        out = (exc.stdout or b"").decode("utf-8", "replace")
+        return subprocess.CompletedProcess(exc.cmd, -1, out + f"\n(still running after {RUN_TIMEOUT} s: killed)", "")
+    return subprocess.CompletedProcess(proc.args, proc.returncode, proc.stdout.decode("utf-8", "replace"),
+                                       proc.stderr.decode("utf-8", "replace"))
