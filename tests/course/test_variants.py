@@ -119,6 +119,8 @@ def test_variant_verdict(verdicts, variant):
     if ON_PYPY and (variant / CPYTHON_ONLY).is_file():
         pytest.skip((variant / CPYTHON_ONLY).read_text(encoding="utf-8").strip())
     result = verdicts[variant]
+    if result["status"] == "skip":  # the machine cannot run the exercise (lesson 16 without a shared libpython)
+        pytest.skip(result["message"])
     if variant.name.startswith("ok-"):
         assert result["status"] == "pass", (
             f"{variant.name} is a correct solution but was graded {result['status']}: {result['message'][:800]}"
