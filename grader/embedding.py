@@ -61,8 +61,8 @@ def cannot_embed() -> str | None:
             return None
     return (f"this Python has no shared libpython (Py_ENABLE_SHARED is 0, and there is no lib{version}{suffix} "
             f"in {sysconfig.get_config_var('LIBDIR')}): its interpreter is linked into its own executable, so "
-            "a library cannot load it. Grade lesson 16 with a Python built with --enable-shared (python.org's "
-            "installers, Homebrew, Windows; with pyenv: PYTHON_CONFIGURE_OPTS=--enable-shared).")
+            "a library cannot load it. Grade lesson 16 with a Python built with --enable-shared (with pyenv: "
+            "PYTHON_CONFIGURE_OPTS=--enable-shared pyenv install 3.X).")
 
 
 def _compiler():
