@@ -46,7 +46,8 @@ def cannot_embed() -> str | None:
         found = sysconfig.get_config_var("LDLIBRARY") or "libpypy3-c" + suffix
         return (f"PyPy's cffi links an embedding library with -lpypy3-c and looks for libpypy3-c{suffix} in "
                 f"{' and '.join(str(d) for d in dirs)}; there is none there (this PyPy's library is {found}, "
-                "as some Linux distributions name it). Grade lesson 16 with CPython, or use a PyPy from pypy.org.")
+                "as some Linux distributions name it). Grade lesson 16 with CPython, or put a symbolic link "
+                f"named libpypy3-c{suffix} to it in {dirs[0]}.")
     if sys.platform == "win32" or sysconfig.get_config_var("PYTHONFRAMEWORK"):
         return None  # Windows: pythonXY.dll and libs/pythonXY.lib; macOS framework builds: the framework
     if sysconfig.get_config_var("Py_ENABLE_SHARED"):
