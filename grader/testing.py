@@ -21,6 +21,9 @@ tests/engine/test_grader_api.py checks every grader for both. What is here:
   nothing refers to, now, on PyPy too. Graders of lifetimes use them.
 * ``CCounters``: counters a C library keeps (live objects, frees), compared before and after.
 * ``callback_output``: what cffi prints while C calls back into Python.
+* ``cannot_embed``, ``build_embedding_library``, ``compile_host``, ``run_host`` (lesson 16):
+  why Python cannot be embedded here (the checks then skip), the learner's builder run as a
+  script to make ``libNAME.*``, a C host program compiled and run (grader/embedding.py).
 """
 
 from __future__ import annotations
@@ -28,6 +31,8 @@ from __future__ import annotations
 from typing import Any, NamedTuple
 
 from .build import BuildError, Built
+from .embedding import build_library as build_embedding_library
+from .embedding import cannot_embed, compile_host, run_host
 from .plugin import ExerciseFiles
 
 __all__ = [
@@ -38,12 +43,16 @@ __all__ = [
     "LibSpy",
     "PoisoningAllocator",
     "SetSourceArgs",
+    "build_embedding_library",
     "callback_output",
+    "cannot_embed",
     "cdef_declarations",
     "collect_garbage",
+    "compile_host",
     "install_lib_spy",
     "install_poisoning_ffi",
     "owned_ranges",
+    "run_host",
     "set_source_args",
 ]
 

@@ -19,7 +19,7 @@ import re
 
 import pytest
 
-from grader.embedding import build_library, cannot_embed, compile_host, run_host
+from grader.testing import build_embedding_library, cannot_embed, compile_host, run_host
 
 REASON = cannot_embed()
 pytestmark = pytest.mark.skipif(REASON is not None, reason=REASON or "")
@@ -41,7 +41,7 @@ def _encode(line: str) -> bytes:
 @pytest.fixture(scope="module")
 def runs(exercise, tmp_path_factory):
     work = tmp_path_factory.mktemp("celsius")
-    library = build_library(exercise.path("celsius_build.py"), [exercise.path("celsius_build.py")],
+    library = build_embedding_library(exercise.path("celsius_build.py"), [exercise.path("celsius_build.py")],
                             work / "build", "celsius", exercise.show)
     host = compile_host(exercise.path("celsius_host.c"), work / "host")
     stdin = b"".join(_encode(line) for line in LINES)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import pytest
 
-from grader.embedding import build_library, cannot_embed, compile_host, run_host
+from grader.testing import build_embedding_library, cannot_embed, compile_host, run_host
 
 REASON = cannot_embed()
 pytestmark = pytest.mark.skipif(REASON is not None, reason=REASON or "")
@@ -36,7 +36,7 @@ def expected(line: str, size: int) -> tuple[int, int, str]:
 @pytest.fixture(scope="module")
 def runs(exercise, tmp_path_factory):
     work = tmp_path_factory.mktemp("textstats")
-    library = build_library(exercise.path("textstats_build.py"), [exercise.path("textstats_build.py")],
+    library = build_embedding_library(exercise.path("textstats_build.py"), [exercise.path("textstats_build.py")],
                             work / "build", "textstats", exercise.show)
     host = compile_host(exercise.path("textstats_host.c"), work / "host")
     stdin = "".join(line + "\n" for line in LINES)
