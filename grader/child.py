@@ -1,7 +1,7 @@
 """Entry point of a grading child process: ``python -m grader.child GRADER [--deselect ID ...]``.
 
 The engine starts this in a scratch folder with the environment describing
-the exercise (see ``plugin.py``). Learner code runs here and only here.
+the exercise (see ``protocol.py``). Learner code runs here and only here.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ import os
 import sys
 from pathlib import Path
 
+from . import protocol
 from .procs import limit_child_resources
 
 INI = Path(__file__).with_name("pytest-grader.ini")
@@ -37,7 +38,7 @@ def _exit_with_parent() -> None:
 
 
 def main(argv: list[str]) -> int:
-    limit_child_resources(int(os.environ.get("GRADER_MEMORY", "0") or 0))
+    limit_child_resources(int(os.environ.get(protocol.MEMORY, "0") or 0))
     _exit_with_parent()
     grader, rest = argv[0], argv[1:]
     import pytest

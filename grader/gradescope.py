@@ -19,7 +19,8 @@ import json
 import sys
 from pathlib import Path
 
-from . import cache, command, manifest, report, runner
+from . import cache, command, manifest, report
+from .results import VERDICTS, ExerciseResult, TestResult, status_of
 
 MAX_REPORT_BYTES = 32 << 20  # the engine's report is a few hundred KiB at most; anything larger is not its own
 MAX_TEXT = 4000  # characters of a message or of the engine's error output kept
@@ -44,20 +45,22 @@ def _text(value) -> str:
     return value[:MAX_TEXT] if isinstance(value, str) else ""
 
 
-def _result(ex: manifest.Exercise, entry: dict) -> runner.ExerciseResult | None:
+def _result(ex: manifest.Exercise, entry: dict) -> ExerciseResult | None:
     """The verdict of ``ex`` from the report's entry; points are left at 0 (they are not read)."""
     status = entry.get("status")
     tests = entry.get("tests")
-    if status not in runner.STATUSES or not isinstance(tests, list):
+    if status not in VERDICTS or not isinstance(tests, list):
         return None
-    checks = [runner.TestResult(_text(t.get("name")), _text(t.get("status")), _text(t.get("message")))
+    # A check's status is shown as the report has it (it does not score).
+    checks = [TestResult(_text(t.get("name")), status_of(t.get("status")) or _text(t.get("status")),
+                         _text(t.get("message")))
               for t in tests[:1000] if isinstance(t, dict)]
-    return runner.ExerciseResult(id=ex.id, lesson=ex.lesson.id, status=status, points=0, max_points=ex.points,
+    return ExerciseResult(id=ex.id, lesson=ex.lesson.id, status=status_of(status), points=0, max_points=ex.points,
                                  message=_text(entry.get("message")), tests=checks)
 
 
 def results_from_report(course: manifest.Course, selected: list[manifest.Exercise],
-                        data: dict) -> dict[str, runner.ExerciseResult]:
+                        data: dict) -> dict[str, ExerciseResult]:
     wanted = {ex.id: ex for ex in selected}
     results = {}
     for entry in data["exercises"]:

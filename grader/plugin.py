@@ -4,9 +4,7 @@ It does two jobs:
 
 * records progress for the engine, one JSON line per event, flushed at once,
   so that whatever kills the process the engine knows which test was running
-  (``collected``, ``start``, ``phase``, ``result``, ``collect_error``, ``done``;
-  ``warnings``: the compiler's warnings about the learner's lines after a build;
-  ``callback_error``: an exception a Python callback raised, which cffi only prints);
+  (the events and their fields are named in protocol.py, read by events.py);
 * gives graders the ``exercise`` fixture: the learner's files (a scratch copy)
   and ``exercise.build_module(...)`` / ``exercise.import_module(...)`` (graders reach it
   and their other helpers through ``grader.testing``).
@@ -25,9 +23,11 @@ from pathlib import Path
 
 import pytest
 
+from . import protocol as p
 from .build import BuildError, Built, Paths, is_learners, load_builder
 from .build import build as _build
 from .cache import child_fault
+from .results import Status
 
 MAX_MESSAGE = 2000
 
@@ -36,10 +36,10 @@ class _Events:
     def __init__(self, path: str | None):
         self._file = open(path, "a", encoding="utf-8") if path else None  # noqa: SIM115
 
-    def emit(self, **event) -> None:
+    def emit(self, kind: str, /, **fields) -> None:  # positional: a field is named "kind" too
         if self._file is None:
             return
-        event["t"] = time.time()
+        event = {p.KIND: kind, **fields, p.TIME: time.time()}
         self._file.write(json.dumps(event) + "\n")
         self._file.flush()
 
@@ -49,7 +49,7 @@ _results: dict[str, dict] = {}
 
 
 def _paths() -> Paths:
-    return Paths(Path(os.environ.get("GRADER_SCRATCH_TREE", ".")), os.environ.get("GRADER_DISPLAY_TREE", "exercises"))
+    return Paths(Path(os.environ.get(p.SCRATCH_TREE, ".")), os.environ.get(p.DISPLAY_TREE, "exercises"))
 
 
 def _clip(text: str) -> str:
@@ -99,34 +99,39 @@ def _describe_exception(excinfo, paths: Paths) -> tuple[str, str]:
     return "exception", _learner_traceback(exc, paths)
 
 
-def pytest_configure(config) -> None:
+def pytest_configure() -> None:
     global _events
-    _events = _Events(os.environ.get("GRADER_EVENTS"))
+    _events = _Events(os.environ.get(p.EVENTS))
 
 
 def pytest_collectreport(report) -> None:
     if report.failed:
-        _events.emit(e="collect_error", message=_clip(_paths().show(str(report.longrepr))))
+        _events.emit(p.COLLECT_ERROR, **{p.MESSAGE: _clip(_paths().show(str(report.longrepr)))})
 
 
 def pytest_collection_finish(session) -> None:
-    _events.emit(e="collected", tests=[item.nodeid for item in session.items])
+    _events.emit(p.COLLECTED, **{p.TESTS: [item.nodeid for item in session.items]})
 
 
-def pytest_runtest_logstart(nodeid, location) -> None:
-    _results[nodeid] = {"status": "pass", "message": "", "kind": ""}
-    _events.emit(e="start", id=nodeid)
+def _passed() -> dict:
+    """A check's outcome until pytest reports otherwise: the fields of its result event."""
+    return {p.STATUS: Status.PASS, p.MESSAGE: "", p.FAILURE: ""}
+
+
+def pytest_runtest_logstart(nodeid) -> None:
+    _results[nodeid] = _passed()
+    _events.emit(p.START, **{p.TEST: nodeid})
 
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_setup(item):
-    _events.emit(e="phase", id=item.nodeid, when="setup")
+    _events.emit(p.PHASE, **{p.TEST: item.nodeid, p.WHEN: p.SETUP})
     yield
 
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_call(item):
-    _events.emit(e="phase", id=item.nodeid, when="call")
+    _events.emit(p.PHASE, **{p.TEST: item.nodeid, p.WHEN: p.CALL})
     previous = sys.unraisablehook
     sys.unraisablehook = lambda args: _unraisable(args, item.nodeid, previous)
     try:
@@ -145,7 +150,7 @@ def _unraisable(args, nodeid: str, previous) -> None:
             from .build import _learner_traceback
 
             text = _short_tmp(_learner_traceback(args.exc_value, _paths()))
-            _events.emit(e="callback_error", id=nodeid, text=_clip(text))
+            _events.emit(p.CALLBACK_ERROR, **{p.TEST: nodeid, p.TEXT: _clip(text)})
     finally:
         previous(args)
 
@@ -154,22 +159,22 @@ def _unraisable(args, nodeid: str, previous) -> None:
 def pytest_runtest_makereport(item, call):
     outcome = yield
     report = outcome.get_result()
-    entry = _results.setdefault(item.nodeid, {"status": "pass", "message": "", "kind": ""})
-    if report.skipped and entry["status"] == "pass":
+    entry = _results.setdefault(item.nodeid, _passed())
+    if report.skipped and entry[p.STATUS] == Status.PASS:
         reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
-        entry.update(status="skip", message=_clip(str(reason).replace("Skipped: ", "", 1)))
-    elif report.failed and entry["status"] in ("pass", "skip"):
+        entry.update({p.STATUS: Status.SKIP, p.MESSAGE: _clip(str(reason).replace("Skipped: ", "", 1))})
+    elif report.failed and entry[p.STATUS] in (Status.PASS, Status.SKIP):
         kind, message = _describe(call.excinfo, _paths()) if call.excinfo else ("exception", str(report.longrepr))
         # A failure while preparing a test, or building or importing the learner's
         # code (a BuildError, even from inside the test), means the checks could
         # not run: that is an error, not a fail.
         preparing = call.when != "call" or (call.excinfo is not None and isinstance(call.excinfo.value, BuildError))
-        status = "error" if preparing else "fail"
-        entry.update(status=status, message=_clip(message), kind=kind)
+        status = Status.ERROR if preparing else Status.FAIL
+        entry.update({p.STATUS: status, p.MESSAGE: _clip(message), p.FAILURE: kind})
 
 
 @pytest.hookimpl(hookwrapper=True)
-def pytest_report_teststatus(report, config):
+def pytest_report_teststatus():
     """No progress letters (``.F``) among the learner's output: pytest still
     counts each outcome, the engine reports it."""
     outcome = yield
@@ -178,13 +183,13 @@ def pytest_report_teststatus(report, config):
         outcome.force_result((result[0], "", ""))
 
 
-def pytest_runtest_logfinish(nodeid, location) -> None:
-    entry = _results.get(nodeid, {"status": "error", "message": "no result recorded", "kind": ""})
-    _events.emit(e="result", id=nodeid, **entry)
+def pytest_runtest_logfinish(nodeid) -> None:
+    entry = _results.get(nodeid, {p.STATUS: Status.ERROR, p.MESSAGE: "no result recorded", p.FAILURE: ""})
+    _events.emit(p.RESULT, **{p.TEST: nodeid, **entry})
 
 
-def pytest_sessionfinish(session, exitstatus) -> None:
-    _events.emit(e="done", exitstatus=int(exitstatus))
+def pytest_sessionfinish(exitstatus) -> None:
+    _events.emit(p.DONE, **{p.EXIT_STATUS: int(exitstatus)})
 
 
 class ExerciseFiles:
@@ -193,16 +198,16 @@ class ExerciseFiles:
     Graders import it as ``grader.testing.ExerciseFiles``."""
 
     def __init__(self) -> None:
-        self.id = os.environ.get("GRADER_EXERCISE", "")
+        self.id = os.environ.get(p.EXERCISE, "")
         self.paths = _paths()
         lesson_dir = self.id.split("/", 1)[0]
         self.dir = self.paths.scratch / lesson_dir
-        self.cache = Path(os.environ.get("GRADER_CACHE", self.paths.scratch.parent / "cache"))
+        self.cache = Path(os.environ.get(p.CACHE, self.paths.scratch.parent / "cache"))
         # Where this child writes what it builds (in its run folder): the cache is
         # read-only to learner code, and the engine publishes the builds into it.
-        out = os.environ.get("GRADER_BUILD_OUT")
+        out = os.environ.get(p.BUILD_OUT)
         self.out = Path(out) if out else None
-        self.files_key = os.environ.get("GRADER_FILES_KEY", "")
+        self.files_key = os.environ.get(p.FILES_KEY, "")
         self._built: dict[str, Built | BuildError] = {}
         self._warned: set[str] = set()
 
@@ -240,7 +245,7 @@ class ExerciseFiles:
             self._warned.add(builder)
             own = [w for w in result.warnings if is_learners(w, self.paths)]
             if own:
-                _events.emit(e="warnings", items=own)
+                _events.emit(p.WARNINGS, **{p.ITEMS: own})
         return result
 
     def builder_ffi(self, builder: str):
@@ -305,6 +310,6 @@ class ExerciseFiles:
 @pytest.fixture(scope="session")
 def exercise() -> ExerciseFiles:
     """The exercise being graded (set up by the engine through the environment)."""
-    if "GRADER_EXERCISE" not in os.environ:
+    if p.EXERCISE not in os.environ:
         pytest.fail("graders run through the grading engine: nox -s grade -- <exercise id>")
     return ExerciseFiles()

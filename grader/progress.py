@@ -73,22 +73,17 @@ class Summary:
     points: int
     max_points: int
     next: Exercise | None
-    lessons_done: list[str]
 
 
 def summarise(course: Course, records: dict[str, dict]) -> Summary:
     done = [ex for ex in course.exercises if records.get(ex.id, {}).get("status") == "pass"]
     next_ex = next((ex for ex in course.exercises if records.get(ex.id, {}).get("status") != "pass"), None)
-    lessons_done = [lesson.id for lesson in course.lessons
-                    if all(records.get(ex.id, {}).get("status") == "pass"
-                           for ex in course.exercises if ex.lesson == lesson)]
     return Summary(
         done=len(done),
         total=len(course.exercises),
         points=sum(ex.points for ex in done),
         max_points=sum(ex.points for ex in course.exercises),
         next=next_ex,
-        lessons_done=lessons_done,
     )
 
 

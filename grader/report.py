@@ -15,7 +15,7 @@ from rich.text import Text
 
 from .manifest import Course, Exercise
 from .progress import next_in
-from .runner import ExerciseResult
+from .results import ExerciseResult
 
 STYLE = {
     "pass": "bold green",

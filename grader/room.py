@@ -38,6 +38,7 @@ from . import cache, command, manifest, report, runner
 from . import files as files_mod
 from . import sandbox as sandbox_mod
 from .command import UsageError
+from .results import VERDICTS
 from .session import Session, Task, choose_sandbox, open_cache
 
 
@@ -178,7 +179,7 @@ def _results_line(statuses: list[str], unstarted: int) -> str:
     """"1/3 pass (33%): 1 fail, 1 crash; 2 not started": counts, never a "mostly" for one case."""
     passed = statuses.count("pass")
     others = Counter(s for s in statuses if s != "pass")
-    rank = {s: i for i, s in enumerate(runner.STATUSES)}
+    rank = {s: i for i, s in enumerate(VERDICTS)}
     text = f"{passed}/{len(statuses)} pass ({passed / len(statuses):.0%})"
     if others:
         text += ": " + ", ".join(f"{others[s]} {s}" for s in sorted(others, key=lambda s: (-others[s], rank.get(s, 99), s)))

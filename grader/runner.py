@@ -18,28 +18,26 @@ lines, and any exception a Python callback raised (cffi only prints those).
 from __future__ import annotations
 
 import dataclasses
-import json
 import os
 import re
 import shutil
-import stat
 import subprocess
 import sys
 import threading
 import time
 from collections import deque
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from . import build as build_mod
 from . import cache, procs, sanitizer, shlib
 from . import files as files_mod
+from . import protocol as proto
 from . import sandbox as sandbox_mod
+from .events import ChildEvents, Waiting, read_new
 from .manifest import ROOT, Exercise
+from .results import VERDICTS, ExerciseResult, Status, TestResult
 
-# "skip": every check was skipped because this machine cannot run them (say, no shared
-# libpython to embed); the message says why. It scores nothing, but it is not the learner's fault.
-STATUSES = ("pass", "fail", "error", "crash", "timeout", "missing", "skip")
 OUTPUT_HEAD = 8_000  # bytes of a child's output kept from the start...
 OUTPUT_TAIL = 8_000  # ...and from the end; the rest is counted, not kept
 
@@ -60,41 +58,6 @@ class Settings:
     # grade, as before; a Sandbox for work that is not the user's (room, Gradescope, --isolate).
     sandbox: sandbox_mod.Sandbox | None = None
     hide: tuple[Path, ...] = ()  # folders a sandboxed child must not see (the graded trees)
-
-
-@dataclass
-class TestResult:
-    name: str
-    status: str
-    message: str = ""
-    kind: str = ""
-
-
-@dataclass
-class ExerciseResult:
-    id: str
-    lesson: str
-    status: str
-    points: int
-    max_points: int
-    message: str = ""
-    tests: list[TestResult] = field(default_factory=list)
-    cached: bool = False
-    seconds: float = 0.0
-    output: str = ""  # the end of what the learner's code printed, when it crashed
-    files_key: str = ""  # digest of the files graded (progress.py records it); not in the JSON report
-
-    def to_json(self) -> dict:
-        data = asdict(self)
-        data.pop("files_key")
-        for t in data["tests"]:
-            t.pop("kind", None)
-        return data
-
-    @classmethod
-    def from_json(cls, data: dict) -> ExerciseResult:
-        tests = [TestResult(**t) for t in data.pop("tests", [])]
-        return cls(tests=tests, **data)
 
 
 class _Output:
@@ -137,48 +100,25 @@ class _Output:
         return (bytes(self.head) + middle + tail).decode("utf-8", "replace")
 
 
+STARTUP = "(start-up)"  # the name of a result given before any check started
+PROCESS_EXIT = "(process exit)"  # ...and of one given after every check ended
+
+
 @dataclass
 class _Run:
     returncode: int | None
-    events: list[dict]
     stopped: str | None  # "timeout" or "interrupt" when the engine killed it
     limit: float
     output: str
-    phase: str | None = None  # "setup" or "call": what the last test was doing
-
-
-EVENTS_LIMIT = 16 << 20  # bytes of a child's events file read at most: it is written by learner code too
-
-
-def _read_events(path: Path, offset: int) -> tuple[list[dict], int]:
-    if offset >= EVENTS_LIMIT:
-        return [], offset
-    try:
-        # Non-blocking, and only a regular file: the child's code could have put a
-        # FIFO there, whose open() would otherwise hang the engine.
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0))
-    except OSError:
-        return [], offset
-    with os.fdopen(fd, "rb") as f:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            return [], EVENTS_LIMIT
-        f.seek(offset)
-        data = f.read(EVENTS_LIMIT - offset)
-    end = data.rfind(b"\n") + 1  # a half-written last line waits for the next read
-    if end == 0 and offset + len(data) >= EVENTS_LIMIT:
-        return [], EVENTS_LIMIT  # one endless line: nothing more will be read
-    events = []
-    for line in data[:end].splitlines():
-        try:
-            events.append(json.loads(line))
-        except ValueError:
-            continue
-    return events, offset + end
+    phase: str | None = None  # protocol.SETUP or CALL: what the last test was doing
 
 
 def _run_child(args: list[str], env: dict, cwd: Path, events_path: Path, settings: Settings,
-               live: procs.LiveProcesses, readable: tuple[Path, ...] = (), uid: int | None = None) -> _Run:
-    env = dict(env, GRADER_EVENTS=str(events_path))
+               live: procs.LiveProcesses, events: ChildEvents, readable: tuple[Path, ...] = (),
+               uid: int | None = None) -> _Run:
+    """Run one child to its end (or kill it: a time limit, Ctrl-C), feeding ``events``
+    what it reports."""
+    env = dict(env, **{proto.EVENTS: str(events_path)})
     argv = [sys.executable, "-m", "grader.child", *args]
     sandbox = settings.sandbox
     extra: dict = {}
@@ -200,32 +140,24 @@ def _run_child(args: list[str], env: dict, cwd: Path, events_path: Path, setting
     output = _Output(proc.stdout)
     exited = threading.Event()
     threading.Thread(target=lambda: (proc.wait(), exited.set()), daemon=True).start()
-    events: list[dict] = []
+    events.new_child()
+    limits = {Waiting.COLLECT: settings.collect_timeout, Waiting.CHECK: settings.test_timeout,
+              Waiting.SETUP: max(settings.setup_timeout, settings.test_timeout)}
     offset = 0
     started = time.time()
-    current_start, limit = started, settings.collect_timeout
     stopped = None
-    phase = None
     try:
         while not exited.wait(0.05):
-            new, offset = _read_events(events_path, offset)
-            for ev in new:
-                events.append(ev)
-                if ev.get("e") == "start":
-                    current_start, limit = ev.get("t", time.time()), settings.test_timeout
-                elif ev.get("e") == "phase":
-                    phase = ev.get("when")
-                    current_start = ev.get("t", time.time())
-                    limit = max(settings.setup_timeout, settings.test_timeout) if phase == "setup" else settings.test_timeout
-                elif ev.get("e") == "result":
-                    current_start, limit = ev.get("t", time.time()), settings.collect_timeout
+            data, offset = read_new(events_path, offset)
+            events.feed(data, time.time())
             if live.cancelled.is_set():
                 stopped = "interrupt"
                 break
-            if time.time() - current_start > limit:
+            if time.time() - (events.since if events.since is not None else started) > limits[events.waiting]:
                 stopped = "timeout"
                 break
     finally:
+        limit = limits[events.waiting]  # the one that applied when the loop stopped
         if stopped == "timeout":
             _dump_stack(proc, exited, sandbox is None)
         procs.kill_tree(proc)  # also ends anything the child left behind
@@ -236,20 +168,14 @@ def _run_child(args: list[str], env: dict, cwd: Path, events_path: Path, setting
     output.join(2.0)
     if proc.stdout:
         proc.stdout.close()
-    new, offset = _read_events(events_path, offset)
-    events.extend(new)
-    phase = None  # what the last test started was doing, from every event
-    for ev in events:
-        if ev.get("e") == "start":
-            phase = None
-        elif ev.get("e") == "phase":
-            phase = ev.get("when")
-    if stopped is None and live.cancelled.is_set() and not any(ev.get("e") == "done" for ev in events):
+    data, offset = read_new(events_path, offset)
+    events.feed(data, time.time())
+    if stopped is None and live.cancelled.is_set() and not events.done:
         # Ctrl-C's kill_all() ended it before this loop noticed: that is not a
         # crash (SIGKILL) of the learner's code, and no verdict to keep.
         stopped = "interrupt"
     returncode = sandbox.returncode(proc.returncode) if sandbox is not None else proc.returncode
-    return _Run(returncode, events, stopped, limit, output.text(), phase)
+    return _Run(returncode, stopped, limit, output.text(), events.phase)
 
 
 STACK_WAIT = 5.0  # seconds a timed-out child gets to print its Python stack before the kill
@@ -292,9 +218,9 @@ def _stuck_at(output: str, scratch: tuple[str, str]) -> str:
     return ""
 
 
-def _crash_details(output: str, display_scratch: tuple[str, str]) -> str:
-    """What the dying process printed that helps: libc's complaint and the
-    learner's Python line from faulthandler's traceback."""
+def _crash_details(output: str, display_scratch: tuple[str, str]) -> tuple[str, str]:
+    """What the dying process printed that helps: (libc's complaint, the learner's
+    Python line from faulthandler's traceback), each "" when it printed none."""
     scratch, display = display_scratch
     lines = []
     for line in output.splitlines():
@@ -303,12 +229,7 @@ def _crash_details(output: str, display_scratch: tuple[str, str]) -> str:
             lines.append(s)
     where = [ln.strip().replace(scratch, display) for ln in output.splitlines()
              if ln.strip().startswith("File ") and scratch in ln]
-    out = []
-    if lines:
-        out.append("The C library said: " + lines[0])
-    if where:
-        out.append("Your code was running: " + where[0].replace("File ", "", 1))
-    return "\n".join(out)
+    return (lines[0] if lines else ""), (where[0].replace("File ", "", 1) if where else "")
 
 
 def _learner_output(output: str, scratch: tuple[str, str], keep: int = 2000) -> str:
@@ -325,15 +246,20 @@ def _learner_output(output: str, scratch: tuple[str, str], keep: int = 2000) -> 
     return "\n".join(lines)[-keep:]
 
 
-def _death(run: _Run, test: str | None, scratch: tuple[str, str], asan: list[str] | None = None) -> TestResult:
-    """The status and message for a child that did not finish on its own."""
+def _death(run: _Run, test: str | None, scratch: tuple[str, str], asan: list[str] | None = None,
+           after_checks: bool = False) -> TestResult:
+    """The status and message for a child that did not finish on its own, while
+    running ``test``, before any check started (None), or ``after_checks`` ended."""
     test = test.rsplit("::", 1)[-1] if test else test
-    if not test:
+    if after_checks:
+        what = "after the checks, while the process shut down"
+    elif not test:
         what = "before any check started"
-    elif run.phase == "setup":
+    elif run.phase == proto.SETUP:
         what = f"while building or importing your code for {test}"
     else:
         what = f"while running {test}"
+    name = PROCESS_EXIT if after_checks else test or STARTUP
     if run.stopped == "timeout":
         stuck = _stuck_at(run.output, scratch)
         if stuck:
@@ -345,29 +271,28 @@ def _death(run: _Run, test: str | None, scratch: tuple[str, str], asan: list[str
         else:
             where = (" Look for a loop that never ends: in C a condition that never "
                      "changes, in Python a `while` with no way out.")
-        return TestResult(test or "(start-up)", "timeout",
-                          f"still running after {run.limit:g} s {what}, so it was stopped." + where)
+        return TestResult(name, Status.TIMEOUT, f"still running after {run.limit:g} s {what}, so it was stopped." + where)
     sig = procs.crash_signal(run.returncode)
+    said, running = _crash_details(run.output, scratch)
     if asan:
-        return TestResult(test or "(start-up)", "crash",
-                          f"AddressSanitizer stopped the test process {what}.\n"
-                          + "\n".join(ln + _source_of(ln, scratch) if ln.startswith("Where:") else ln
-                                      for ln in sanitizer.explain(asan[0], *scratch).splitlines())
-                          + "".join(f"\n{ln}" for ln in _crash_details(run.output, scratch).splitlines()
-                                    if ln.startswith("Your code")))
+        return TestResult(name, Status.CRASH,
+                          "\n".join([f"AddressSanitizer stopped the test process {what}.",
+                                      *_finding_lines(sanitizer.analyse(asan[0], *scratch), scratch),
+                                      *([f"Your code was running: {running}"] if running else [])]))
     if sig:
         happened, causes = procs.describe_signal(sig)
-        details = _crash_details(run.output, scratch)
-        return TestResult(test or "(start-up)", "crash",
-                          f"the test process was killed by {happened} [{sig}] {what}.\n"
-                          f"Common causes: {causes}." + (f"\n{details}" if details else ""))
+        details = ([f"The C library said: {said}"] if said else []) + ([f"Your code was running: {running}"]
+                                                                         if running else [])
+        return TestResult(name, Status.CRASH,
+                          "\n".join([f"the test process was killed by {happened} [{sig}] {what}.",
+                                      f"Common causes: {causes}.", *details]))
     if not test and run.returncode in (2, 3, 4):
         # pytest's own exit codes before any check: learner code has not run yet
         # (graders import it inside checks), so pytest could not start the grader.
-        return TestResult("(start-up)", "error",
+        return TestResult(STARTUP, Status.ERROR,
                           f"pytest could not start the grader (exit code {run.returncode}): a fault of the course "
                           "or of its installation, not of your code. Its output is below; please report it.")
-    return TestResult(test or "(start-up)", "error",
+    return TestResult(name, Status.ERROR,
                       f"the test process ended early (exit code {run.returncode}) {what}. "
                       "Something called exit(), os._exit() or sys.exit(); learner code must "
                       "return, not end the process.")
@@ -411,10 +336,10 @@ def _where_under_asan(test: str, env: dict, work: Path, run_dir: Path, settings:
     out = run_dir / "out-asan"  # shared by the reruns of one grade: the sanitized build is made once
     out.mkdir(exist_ok=True)
     # No address-space limit: the sanitizer reserves terabytes of shadow memory (memcheck does the same).
-    rerun_env = dict(env, **sanitizer.child_env(asan, log), GRADER_BUILD_OUT=str(out), GRADER_MEMORY="0")
+    rerun_env = dict(env, **sanitizer.child_env(asan, log), **{proto.BUILD_OUT: str(out), proto.MEMORY: "0"})
     slow = dataclasses.replace(settings, test_timeout=settings.test_timeout * sanitizer.SLOWDOWN,
                                setup_timeout=settings.setup_timeout * sanitizer.SLOWDOWN)
-    run = _run_child([test], rerun_env, work, run_dir / f"asan-rerun-{n}.jsonl", slow, live, readable)
+    run = _run_child([test], rerun_env, work, run_dir / f"asan-rerun-{n}.jsonl", slow, live, ChildEvents(), readable)
     if run.stopped == "interrupt":
         return ""
     reports = sanitizer.collect_reports(log)
@@ -423,23 +348,26 @@ def _where_under_asan(test: str, env: dict, work: Path, run_dir: Path, settings:
         # No finding (a report that the sanitizer itself failed to start is none), or a
         # signal the code sent itself (os.kill): not a memory access to locate.
         return ""
-    found = sanitizer.explain(report, *scratch).splitlines()
-    lines = [found[0].replace("AddressSanitizer found", "Run again alone under AddressSanitizer, it found", 1)]
-    for line in found[1:]:
-        if line.startswith("Where:"):
-            lines.append(line + _source_of(line, scratch))
-    return "\n" + "\n".join(lines)
+    finding = sanitizer.analyse(report, *scratch)
+    found = dataclasses.replace(finding, access="", blocks=[], advice="")  # what and where only
+    return "\n" + "\n".join(_finding_lines(found, scratch, "Run again alone under AddressSanitizer, it found"))
 
 
-def _source_of(where: str, scratch: tuple[str, str]) -> str:
-    """The source of the learner's line a ``Where: f() at exercises/x.py line 16`` names."""
-    path, display = scratch
-    m = re.search(r" at (?P<file>\S.*?) line (?P<line>\d+)", where)
-    if not m or not m["file"].startswith(display.rstrip("/") + "/"):
-        return ""
+def _finding_lines(finding: sanitizer.Finding, scratch: tuple[str, str],
+                   found: str = "AddressSanitizer found") -> list[str]:
+    """A sanitizer's finding in words, its ``Where:`` line followed by the source of
+    the learner's line it names."""
+    lines = finding.lines(found)
+    if finding.where and finding.source:
+        lines[lines.index(finding.where)] += _source_of(finding.source, scratch[0])
+    return lines
+
+
+def _source_of(where: tuple[str, int], scratch: str) -> str:
+    """The source of a line of the learner's files: (path in the scratch tree, line number)."""
+    rel, line = where
     try:
-        rel = m["file"][len(display.rstrip("/")) + 1:]
-        text = Path(path, *rel.split("/")).read_text(encoding="utf-8").splitlines()[int(m["line"]) - 1].strip()
+        text = Path(scratch, *rel.split("/")).read_text(encoding="utf-8").splitlines()[line - 1].strip()
     except (OSError, ValueError, IndexError):
         return ""
     return f"\n    {text}" if text else ""
@@ -476,27 +404,29 @@ def verdict_key(ex: Exercise, course_root: Path, files_key: str, display: str, s
     return cache.digest(files_key, grader_bytes, display, limits, repr(ex), isolation, fingerprint)
 
 
-def _add_warnings(tests: list[TestResult], warned: list[str]) -> None:
+def _add_warnings(tests: list[TestResult], warned: list[str], not_run: list[TestResult]) -> None:
     """Add the compiler's warnings about the learner's own lines to the check the
-    exercise's message is about, when it crashed, failed or timed out: a warning
-    at `if (out = NULL)` is often the whole story of a segfault."""
-    bad = [t for t in tests if t.status in ("crash", "timeout", "fail") and not t.message.startswith("not run")]
-    if any(t.status == "error" for t in tests) or not bad:
+    exercise's message is about, when it crashed, failed or timed out (not to one
+    that did not run): a warning at `if (out = NULL)` is often the whole story of a segfault."""
+    bad = [t for t in tests if t.status in (Status.CRASH, Status.TIMEOUT, Status.FAIL)
+           and not any(t is n for n in not_run)]
+    if any(t.status == Status.ERROR for t in tests) or not bad:
         return
-    target = next(t for status in ("crash", "timeout", "fail") for t in bad if t.status == status)
+    target = next(t for status in (Status.CRASH, Status.TIMEOUT, Status.FAIL) for t in bad if t.status == status)
     target.message += ("\nThe C compiler warned about your code (a warning is often the cause):\n"
                        + "\n".join(warned))
 
 
-def _summarise(ex: Exercise, tests: list[TestResult]) -> tuple[str, str]:
+def _summarise(tests: list[TestResult]) -> tuple[Status, str]:
+    """The exercise's status and message: its worst check's."""
     if not tests:
-        return "error", "the grader ran no checks (a fault of the course: please report it)."
-    bad = [t for t in tests if t.status not in ("pass", "skip")]
+        return Status.ERROR, "the grader ran no checks (a fault of the course: please report it)."
+    bad = [t for t in tests if t.status not in (Status.PASS, Status.SKIP)]
     if not bad:
-        if all(t.status == "skip" for t in tests):
-            return "skip", "cannot run on this machine: " + tests[0].message
-        return "pass", ""
-    for status in ("error", "crash", "timeout", "fail"):
+        if all(t.status == Status.SKIP for t in tests):
+            return Status.SKIP, "cannot run on this machine: " + tests[0].message
+        return Status.PASS, ""
+    for status in (Status.ERROR, Status.CRASH, Status.TIMEOUT, Status.FAIL):
         hit = next((t for t in bad if t.status == status), None)
         if hit:
             return status, hit.message
@@ -511,11 +441,12 @@ def grade(ex: Exercise, course_root: Path, tree: Path, display: str, root: Path,
     except files_mod.Unusable as exc:
         # "error", not "missing": the file is there (the learner sees it), but the
         # checks cannot run on it. Not cached: refusing it costs a stat.
-        return ExerciseResult(ex.id, ex.lesson.id, "error", 0, ex.points, exc.message(display, ex.lesson.dir, ex.id))
+        return ExerciseResult(ex.id, ex.lesson.id, Status.ERROR, 0, ex.points,
+                              exc.message(display, ex.lesson.dir, ex.id))
     missing = [name for name in ex.files if files.get(name) is None]
     if missing:
         shown = ", ".join(f"{display}/{ex.lesson.dir}/{m}" for m in missing)
-        return ExerciseResult(ex.id, ex.lesson.id, "missing", 0, ex.points,
+        return ExerciseResult(ex.id, ex.lesson.id, Status.MISSING, 0, ex.points,
                               f"{shown} is missing. Restore the starter files with `nox -s reset -- {ex.id}` "
                               "(it backs up the exercise's other files first) and try again.")
     files_key = exercise_key(ex, files)
@@ -528,7 +459,7 @@ def grade(ex: Exercise, course_root: Path, tree: Path, display: str, root: Path,
             return result
 
     result, fault, blame = _attempt(ex, course_root, files, files_key, display, root, settings, live)
-    if fault and blame != "machine" and result.status != "interrupted":
+    if fault and blame != "machine" and result.status != Status.INTERRUPTED:
         # A fault of the cache, not of the learner's code: repair the cache (its
         # tag and folders; the bytecode, when it may be to blame, is dropped whole)
         # and grade once more. The second verdict is the learner's own.
@@ -542,9 +473,9 @@ def grade(ex: Exercise, course_root: Path, tree: Path, display: str, root: Path,
             fault = f"{fault}; the cache could not be repaired ({type(exc).__name__}: {exc})"
     result.seconds = round(time.time() - began, 3)
     result.files_key = files_key
-    if fault and result.status != "interrupted":
+    if fault and result.status != Status.INTERRUPTED:
         return _fault_result(ex, result, fault, blame, root)
-    if result.status != "interrupted":
+    if result.status != Status.INTERRUPTED:
         try:
             cache.write_json_atomic(verdict_path, result.to_json())
         except OSError:
@@ -556,15 +487,14 @@ def _cached_verdict(ex: Exercise, verdict_path: Path) -> ExerciseResult | None:
     """The stored verdict for this key, if whole and about this exercise. Its
     points come from the manifest, never from the entry."""
     data = cache.read_json(verdict_path)
-    if not isinstance(data, dict) or data.get("id") != ex.id or data.get("status") not in STATUSES:
+    if not isinstance(data, dict) or data.get("id") != ex.id or data.get("status") not in VERDICTS:
         return None
-    try:
-        result = ExerciseResult.from_json(data)
-    except TypeError:
+    result = ExerciseResult.from_json(data)
+    if result is None:
         return None  # an entry from another engine version: grade again
     result.cached = True
     result.max_points = ex.points
-    result.points = ex.points if result.status == "pass" else 0
+    result.points = ex.points if result.status == Status.PASS else 0
     return result
 
 
@@ -577,7 +507,7 @@ def _attempt(ex: Exercise, course_root: Path, files: dict[str, bytes | None], fi
     try:
         run_dir = cache.new_run(root)
     except OSError as exc:
-        return (ExerciseResult(ex.id, ex.lesson.id, "error", 0, ex.points, ""),
+        return (ExerciseResult(ex.id, ex.lesson.id, Status.ERROR, 0, ex.points, ""),
                 f"no run folder could be made in the cache ({type(exc).__name__}: {exc.strerror or exc})", "cache")
     try:
         result = _grade_in(ex, course_root, files, files_key, run_dir, display, root, settings, live)
@@ -598,7 +528,7 @@ def _fault_of(result: ExerciseResult, run_dir: Path, root: Path, tagged: bool) -
     inside checks, so a failure before the first check is the course's, the
     cache's or the machine's: a damaged .pyc of pytest or of the engine, a sandbox
     that did not start, a machine too busy to start it)."""
-    if result.status in ("pass", "interrupted", "missing"):
+    if result.status in (Status.PASS, Status.INTERRUPTED, Status.MISSING):
         return "", ""
     if not run_dir.is_dir() or (tagged and not cache.is_ours(root)):
         return f"the cache folder {root} was removed or changed while this exercise was graded", "cache"
@@ -612,7 +542,7 @@ def _fault_of(result: ExerciseResult, run_dir: Path, root: Path, tagged: bool) -
     if compiler:
         return (f"this machine has no C compiler: `{compiler}` is not installed or not on PATH. "
                 "`nox -s doctor` says what to install"), "machine"
-    if result.status != "fail" and all(t.name == "(start-up)" for t in result.tests):
+    if result.status != Status.FAIL and all(t.name == STARTUP for t in result.tests):
         return "the grader stopped before any check started, before any of your code ran", "bytecode"
     return "", ""
 
@@ -644,7 +574,7 @@ def _fault_result(ex: Exercise, result: ExerciseResult, fault: str, blame: str, 
                    "that cache folder (it holds nothing of yours), and if that does not help, report it.")
     if result.message:
         message += "\nWhat the grader said: " + result.message
-    return dataclasses.replace(result, status="error", points=0, max_points=ex.points, message=message, cached=False)
+    return dataclasses.replace(result, status=Status.ERROR, points=0, max_points=ex.points, message=message, cached=False)
 
 
 def _grade_in(ex: Exercise, course_root: Path, files: dict[str, bytes | None], files_key: str, run_dir: Path,
@@ -664,26 +594,28 @@ def _grade_in(ex: Exercise, course_root: Path, files: dict[str, bytes | None], f
     out = run_dir / "out"
     out.mkdir()
     sandbox = settings.sandbox
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "GRADER_"))}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", proto.PREFIX))}
     env.pop("PYTHONSTARTUP", None)
     # Bytecode goes to the cache (PYTHONPYCACHEPREFIX below), never next to the
     # learner's files; so it may be written even where the user's environment
     # says not to, and the child's imports (pytest alone is ~1 s uncached) stay fast.
     env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env.update({
+        proto.SCRATCH_TREE: str(tree),
+        proto.DISPLAY_TREE: display,
+        proto.EXERCISE: ex.id,
+        proto.FILES_KEY: files_key,
+        proto.CACHE: str(root),
+        proto.MEMORY: str(settings.memory_limit),
+        proto.BUILD_OUT: str(out),
+    })
     env.update(
-        GRADER_SCRATCH_TREE=str(tree),
-        GRADER_DISPLAY_TREE=display,
-        GRADER_EXERCISE=ex.id,
-        GRADER_FILES_KEY=files_key,
-        GRADER_CACHE=str(root),
-        GRADER_MEMORY=str(settings.memory_limit),
         PYTHONPYCACHEPREFIX=str(root / cache.PYCACHE),
         PYTEST_DISABLE_PLUGIN_AUTOLOAD="1",  # graders need no third-party plugins: faster, isolated
         PYTHONUNBUFFERED="1",
         PYTHONFAULTHANDLER="1",
         PYTHONIOENCODING="utf-8",
         PYTHONPATH=os.pathsep.join([str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]),
-        GRADER_BUILD_OUT=str(out),
     )
     uid = None
     if sandbox is not None and sandbox.isolated:
@@ -711,66 +643,41 @@ def _run_settings(ex: Exercise, settings: Settings) -> Settings:
 
 
 def _grade_children(ex: Exercise, course_root: Path, files: dict[str, bytes | None], files_key: str, run_dir: Path,
-                    display: str, root: Path, run_settings: Settings, live: procs.LiveProcesses, env: dict,
+                    display: str, root: Path, settings: Settings, live: procs.LiveProcesses, env: dict,
                     work: Path, out: Path, tree: Path, uid: int | None) -> ExerciseResult:
-    settings = run_settings
     readable = (ROOT, course_root, root)
     asan_log = run_dir / "asan"
     if settings.sanitizer_env:
         env.update(sanitizer.child_env(settings.sanitizer_env, asan_log))
     grader = str(course_root / ex.grader)
     scratch = (str(tree), display)
-    order: list[str] = []
-    results: dict[str, TestResult] = {}
+    events = ChildEvents()
+    results = events.results  # what the checks reported, and what the engine gives those that could not
+    not_run: list[TestResult] = []  # checks given a "not run" note: another check stopped them all
     output = ""
-    warned: list[str] = []  # the compiler's warnings about the learner's lines (plugin: "warnings")
-    callback_errors: dict[str, list[str]] = {}  # exceptions raised in callbacks, by check (plugin: "callback_error")
     for attempt in range(64):
         events_path = run_dir / f"events-{attempt}.jsonl"
         # Reruns name the tests still to run (``--deselect`` would match by prefix
         # and drop test_add_negative along with test_add).
-        args = [grader] if not results else [str(Path(grader).parent / n) for n in order if n not in results]
-        run = _run_child(args, env, work, events_path, run_settings, live, readable, uid)
+        args = [grader] if not results else [str(Path(grader).parent / n) for n in events.order if n not in results]
+        run = _run_child(args, env, work, events_path, settings, live, events, readable, uid)
         # Builds the child made, published by the engine now that it has ended.
         build_mod.publish_builds(out, root, files_key)
         shlib.publish_libs(out, root, files)
         asan = sanitizer.collect_reports(asan_log) if settings.sanitizer_env else []
         if run.stopped == "interrupt":
-            return ExerciseResult(ex.id, ex.lesson.id, "interrupted", 0, ex.points, "interrupted")
-        current, phase, finished, exitstatus = None, None, False, None
-        for ev in run.events:
-            kind = ev.get("e")
-            if kind == "collected" and not order:
-                order = list(ev.get("tests", []))
-            elif kind == "collect_error":
-                msg = ev.get("message", "")
-                return ExerciseResult(ex.id, ex.lesson.id, "error", 0, ex.points,
-                                      "the grader could not load:\n" + msg, output=run.output[-2000:])
-            elif kind == "start":
-                current, phase = ev["id"], None
-            elif kind == "phase":
-                phase = ev.get("when")
-            elif kind == "result":
-                results[ev["id"]] = TestResult(ev["id"], ev["status"], ev.get("message", ""), ev.get("kind", ""))
-                current = None
-            elif kind == "done":
-                finished, exitstatus = True, ev.get("exitstatus")
-            elif kind == "callback_error" and isinstance(ev.get("text"), str):
-                texts = callback_errors.setdefault(str(ev.get("id")), [])
-                if ev["text"] not in texts:
-                    texts.append(ev["text"])
-            elif kind == "warnings":
-                warned += [w for w in ev.get("items", []) if isinstance(w, str) and w not in warned][:6]
-        if finished and run.stopped is None:
+            return ExerciseResult(ex.id, ex.lesson.id, Status.INTERRUPTED, 0, ex.points, "interrupted")
+        if events.collect_error is not None:
+            return ExerciseResult(ex.id, ex.lesson.id, Status.ERROR, 0, ex.points,
+                                  "the grader could not load:\n" + events.collect_error, output=run.output[-2000:])
+        order, current = events.order, events.current
+        if events.done and run.stopped is None:
             sig = procs.crash_signal(run.returncode)
             if sig or asan:  # every check ran, then the process died on its way out
-                death = _death(run, None, scratch, asan)
-                results["(process exit)"] = TestResult(
-                    "(process exit)", "crash",
-                    death.message.replace("before any check started", "after the checks, while the process shut down"))
+                results[PROCESS_EXIT] = _death(run, None, scratch, asan, after_checks=True)
                 output = _learner_output(run.output, scratch)
-            elif exitstatus in (3, 4):
-                return ExerciseResult(ex.id, ex.lesson.id, "error", 0, ex.points,
+            elif events.exitstatus in (3, 4):
+                return ExerciseResult(ex.id, ex.lesson.id, Status.ERROR, 0, ex.points,
                                       "the grader itself failed (a fault of the course: please report it):\n"
                                       + run.output[-1500:])
             break
@@ -780,41 +687,47 @@ def _grade_children(ex: Exercise, course_root: Path, files: dict[str, bytes | No
                                  else run.output, scratch)
         if current is None:
             # Died before collecting, or between tests: nothing more will run well.
-            for name in order or ["(start-up)"]:
+            for name in order or [STARTUP]:
                 results.setdefault(name, TestResult(name, death.status, death.message))
             break
-        if death.status == "crash" and not asan and not settings.sanitizer_env and uid is None:
+        if death.status == Status.CRASH and not asan and not settings.sanitizer_env and uid is None:
             death.message += _where_under_asan(str(Path(grader).parent / current), env, work, run_dir, settings,
                                                live, readable, scratch)
         results[current] = death
-        if phase in (None, "setup"):
+        if run.phase in (None, proto.SETUP):
             note = f"not run: {current} stopped while preparing the learner's code, which every check needs"
             for name in order:
-                results.setdefault(name, TestResult(name, death.status, note))
+                if name not in results:
+                    results[name] = TestResult(name, death.status, note)
+                    not_run.append(results[name])
             break
-        if death.status == "timeout":
+        if death.status == Status.TIMEOUT:
             # One time-out is enough to act on: the next checks would most likely
             # run into the same loop and cost a full time limit each.
             shown = current.rsplit("::", 1)[-1]
             note = (f"not run: {shown} reached the time limit first, and one time-out is enough "
                     "to act on. Fix that and grade again.")
             for name in order:
-                results.setdefault(name, TestResult(name, "timeout", note))
+                if name not in results:
+                    results[name] = TestResult(name, Status.TIMEOUT, note)
+                    not_run.append(results[name])
             break
         if order and all(name in results for name in order):
             break
-    for name, texts in callback_errors.items():
+    for name, texts in events.callback_errors.items():
         hit = results.get(name)
-        if hit is not None and hit.status != "pass":
+        if hit is not None and hit.status != Status.PASS:
             # Whatever the check then said (a wrong total, a crash), the exception is often why.
             hit.message += "".join(
                 "\nA Python exception was raised inside your callback, called from C: cffi printed it and gave C "
                 f"the callback's error value instead (0 unless you passed error=...):\n{text}" for text in texts[:2])
+    order = events.order
     ordered = [results[n] for n in order if n in results] + [r for n, r in results.items() if n not in order]
     for t in ordered:  # "tests/01_setup/test_hello.py::test_add" -> "test_add"
         t.name = t.name.rsplit("::", 1)[-1]
-    if warned:
-        _add_warnings(ordered, warned)
-    status, message = _summarise(ex, ordered)
-    return ExerciseResult(ex.id, ex.lesson.id, status, ex.points if status == "pass" else 0, ex.points,
-                          message, ordered, output=output if status in ("crash", "timeout", "error") else "")
+    if events.warnings:
+        _add_warnings(ordered, events.warnings, not_run)
+    status, message = _summarise(ordered)
+    return ExerciseResult(ex.id, ex.lesson.id, status, ex.points if status == Status.PASS else 0, ex.points,
+                          message, ordered, output=output if status in (Status.CRASH, Status.TIMEOUT, Status.ERROR)
+                          else "")

@@ -39,6 +39,8 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import protocol
+
 ENV_VAR = "CFFI_COURSE_SANDBOX"
 UID_VAR = "CFFI_COURSE_SANDBOX_UID"  # first uid of the "user" kind's pool
 DEFAULT_UID = 64000  # below 65536 (Docker's default uid map), above distributions' system and user ranges
@@ -195,7 +197,7 @@ def warm_pycache(prefix: Path, env: dict) -> None:
             with tempfile.TemporaryDirectory() as tmp:
                 test = Path(tmp, "test_cffi_course_warm.py")
                 test.write_text(_WARM_TEST, encoding="utf-8")
-                warm_env = {k: v for k, v in env.items() if k not in ("GRADER_EVENTS", "GRADER_BUILD_OUT")}
+                warm_env = {k: v for k, v in env.items() if k not in (protocol.EVENTS, protocol.BUILD_OUT)}
                 warm_env.update(PYTHONPYCACHEPREFIX=str(prefix), HOME=tmp, TMPDIR=tmp)
                 done = subprocess.run([sys.executable, "-m", "grader.child", str(test)], cwd=tmp, env=warm_env,
                                       stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,

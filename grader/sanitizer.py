@@ -26,6 +26,7 @@ import shlex
 import subprocess
 import sys
 import sysconfig
+from dataclasses import dataclass, field
 from pathlib import Path
 
 COMPILE_FLAGS = "-fsanitize=address -fno-omit-frame-pointer -g -O1"
@@ -103,7 +104,6 @@ def prepare(log_dir_token: str = "{log}") -> dict[str, str]:
         # Python's small-object allocator would hide ffi.new() memory from the
         # sanitizer: with plain malloc every block has its red zones.
         "PYTHONMALLOC": "malloc",
-        "GRADER_SANITIZER": "address",
     }
     _smoke_test(env)
     return env
@@ -200,9 +200,22 @@ def _relative_to_scratch(file: str, scratch: str) -> str | None:
     return None
 
 
-def _frames(block: str, scratch: str, display: str) -> tuple[list[str], list[str]]:
-    """(frames in the learner's files, every frame) of one stack, as 'func at file line N'."""
-    mine, every = [], []
+@dataclass
+class _Frame:
+    func: str
+    shown: str  # its location as the learner reads it (their file and line, or the library)
+    learners: tuple[str, int] | None  # (path in the scratch tree, line) when it is in the learner's files
+
+    def mine(self) -> str:
+        return f"{self.func}() at {self.shown}"
+
+    def __str__(self) -> str:
+        return f"{self.func} ({self.shown})"
+
+
+def _frames(block: str, scratch: str, display: str) -> list[_Frame]:
+    """The frames of one stack."""
+    frames = []
     for m in _FRAME.finditer(block):
         func, loc = m["func"], m["loc"]
         loc = loc.strip("()")
@@ -211,20 +224,25 @@ def _frames(block: str, scratch: str, display: str) -> tuple[list[str], list[str
         rel = _relative_to_scratch(hit["file"], scratch) if hit and scratch else None
         if rel is not None:
             shown = f"{display.rstrip('/')}/{rel} line {hit['line']}".replace("\\", "/")
-            mine.append(f"{func}() at {shown}")
-        every.append(f"{func} ({shown})")
-    return mine, every
+        frames.append(_Frame(func, shown, (rel, int(hit["line"])) if rel is not None else None))
+    return frames
 
 
-def _cffi_side(frames: list[str]) -> str | None:
-    """Who in cffi allocated or freed a block, from the frames of its stack."""
+# Who in cffi allocated or freed a block, told by the functions of its stack.
+_CFFI_SIDES = (
+    ("owner-died", ("cdataowning_dealloc", "cdata_dealloc"),
+     "freed by cffi, because the Python object from ffi.new() that owned it had died"),
+    ("ffi-new", ("direct_newp", "ffi_new"), "allocated by ffi.new() (its size includes cffi's small header)"),
+    ("ffi-gc", ("gcp_finalize", "cdatagcp"), "freed by a destructor attached with ffi.gc()"),
+)
+
+
+def _cffi_side(frames: list[str]) -> tuple[str, str] | None:
+    """(what, the words for it) of who in cffi allocated or freed a block, from the frames of its stack."""
     text = " ".join(frames)
-    if "cdataowning_dealloc" in text or "cdata_dealloc" in text:
-        return "freed by cffi, because the Python object from ffi.new() that owned it had died"
-    if "direct_newp" in text or "ffi_new" in text:
-        return "allocated by ffi.new() (its size includes cffi's small header)"
-    if "gcp_finalize" in text or "cdatagcp" in text:
-        return "freed by a destructor attached with ffi.gc()"
+    for side, functions, words in _CFFI_SIDES:
+        if any(f in text for f in functions):
+            return side, words
     return None
 
 
@@ -237,9 +255,30 @@ def signal_was_sent(report: str) -> bool:
     return bool(_ERROR.search(report) and "SEGV" in report and _SENT.search(report))
 
 
+@dataclass
+class Finding:
+    """One AddressSanitizer report in plain words, part by part."""
+
+    what: str  # "a double free: the same block was freed twice"
+    access: str = ""  # how far outside which block the access was
+    where: str = ""  # "Where: ...": the learner's line that did it, or the library function
+    source: tuple[str, int] | None = None  # (path in the scratch tree, line) ``where`` names
+    blocks: list[str] = field(default_factory=list)  # where the block was allocated and freed
+    advice: str = ""
+
+    def lines(self, found: str = "AddressSanitizer found") -> list[str]:
+        return [f"{found} {self.what}.", *filter(None, [self.access, self.where]), *self.blocks,
+                *filter(None, [self.advice])]
+
+
 def explain(report: str, scratch: str, display: str) -> str:
     """Plain words for one AddressSanitizer report: what went wrong, where in
     the learner's files, and where the memory came from or went."""
+    return "\n".join(analyse(report, scratch, display).lines())
+
+
+def analyse(report: str, scratch: str, display: str) -> Finding:
+    """``explain``'s words, in their parts."""
     m = _ERROR.search(report)
     kind = m["kind"] if m else "error"
     access = _ACCESS.search(report)
@@ -250,7 +289,7 @@ def explain(report: str, scratch: str, display: str) -> str:
         # "SEGV on unknown address 0x000000000000 ... Hint: address points to the zero page"
         op = {"WRITE": "a write", "READ": "a read"}.get(signal_access["op"] if signal_access else "", "an access")
         what = f"{op} through a NULL pointer (or close to one: a field of a struct at NULL)"
-    lines = [f"AddressSanitizer found {what}."]
+    finding = Finding(what)
     region = _REGION.search(report)
     if access and region:
         where = {"to the right of": "past the end of", "to the left of": "before the start of",
@@ -263,35 +302,39 @@ def explain(report: str, scratch: str, display: str) -> str:
             off = f"{region['off']} bytes "
         size = access["size"]
         article = "an" if region["size"][0] == "8" or region["size"] in ("11", "18") else "a"
-        lines.append(f"The {access['op'].lower()} of {size} byte{'s' if size != '1' else ''} was {off}{where} "
-                     f"{article} {region['size']}-byte block.")
+        finding.access = (f"The {access['op'].lower()} of {size} byte{'s' if size != '1' else ''} was {off}{where} "
+                          f"{article} {region['size']}-byte block.")
     parts = _SECTIONS.split(report)
-    mine, every = _frames(parts[0], scratch, display)
+    every = _frames(parts[0], scratch, display)
+    mine = [f for f in every if f.learners]
     if mine:
-        lines.append("Where: " + mine[0] + (f" (called from {mine[1]})" if len(mine) > 1 else ""))
+        finding.where = "Where: " + mine[0].mine() + (f" (called from {mine[1].mine()})" if len(mine) > 1 else "")
+        finding.source = mine[0].learners
     elif kind == "SEGV" and _own_module_frame(parts[0]):
         # A frame in the learner's compiled module without a line (no debug information for it).
-        lines.append(f"Where: {_own_module_frame(parts[0])}() in your compiled module (its line is not known).")
+        finding.where = f"Where: {_own_module_frame(parts[0])}() in your compiled module (its line is not known)."
     elif every:
-        func = every[0].split(" (", 1)[0].replace("__interceptor_", "").replace("___interceptor_", "")
-        lines.append(f"Where: in {func}(), not in your C: Python reached this memory through CFFI (ffi.string(), "
-                     "ffi.unpack(), the arguments of a C call); the line of your code is shown below.")
+        func = every[0].func.replace("__interceptor_", "").replace("___interceptor_", "")
+        finding.where = (f"Where: in {func}(), not in your C: Python reached this memory through CFFI "
+                         "(ffi.string(), ffi.unpack(), the arguments of a C call); the line of your code is shown "
+                         "below.")
     owner_died = False
     for head, block in zip(parts[1::2], parts[2::2]):
-        mine, every = _frames(block, scratch, display)
+        every = _frames(block, scratch, display)
+        mine = [f for f in every if f.learners]
         label = "freed" if head.startswith("freed") else "allocated"
-        cffi = _cffi_side(every)
-        owner_died = owner_died or bool(cffi and "owned it had died" in cffi)
+        cffi = _cffi_side([str(f) for f in every])
+        owner_died = owner_died or (cffi is not None and cffi[0] == "owner-died")
         if mine:
-            lines.append(f"The block was {label} at: {mine[0]}")
+            finding.blocks.append(f"The block was {label} at: {mine[0].mine()}")
         elif cffi:
-            lines.append(f"The block was {cffi}.")
+            finding.blocks.append(f"The block was {cffi[1]}.")
         elif every:
-            lines.append(f"The block was {label} in {every[0]}.")
+            finding.blocks.append(f"The block was {label} in {every[0]}.")
     if owner_died:
-        lines.append("Keep the object returned by ffi.new() referenced (in a variable or an attribute) "
-                     "for as long as C may use the pointer.")
+        finding.advice = ("Keep the object returned by ffi.new() referenced (in a variable or an attribute) "
+                          "for as long as C may use the pointer.")
     elif kind == "heap-buffer-overflow" and verb == "wrote":
-        lines.append("Check the size you allocate (a string needs strlen + 1 for its NUL) and the "
-                     "bounds of each loop that writes.")
-    return "\n".join(lines)
+        finding.advice = ("Check the size you allocate (a string needs strlen + 1 for its NUL) and the "
+                          "bounds of each loop that writes.")
+    return finding

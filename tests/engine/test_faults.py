@@ -335,9 +335,9 @@ def test_pytest_failing_to_start_is_not_blamed_on_the_learner():
     installation is at fault, since learner code only runs inside checks."""
     from grader import runner
 
-    run = runner._Run(returncode=4, events=[], stopped=None, limit=10.0, output="ImportError while loading conftest")
+    run = runner._Run(returncode=4, stopped=None, limit=10.0, output="ImportError while loading conftest")
     result = runner._death(run, None, ("/scratch", "exercises"))
     assert result.status == "error"
     assert "pytest could not start the grader" in result.message and "not of your code" in result.message
-    learner_exit = runner._death(runner._Run(4, [], None, 10.0, ""), "tests/x.py::test_a", ("/s", "exercises"))
+    learner_exit = runner._death(runner._Run(4, None, 10.0, ""), "tests/x.py::test_a", ("/s", "exercises"))
     assert "ended early (exit code 4) while running test_a" in learner_exit.message, learner_exit.message
