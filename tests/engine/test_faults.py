@@ -341,3 +341,15 @@ def test_pytest_failing_to_start_is_not_blamed_on_the_learner():
     assert "pytest could not start the grader" in result.message and "not of your code" in result.message
     learner_exit = runner._death(runner._Run(4, None, 10.0, ""), "tests/x.py::test_a", ("/s", "exercises"))
     assert "ended early (exit code 4) while running test_a" in learner_exit.message, learner_exit.message
+
+
+def test_a_crash_after_the_last_check_is_told_as_such():
+    """Every check reported, then the process died on its way out (an atexit handler, a
+    destructor in C): a crash of its own, named for the moment it happened."""
+    from grader import procs, runner
+
+    code = 0xC0000005 if procs.IS_WINDOWS else -11  # an access violation / SIGSEGV
+    run = runner._Run(returncode=code, stopped=None, limit=10.0, output="")
+    result = runner._death(run, None, ("/scratch", "exercises"), after_checks=True)
+    assert (result.name, result.status) == ("(process exit)", "crash"), result
+    assert " after the checks, while the process shut down.\nCommon causes: " in result.message, result.message
