@@ -40,6 +40,10 @@ class Lesson:
     page: str  # "01-setup.md"
     title: str
     support: tuple[str, ...] = ()  # files in the lesson folder that exercises share
+    # The part of the course it belongs to ("Going further"): a lesson without `part` is in
+    # the previous lesson's part; the lessons before the first `part` form the course's
+    # first part, which has no name ("").
+    part: str = ""
 
 
 @dataclass(frozen=True)
@@ -134,7 +138,7 @@ class Course:
 # ``[[exercises]]``) that would otherwise be ignored without a word.
 TOP_KEYS = ("course", "lesson", "exercise")
 COURSE_KEYS = ("title", "site_url", "max_file_bytes")
-LESSON_KEYS = ("id", "dir", "page", "title", "support")
+LESSON_KEYS = ("id", "dir", "page", "title", "support", "part")
 EXERCISE_KEYS = ("id", "title", "files", "points", "anchor", "hints", "timeout", "stub_status", "max_file_bytes")
 STUB_STATUSES = ("fail", "error")
 
@@ -282,6 +286,20 @@ def _timeout(table: dict, at: _At) -> float | None:
     return float(value)
 
 
+def _part(table: dict, at: _At, lessons: dict[str, Lesson]) -> str:
+    """The lesson's part: its own `part`, or the previous lesson's. A part is one run of
+    lessons: a name that comes back after another part is a mistake (the nav and the grade
+    summary show each part once)."""
+    previous = list(lessons.values())[-1].part if lessons else ""
+    if "part" not in table:
+        return previous
+    part = _require(table, "part", str, at).strip()
+    if part != previous and any(les.part == part for les in lessons.values()):
+        raise ManifestError(f"{at('part')}: part {part!r} is also before this lesson, with another part "
+                            "between: keep the lessons of a part together, in order")
+    return part
+
+
 def _lesson(table: dict, at: _At, lessons: dict[str, Lesson]) -> Lesson:
     _no_unknown_keys(table, LESSON_KEYS, at, "a [[lesson]]")
     lesson = Lesson(
@@ -290,6 +308,7 @@ def _lesson(table: dict, at: _At, lessons: dict[str, Lesson]) -> Lesson:
         page=_require(table, "page", str, at),
         title=_require(table, "title", str, at),
         support=_names(table, "support", at, required=False),
+        part=_part(table, at, lessons),
     )
     if not LESSON_ID.fullmatch(lesson.id):
         raise ManifestError(f"{at('id')}: 'id' {lesson.id!r} must be two digits, such as \"01\"")

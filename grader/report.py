@@ -49,7 +49,11 @@ def render(console: Console, course: Course, selected: list[Exercise], results: 
     for ex in selected:
         if ex.lesson not in lessons:
             lessons.append(ex.lesson)
+    part = ""  # the first part of the course has no name; a later one's is a heading
     for lesson in lessons:
+        if lesson.part and lesson.part != part:
+            console.rule(f"[bold]{escape(lesson.part)}[/]", align="left")
+        part = lesson.part
         console.print(f"[bold]Lesson {lesson.id} · {escape(lesson.title)}[/]")
         table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
         table.add_column("exercise")
