@@ -59,7 +59,9 @@ def _call(module, name, *args):
 def _zlib_stream(what, got, data):
     """got must be one whole zlib stream holding data, with nothing after it."""
     if not isinstance(got, bytes):
-        pytest.fail(f"{what} returned a {type(got).__name__}; expected bytes.")
+        detail = (" ffi.unpack() of an unsigned char (Bytef) array gives a list of ints; ffi.buffer(p, n)[:] "
+                  "gives bytes." if isinstance(got, list) else "")
+        pytest.fail(f"{what} returned a {type(got).__name__}; expected bytes.{detail}")
     d = zlib.decompressobj()
     try:
         out = d.decompress(got)

@@ -33,7 +33,7 @@ def compress(data, level=-1):
     size = ffi.new("uLongf *", lib.compressBound(len(source)))
     dest = ffi.new("Bytef[]", size[0])
     _check(lib.compress2(dest, size, source, len(source), level))
-    return ffi.unpack(dest, size[0])  # compress2() wrote size[0] bytes: the rest is not the stream
+    return ffi.unpack(ffi.cast("char *", dest), size[0])  # compress2() wrote size[0] bytes: the rest is not the stream
 
 
 def decompress(data, max_size):
@@ -42,4 +42,4 @@ def decompress(data, max_size):
     size = ffi.new("uLongf *", max_size)
     dest = ffi.new("Bytef[]", max(max_size, 1))
     _check(lib.uncompress(dest, size, source, len(source)))
-    return ffi.unpack(dest, size[0])
+    return ffi.unpack(ffi.cast("char *", dest), size[0])
