@@ -58,9 +58,14 @@ def _nav_pages() -> list[str]:
         Loader.add_multi_constructor(prefix, lambda loader, suffix, node: None)
     config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)
     pages = []
-    for entry in config["nav"]:
+    todo = list(config["nav"])
+    while todo:  # a section ("Going further": [...]) holds entries of its own, in order
+        entry = todo.pop(0)
         (page,) = entry.values() if isinstance(entry, dict) else (entry,)
-        pages.append(page)
+        if isinstance(page, list):
+            todo[:0] = page
+        else:
+            pages.append(page)
     return pages
 
 

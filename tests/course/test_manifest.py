@@ -127,3 +127,44 @@ def test_lesson_order_is_numeric():
     assert ids == sorted(ids), f"lessons must be declared in order: {ids}"
     order = [ex.lesson.id for ex in EXERCISES]
     assert order == sorted(order), "exercises must be declared in lesson order"
+
+
+def _nav_sections() -> dict[str, list[str]]:
+    """mkdocs.yml's nav: each section's title and the pages directly in it ("" for the top)."""
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    for prefix in ("tag:yaml.org,2002:python/", "!"):  # MkDocs' own tags: their values are not needed here
+        Loader.add_multi_constructor(prefix, lambda loader, suffix, node: None)
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)
+    sections: dict[str, list[str]] = {}
+
+    def walk(title, entries):
+        for entry in entries:
+            (name, value), = entry.items() if isinstance(entry, dict) else ((None, entry),)
+            if isinstance(value, list):
+                walk(name, value)
+            else:
+                sections.setdefault(title, []).append(value)
+
+    walk("", config["nav"])
+    return sections
+
+
+def test_the_navigation_shows_the_parts():
+    """Each named part of the course (a lesson's `part`) is a section of the site's nav holding
+    its lessons' pages in course order; the lessons before it are in one section of their own."""
+    sections = _nav_sections()
+    parts: dict[str, list[str]] = {}
+    for les in COURSE.lessons:
+        parts.setdefault(les.part, []).append(les.page)
+    for part, pages in parts.items():
+        holding = [title for title, listed in sections.items() if pages[0] in listed]
+        assert holding, f"mkdocs.yml's nav does not list {pages[0]}"
+        if part:
+            assert holding[0] == part, f"{pages[0]} is in the nav section {holding[0]!r}, not in its part {part!r}"
+        lessons_there = [p for p in sections[holding[0]] if re.match(r"\d\d-", p)]
+        assert lessons_there == pages, (f"the nav section {holding[0]!r} lists {lessons_there}; course.toml's "
+                                        f"part {part or '(the first)'!r} has {pages}")

@@ -142,3 +142,26 @@ def test_optional_fields_in_their_forms(tmp_path):
                                                                           ("lib/x.h", "x.c"))
     assert (hello.hints[0].text, hello.stub_status, hello.timeout, hello.max_file_bytes) == ("one", "error", 2.5, 9)
     assert (bye.files, bye.stub_status, bye.timeout, bye.hints) == (("pkg/src/pkg/__init__.py",), "fail", None, ())
+
+
+def _numbered_lesson(n: int, part: str | None = None) -> str:
+    text = LESSON.replace("01", f"{n:02d}").replace("01-setup", f"{n:02d}-setup")
+    return text + (f'part = "{part}"\n' if part is not None else "")
+
+
+def test_parts_are_inherited_in_order(tmp_path):
+    course = _load(tmp_path, _numbered_lesson(1) + _numbered_lesson(2) + _numbered_lesson(3, "Going further") + _numbered_lesson(4) + EXERCISE)
+    assert [les.part for les in course.lessons] == ["", "", "Going further", "Going further"]
+
+
+def test_a_part_that_comes_back_is_refused(tmp_path):
+    text = _numbered_lesson(1, "One") + _numbered_lesson(2, "Two") + _numbered_lesson(3, "One") + EXERCISE
+    with pytest.raises(manifest.ManifestError) as info:
+        _load(tmp_path, text)
+    assert "course.toml, line 21: lesson #3: part 'One' is also before this lesson" in str(info.value)
+
+
+def test_a_part_must_be_a_non_empty_string(tmp_path):
+    for value, message in (("3", "'part' must be a string"), ('" "', "'part' must not be empty")):
+        with pytest.raises(manifest.ManifestError, match=message):
+            _load(tmp_path, LESSON + f"part = {value}\n" + EXERCISE)

@@ -174,3 +174,19 @@ def test_an_exercise_whose_every_check_is_skipped_is_skip_with_the_reason():
     text = _render(ex, _result(ex, status, message, [Check("test_a", "skip", why)]))
     assert "skip" in text and "Py_ENABLE_SHARED is 0" in text, text
     assert "Hint:" not in text, text  # nothing in the learner's code to fix
+
+
+def test_a_named_part_is_a_heading_before_its_first_lesson():
+    """The course's second part ("Going further", a lesson's `part` in course.toml) is named
+    once, above its first lesson's table; the first part, which has no name, gets no heading."""
+    later = next(ex for ex in COURSE.exercises if ex.lesson.part)
+    first, last_unnamed = COURSE.exercises[0], [ex for ex in COURSE.exercises if not ex.lesson.part][-1]
+    chosen = [first, last_unnamed, later]
+    console = _console()
+    report.render(console, COURSE, chosen, {ex.id: _result(ex, "pass") for ex in chosen}, "exercises")
+    lines = console.file.getvalue().splitlines()
+    headings = [n for n, line in enumerate(lines) if line.startswith(later.lesson.part)]
+    assert len(headings) == 1, lines
+    titles = [n for n, line in enumerate(lines) if line.startswith("Lesson ")]
+    assert titles[-2] < headings[0] < titles[-1], "the heading comes between the two parts' lessons"
+    assert lines[titles[-1]].startswith(f"Lesson {later.lesson.id} ")
