@@ -10,7 +10,10 @@ Checks, in order, and stops explaining at the first that fails:
 4. the grader's own libraries (pytest, rich, platformdirs);
 5. a C compiler and Python's headers, by compiling, importing and calling a
    one-line API-mode module in a temporary folder, in a child process (a crash
-   there cannot take the doctor down).
+   there cannot take the doctor down);
+6. zlib's header and library, for lesson 15 only, the same way (pkg-config, else
+   ``-lz``/``zlib.lib``, as the lesson's builders find it): a note when missing,
+   never a failure, since lessons 01-14 do not need it.
 
 A failure names what is missing and the command that installs it on this
 system: the Linux distribution is read from /etc/os-release, WSL is told
@@ -45,6 +48,7 @@ class Check:
     ok: bool
     detail: str  # what was found
     fix: str = ""  # what to do, when not ok
+    required: bool = True  # False: only some lessons need it; when missing, a note, not a failure
 
 
 # --- what to install, by system -----------------------------------------------------------------
@@ -311,11 +315,100 @@ def check_compiler(kind: str) -> Check:
                  + advice[0].lower() + advice[1:])
 
 
+# Builds a module against zlib as lesson 15's builders do (pkg-config, else the library's
+# usual name), then imports it and calls zlibVersion(). Arguments: the folder, the header,
+# the pkg-config package and the library name (other values simulate what is missing).
+ZLIB_PROBE = textwrap.dedent('''
+    import os, sys
+    from cffi import FFI, PkgConfigError
+    folder, header, package, library = sys.argv[1:5]
+    ffi = FFI()
+    ffi.cdef("const char *zlibVersion(void);")
+    source = "#include <%s>" % header
+    try:
+        ffi.set_source_pkgconfig("_doctor_zlib", [package], source)
+    except PkgConfigError:
+        extra = {}
+        if sys.platform == "win32":  # conda's folders, where conda puts zlib
+            root = os.path.join(sys.prefix, "Library")
+            extra = {"include_dirs": [os.path.join(root, "include")], "library_dirs": [os.path.join(root, "lib")]}
+        ffi.set_source("_doctor_zlib", source, libraries=[library], **extra)
+    ffi.compile(tmpdir=folder, verbose=False)
+    sys.path.insert(0, folder)
+    from _doctor_zlib import ffi, lib
+    print("zlib", ffi.string(lib.zlibVersion()).decode())
+''')
+
+ZLIB_NAME = "zlib (lesson 15 only)"
+
+
+def zlib_advice(kind: str, missing: str) -> str:
+    """How to get zlib's header and library ('header' or 'library' missing) on ``kind``."""
+    if kind == "windows":
+        return ("Windows has no system zlib: `conda install zlib` puts it where lesson 15's builders look "
+                "(%CONDA_PREFIX%\\Library); with vcpkg, `vcpkg install zlib:x64-windows`, then give its "
+                "include, lib and bin folders to set_source() and os.add_dll_directory() (lesson 15, \"Finding the "
+                "library\").")
+    if kind == "macos":
+        return ("zlib comes with macOS; its header is in the SDK of Apple's command line tools: "
+                "`xcode-select --install`, then run `nox -s doctor` again.")
+    family = kind.split("-", 1)[1] if kind.startswith("wsl-") else kind
+    command = {
+        "debian": "sudo apt install zlib1g-dev",
+        "fedora": "sudo dnf install zlib-devel",
+        "arch": "sudo pacman -S --needed zlib",
+        "alpine": "sudo apk add zlib-dev",
+        "suse": "sudo zypper install zlib-devel",
+    }.get(family)
+    what = "zlib.h is missing" if missing == "header" else "libz.so, which the linker reads, is missing"
+    if command is None:
+        return f"install zlib's development package ({what}), then run `nox -s doctor` again."
+    return f"install zlib's development package ({what}): `{command}`, then run `nox -s doctor` again."
+
+
+def check_zlib(kind: str, header: str = "zlib.h", package: str = "zlib", library: str | None = None) -> Check:
+    """Can this machine build a module against zlib (lesson 15)? Never a failure: a note."""
+    library = library or ("zlib" if sys.platform == "win32" else "z")
+    with tempfile.TemporaryDirectory(prefix="cffi-course-doctor-") as tmp:
+        try:
+            proc = subprocess.run([sys.executable, "-c", ZLIB_PROBE, tmp, header, package, library], cwd=tmp,
+                                  capture_output=True, text=True, timeout=180, check=False)
+        except subprocess.TimeoutExpired:
+            return Check(ZLIB_NAME, False, "building a module against zlib took over 3 minutes",
+                         "try again; only lesson 15 needs zlib.", required=False)
+    output = (proc.stdout or "") + (proc.stderr or "")
+    found = re.search(r"^zlib (\S+)$", proc.stdout or "", flags=re.M)
+    if proc.returncode == 0 and found:
+        return Check(ZLIB_NAME, True, f"built, imported and called a module linked with zlib {found.group(1)}",
+                     required=False)
+    low = output.lower()
+    name = re.escape(header.lower())
+    if re.search(rf"{name}'?:? (no such file|file not found)|cannot open include file: '{name}'", low):
+        return Check(ZLIB_NAME, False, f"zlib's header is not installed:\n{excerpt(output)}",
+                     zlib_advice(kind, "header"), required=False)
+    link = re.compile(r"cannot find -l|library not found for -l|cannot open (input )?file '?[^' ]*\.lib|lnk1181"
+                      r"|undefined symbol|symbol not found", re.I)
+    if link.search(output):
+        said = "\n".join(ln.strip() for ln in output.splitlines() if link.search(ln))
+        return Check(ZLIB_NAME, False, f"zlib's library was not found:\n{said}",
+                     zlib_advice(kind, "library"), required=False)
+    return Check(ZLIB_NAME, False, f"building a module against zlib failed:\n{excerpt(output)}",
+                 "read the last lines above; " + zlib_advice(kind, "header"), required=False)
+
+
 def run_checks() -> list[Check]:
     checks = [check_python(), check_cffi(), check_setuptools(), check_grader_libraries()]
     if all(c.ok for c in checks[1:3]):  # the build needs cffi and setuptools
-        checks.append(check_compiler(system_kind()))
+        kind = system_kind()
+        checks.append(check_compiler(kind))
+        if checks[-1].ok:  # without a compiler nothing builds, zlib or not
+            checks.append(check_zlib(kind))
     return checks
+
+
+def passed(checks: list[Check]) -> bool:
+    """Whether the course can be graded: every required check holds (zlib is only lesson 15's)."""
+    return all(c.ok for c in checks if c.required)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -330,13 +423,17 @@ def _main(argv: list[str] | None) -> int:
     print(f"cffi-course doctor · {platform.system()} {platform.release()} ({kind}) · {platform.machine()}")
     checks = run_checks()
     for c in checks:
-        print(f"  {'✓' if c.ok else '✗'} {c.name}: {c.detail.splitlines()[0] if c.detail else ''}")
+        mark = "✓" if c.ok else "✗" if c.required else "!"
+        print(f"  {mark} {c.name}: {c.detail.splitlines()[0] if c.detail else ''}")
         for line in c.detail.splitlines()[1:]:
             print(f"      {line}")
         if not c.ok:
             print(textwrap.fill(f"What to do: {c.fix}", width=88, initial_indent="    ", subsequent_indent="    "))
-    ok = all(c.ok for c in checks)
-    if ok:
+    ok = passed(checks)
+    notes = [c for c in checks if not c.ok and not c.required]
+    if ok and notes:
+        print("Lessons 01-14 can be built and graded here. Lesson 15 needs what the ! line above says.")
+    elif ok:
         print("Everything the course needs is here. Next: `nox -s grade`, then read lessons/01-setup.md.")
     else:
         print("Fix the first ✗ above, then run `nox -s doctor` again.")
