@@ -14,7 +14,7 @@ Your task:
 Grade it:  nox -s grade -- 15_zlib/checksum
 """
 
-from _checksum_cffi import ffi, lib  # noqa: F401  (you will need both)
+from _checksum_cffi import ffi, lib
 
 
 def adler32(data, value=1):

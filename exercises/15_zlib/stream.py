@@ -19,7 +19,7 @@ Your task: the class Decompressor, over zlib's inflateInit(), inflate() and infl
 Grade it:  nox -s grade -- 15_zlib/stream
 """
 
-from _stream_cffi import ffi, lib  # noqa: F401  (you will need both)
+from _stream_cffi import ffi, lib
 
 OUT_SIZE = 16 * 1024  # bytes of output per inflate() call
 

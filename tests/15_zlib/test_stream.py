@@ -111,7 +111,7 @@ def _feed(module, spy, d, what, data):
         return d.decompress(data)
     except NotImplementedError:
         pytest.fail(f"{what} raised NotImplementedError: replace its TODO with your code.")
-    except Exception as exc:
+    except Exception:
         if spy.problems:
             pytest.fail(f"{what}: {spy.problems[0]}")
         raise
