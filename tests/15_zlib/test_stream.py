@@ -25,7 +25,7 @@ import pytest
 from grader.testing import LibSpy, collect_garbage, install_lib_spy, install_poisoning_ffi
 
 BUILDER = "stream_build.py"
-TEXT = b"".join(b"%d: %s\n" % (i, b"abcdefghij"[: i % 10] * (i % 7)) for i in range(40000))
+TEXT = b"".join(b"%d: %s\n" % (i, b"abcdefghij"[: i % 10] * (i % 7)) for i in range(12000))
 SHORT = TEXT[:20000]
 ZEROS = bytes(1 << 20)
 
