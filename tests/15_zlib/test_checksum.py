@@ -27,7 +27,7 @@ LONG = bytes(range(256)) * 40 + b"tail!"
 
 @pytest.fixture(scope="module")
 def built(exercise):
-    return exercise.build(BUILDER)
+    return exercise.build_module(BUILDER)
 
 
 @pytest.fixture(scope="module")
@@ -122,8 +122,8 @@ class _AddressSpy(LibSpy):
     argument was when it is no cdata (only its type and identity: no object is kept)."""
 
     def __init__(self, lib, ffi, data):
-        super().__init__(lib)
-        self.ffi, self.data = ffi, data
+        super().__init__(lib, ffi)
+        self.data = data
 
     def record(self, name, args):
         if len(args) != 3:

@@ -26,7 +26,7 @@ NOISE = random.Random(15).randbytes(5000)  # does not compress: zlib's output is
 
 @pytest.fixture(scope="module")
 def built(exercise):
-    return exercise.build(BUILDER)
+    return exercise.build_module(BUILDER)
 
 
 @pytest.fixture(scope="module")

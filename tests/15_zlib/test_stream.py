@@ -32,7 +32,7 @@ ZEROS = bytes(1 << 20)
 
 @pytest.fixture(scope="module")
 def built(exercise):
-    return exercise.build(BUILDER)
+    return exercise.build_module(BUILDER)
 
 
 @pytest.fixture(scope="module")
@@ -46,8 +46,8 @@ class _StreamSpy(LibSpy):
     it will use is alive (and stops the call if it is not)."""
 
     def __init__(self, built, allocator=None):
-        super().__init__(built.lib)
-        self.ffi, self.allocator = built.ffi, allocator
+        super().__init__(built.lib, built.ffi)
+        self.allocator = allocator
         self.inits: dict[int, int] = {}
         self.ends: dict[int, int] = {}
         self.problems: list[str] = []
