@@ -44,6 +44,7 @@ __all__ = [
     "PoisoningAllocator",
     "SetSourceArgs",
     "build_embedding_library",
+    "build_with_system_library",
     "callback_output",
     "cannot_embed",
     "cdef_declarations",
@@ -366,3 +367,29 @@ def callback_output(capfd: Any, monkeypatch: Any):
             out.append(text.strip())
 
     return watch
+
+
+def build_with_system_library(exercise: ExerciseFiles, builder: str, header: str, library: str,
+                              install: str) -> Built:
+    """``exercise.build_module(builder)`` for a given builder that links a library installed on
+    the system (lesson 15's zlib: ``header`` "zlib.h", ``library`` "z"). Where this machine does
+    not have it (the compiler finds no ``header``, or the linker no ``library``), every check of
+    the grader is skipped with the reason and ``install``, what to do: the gap is the machine's,
+    not a mistake in the learner's files, and ``nox -s doctor`` says the same."""
+    import re
+
+    import pytest
+
+    try:
+        return exercise.build_module(builder)
+    except BuildError as exc:
+        name, lib = re.escape(header), re.escape(library)
+        missing = re.search(rf"(?<!\w){name}'?:? (no such file|file not found)|cannot open include file: '{name}'", str(exc),
+                            re.IGNORECASE)
+        unlinked = re.search(rf"cannot find -l{lib}\b|library not found for -l{lib}\b|cannot open input file "
+                             rf"'{lib}\.lib'", str(exc), re.IGNORECASE)  # ld, Apple's ld, MSVC's link
+        if missing or unlinked:
+            what = f"its header, {header}" if missing else f"the library (-l{library})"
+            pytest.skip(f"this machine cannot build against {header.split('.')[0]}: the compiler did not find {what}. "
+                        f"{install}")
+        raise
