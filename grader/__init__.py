@@ -19,6 +19,6 @@ def printable_output(streams=None) -> None:
             "✓✗·—".encode(stream.encoding or "ascii")
         except (UnicodeEncodeError, LookupError):
             try:
-                stream.reconfigure(errors="replace")
+                stream.reconfigure(errors="replace")  # type: ignore[union-attr]  # io.TextIOWrapper has it
             except (AttributeError, ValueError):
                 pass

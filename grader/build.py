@@ -211,7 +211,7 @@ def _cdef_declaration(exc: BaseException, builder: Path, paths: Paths) -> str:
             i for i, line in enumerate(lines, 1) if text and text in " ".join(line.split())]
         if hits:
             number = hits[0]
-    if not 1 <= number <= len(lines) or not lines[number - 1].strip():
+    if source is None or not 1 <= number <= len(lines) or not lines[number - 1].strip():
         return ""
     head = "".join(traceback.format_exception_only(type(exc), exc)).strip()
     return f"{_at(builder, source, [number], paths)}\n{paths.show(head)}"
@@ -484,7 +484,7 @@ def publish_entries(out: Path, dest: Path, expected_key) -> list[str]:
     have from what the engine itself knows (the files it read), so a child cannot
     plant an entry under another content's key. The copy is re-checked against
     meta.json's digests as it is written, and belongs to the engine."""
-    published = []
+    published: list[str] = []
     try:
         entries = sorted(p for p in out.iterdir() if not p.name.startswith("."))
     except OSError:
@@ -566,12 +566,10 @@ def build(builder: Path, paths: Paths, cache_root: Path, files_key: str, out: Pa
     tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=builds))
     try:
         with captured_fds() as log:
+            failure: Exception | None = None
             try:
                 ffi.compile(tmpdir=str(tmp), verbose=False)
-                failure = None
-            except (cffi.VerificationError, cffi.CDefError, cffi.FFIError) as exc:
-                failure = exc
-            except Exception as exc:  # setuptools' CompileError/LinkError and kin
+            except Exception as exc:  # cffi's own errors, setuptools' CompileError/LinkError and kin
                 failure = exc
         errors, warnings = compiler_diagnostics(log[0], paths, max_errors=50)
         # Kept in the build's meta.json: a check that crashes or fails later shows the

@@ -111,7 +111,7 @@ def _main(argv: list[str] | None) -> int:
         task = spinner.add_task(f"Grading 0/{len(selected)}", total=len(selected))
 
     def tick(done: int, running: list[session_mod.Task]) -> None:
-        if spinner is not None:
+        if spinner is not None and task is not None:
             ids = [t.exercise.id for t in running]
             spinner.update(task, completed=done, description=f"Grading {done}/{len(selected)}"
                            + (f" · {', '.join(ids[:2])}" if ids else ""))

@@ -254,8 +254,7 @@ def broken_cc(output: str, environ: dict | None = None) -> str:
     import shlex
     import shutil
 
-    environ = os.environ if environ is None else environ
-    cc = environ.get("CC", "").strip()
+    cc = (os.environ if environ is None else environ).get("CC", "").strip()
     if not cc or os.name == "nt":
         return ""
     try:

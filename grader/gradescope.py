@@ -47,15 +47,15 @@ def _text(value) -> str:
 
 def _result(ex: manifest.Exercise, entry: dict) -> ExerciseResult | None:
     """The verdict of ``ex`` from the report's entry; points are left at 0 (they are not read)."""
-    status = entry.get("status")
+    status = status_of(entry.get("status"))
     tests = entry.get("tests")
-    if status not in VERDICTS or not isinstance(tests, list):
+    if status is None or status not in VERDICTS or not isinstance(tests, list):
         return None
-    # A check's status is shown as the report has it (it does not score).
-    checks = [TestResult(_text(t.get("name")), status_of(t.get("status")) or _text(t.get("status")),
+    # A check's status is shown as the report has it (it does not score): text it does not know stays text.
+    checks = [TestResult(_text(t.get("name")), status_of(t.get("status")) or _text(t.get("status")),  # type: ignore[arg-type]
                          _text(t.get("message")))
               for t in tests[:1000] if isinstance(t, dict)]
-    return ExerciseResult(id=ex.id, lesson=ex.lesson.id, status=status_of(status), points=0, max_points=ex.points,
+    return ExerciseResult(id=ex.id, lesson=ex.lesson.id, status=status, points=0, max_points=ex.points,
                                  message=_text(entry.get("message")), tests=checks)
 
 

@@ -203,7 +203,7 @@ def _require(table: dict, key: str, kind: type, at: _At):
     if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
         what = {str: "a string", int: "an integer", list: "a list"}.get(kind, kind.__name__)
         raise ManifestError(f"{at(key)}: {key!r} must be {what}")
-    if kind is str and not value.strip():
+    if isinstance(value, str) and not value.strip():
         raise ManifestError(f"{at(key)}: {key!r} must not be empty")
     return value
 

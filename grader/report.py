@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import shutil
 import textwrap
+from typing import Any
 
 from rich import box
 from rich.console import Console
@@ -233,7 +234,7 @@ def to_gradescope(course: Course, selected: list[Exercise], results: dict[str, E
     exercise's points in course.toml and ``score`` is that or 0. Points recorded in a result
     (a cached verdict, or anything a submission managed to forge) are never read, so no
     exercise can score more than its maximum."""
-    tests = []
+    tests: list[dict[str, Any]] = []
     for ex in selected:
         res = results.get(ex.id)
         status = res.status if res else "not graded"

@@ -26,7 +26,7 @@ class Status(str, enum.Enum):
     def __str__(self) -> str:
         return self.value
 
-    __format__ = str.__format__  # f"{status}" is its text on every Python (3.12 changed Enum's)
+    __format__ = str.__format__  # type: ignore[assignment]  # f"{status}" is its text on every Python (3.12 changed Enum's)
 
 
 # The statuses a kept verdict may have, worst-ranked last among the bad ones as the room
@@ -87,9 +87,9 @@ class ExerciseResult:
             result = cls(tests=tests, **data)
         except TypeError:
             return None
-        statuses = [status_of(t.status) for t in tests]
+        statuses = [s for s in (status_of(t.status) for t in tests) if s is not None]
         status = status_of(result.status)
-        if status is None or None in statuses:
+        if status is None or len(statuses) != len(tests):
             return None
         result.status = status
         for t, s in zip(tests, statuses):

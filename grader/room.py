@@ -27,6 +27,7 @@ import os
 import stat
 import sys
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -175,11 +176,11 @@ def _note(part: Participant, selected: list[manifest.Exercise], untouched: set[s
     return f"[dim]{left}/{len(selected)} not started[/]"
 
 
-def _results_line(statuses: list[str], unstarted: int) -> str:
+def _results_line(statuses: Sequence[str], unstarted: int) -> str:
     """"1/3 pass (33%): 1 fail, 1 crash; 2 not started": counts, never a "mostly" for one case."""
     passed = statuses.count("pass")
     others = Counter(s for s in statuses if s != "pass")
-    rank = {s: i for i, s in enumerate(VERDICTS)}
+    rank = {str(s): i for i, s in enumerate(VERDICTS)}
     text = f"{passed}/{len(statuses)} pass ({passed / len(statuses):.0%})"
     if others:
         text += ": " + ", ".join(f"{others[s]} {s}" for s in sorted(others, key=lambda s: (-others[s], rank.get(s, 99), s)))
@@ -238,7 +239,7 @@ def render(console, course: manifest.Course, selected: list[manifest.Exercise], 
         statuses = [by_id[ex.id].status for by_id, untouched in graded if ex.id in by_id and ex.id not in untouched]
         unstarted = sum(ex.id in untouched for _, untouched in graded)
         if statuses:
-            rates.append((statuses.count("pass") / len(statuses), -len(statuses), ex.id, ex, statuses, unstarted))
+            rates.append((sum(s == "pass" for s in statuses) / len(statuses), -len(statuses), ex.id, ex, statuses, unstarted))
         elif unstarted:
             nobody.append(ex.id)
     hardest = sorted((r for r in rates if r[0] < 1.0), key=lambda r: r[:3])[:5]

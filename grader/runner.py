@@ -139,7 +139,12 @@ def _run_child(args: list[str], env: dict, cwd: Path, events_path: Path, setting
     live.add(proc)
     output = _Output(proc.stdout)
     exited = threading.Event()
-    threading.Thread(target=lambda: (proc.wait(), exited.set()), daemon=True).start()
+
+    def wait_then_say() -> None:
+        proc.wait()
+        exited.set()
+
+    threading.Thread(target=wait_then_say, daemon=True).start()
     events.new_child()
     limits = {Waiting.COLLECT: settings.collect_timeout, Waiting.CHECK: settings.test_timeout,
               Waiting.SETUP: max(settings.setup_timeout, settings.test_timeout)}
@@ -376,7 +381,8 @@ def _source_of(where: tuple[str, int], scratch: str) -> str:
 def exercise_key(ex: Exercise, files: dict[str, bytes | None]) -> str:
     parts: list[bytes | str] = [ex.id]
     for name in sorted(files):
-        parts += [name, files[name] if files[name] is not None else b"\0missing"]
+        data = files[name]
+        parts += [name, data if data is not None else b"\0missing"]
     return cache.digest(*parts)
 
 
@@ -634,7 +640,7 @@ def _grade_in(ex: Exercise, course_root: Path, files: dict[str, bytes | None], f
         return _grade_children(ex, course_root, files, files_key, run_dir, display, root, _run_settings(ex, settings),
                                live, env, work, out, tree, uid)
     finally:
-        if uid is not None:
+        if uid is not None and sandbox is not None:
             sandbox.release_uid(uid)
 
 

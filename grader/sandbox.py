@@ -36,6 +36,7 @@ import signal
 import subprocess
 import sys
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -88,8 +89,8 @@ class Sandbox:
         with self._lock:
             self._busy.discard(uid - self.uid_base)
 
-    def wrap(self, argv: list[str], run_dir: Path, readable: list[Path] = (), cwd: Path | None = None,
-             hide: list[Path] = ()) -> list[str]:
+    def wrap(self, argv: list[str], run_dir: Path, readable: Sequence[Path] = (), cwd: Path | None = None,
+             hide: Sequence[Path] = ()) -> list[str]:
         """The command that runs ``argv`` in this sandbox, from ``cwd`` (default:
         the run folder). ``run_dir`` is the only writable place; ``hide`` are
         folders the child must not see (the graded trees), hidden only when none

@@ -222,9 +222,9 @@ def _frames(block: str, scratch: str, display: str) -> list[_Frame]:
         shown = loc
         hit = re.match(r"(?P<file>.+?):(?P<line>\d+)(?::\d+)?$", loc)
         rel = _relative_to_scratch(hit["file"], scratch) if hit and scratch else None
-        if rel is not None:
+        if hit is not None and rel is not None:
             shown = f"{display.rstrip('/')}/{rel} line {hit['line']}".replace("\\", "/")
-        frames.append(_Frame(func, shown, (rel, int(hit["line"])) if rel is not None else None))
+        frames.append(_Frame(func, shown, (rel, int(hit["line"])) if hit is not None and rel is not None else None))
     return frames
 
 

@@ -74,7 +74,8 @@ def build_shared_library(name: str, sources: list[Path], exports: list[str], cac
         # library itself is published.
         # link(), not link_shared_lib(): the latter names the file for lib_type
         # "shared" (libNAME.so even on macOS), not the name returned below.
-        compiler.link(compiler.SHARED_LIBRARY, objects, filename, output_dir=str(tmp),
+        compiler.link(compiler.SHARED_LIBRARY,  # type: ignore[attr-defined]  # not in the stubs
+                      objects, filename, output_dir=str(tmp),
                       export_symbols=list(exports) or None, target_lang="c")
         shutil.rmtree(build, ignore_errors=True)
         for junk in tmp.glob("*.exp"):  # MSVC's import-library leftovers
@@ -115,8 +116,9 @@ def publish_libs(out: Path, cache_root: Path, files: dict[str, bytes | None]) ->
             return None
         if not all(isinstance(s, str) and files.get(s) is not None for s in sources):
             return None
-        return _key(name, fingerprint, exports, [(s, files[s]) for s in sources],
-                    [(h, files[h]) for h in headers])
+        present = {n: data for n, data in files.items() if data is not None}
+        return _key(name, fingerprint, exports, [(s, present[s]) for s in sources],
+                    [(h, present[h]) for h in headers])
 
     return publish_entries(out / cache.LIBS, cache_root / cache.LIBS, expected)
 

@@ -285,7 +285,9 @@ def owned_ranges(ffi: Any, root: Any) -> list[tuple[int, int]]:
     import types
 
     skip = (type, str, int, float, types.ModuleType, types.FunctionType, types.BuiltinFunctionType)
-    ranges, seen, todo = [], set(), [root]
+    ranges: list = []
+    seen: set[int] = set()
+    todo = [root]
     while todo and len(seen) < 100_000:
         obj = todo.pop()
         if id(obj) in seen or obj is None or isinstance(obj, skip):

@@ -334,7 +334,7 @@ def _print_change(change: Change, root: Path, what: str) -> None:
 
 def _stopped(change: Change, root: Path) -> str:
     """The one line a stop ends with: what was replaced, and where the previous versions are."""
-    if change.written:
+    if change.written and change.backup_dir is not None:  # nothing is replaced before it is backed up
         n = len(change.written)
         return (f"Stopped after replacing {n} file{'s' if n != 1 else ''}; your previous versions are in "
                 f"{_show(change.backup_dir, root)}/ (the other files were not touched).")
