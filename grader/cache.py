@@ -36,6 +36,8 @@ from dataclasses import dataclass
 from importlib.util import find_spec
 from pathlib import Path
 
+from . import protocol as proto
+
 ENV_VAR = "CFFI_COURSE_CACHE"
 KEEP_BUILDS = 200  # the newest this many build (and library) entries survive pruning
 KEEP_SECONDS = 14 * 24 * 3600  # verdicts, bytecode and run folders older than this are pruned
@@ -426,8 +428,8 @@ def child_fault(exc: BaseException) -> str:
     Python trusts a .pyc whose header matches its source, and fails on its body
     instead of compiling the source again). Learner code that fakes one gains
     nothing: a fault is graded again, and never scores."""
-    root = os.environ.get("GRADER_CACHE")
-    scratch = os.environ.get("GRADER_SCRATCH_TREE")
+    root = os.environ.get(proto.CACHE)
+    scratch = os.environ.get(proto.SCRATCH_TREE)
     run = os.path.dirname(scratch) if scratch else None
     seen: set[int] = set()
     e: BaseException | None = exc

@@ -142,14 +142,14 @@ def _main(argv: list[str] | None) -> int:
         console.print("AddressSanitizer found no memory error in what the checks ran.")
     if args.json:
         out = Path(args.json).expanduser()
-        data = report.to_json(course, selected, results, display, interrupted)
+        data = report.to_json(selected, results, display, interrupted)
         data["memcheck"] = sanitizer_env is not None
         data["isolation"] = sandbox.kind if sandbox is not None else "none"
         cache.write_json_atomic(out.resolve(), data)
         console.print(f"JSON report written to {out}")
     if args.gradescope:
         out = Path(args.gradescope).expanduser()
-        cache.write_json_atomic(out.resolve(), report.to_gradescope(course, selected, results))
+        cache.write_json_atomic(out.resolve(), report.to_gradescope(selected, results))
         console.print(f"Gradescope results written to {out}")
     cache.prune(cache_root)
     if interrupted:

@@ -63,7 +63,7 @@ def stop_on_sigterm() -> None:
     """SIGTERM (nox, CI runners, a closed terminal, `kill`) stops like Ctrl-C: the
     children are killed and the command says what it did. Windows has no SIGTERM to
     catch; a handler can only be set from the main thread."""
-    def handler(signum, frame):
+    def handler(_signum, _frame):  # signal.signal's handler signature
         raise KeyboardInterrupt
 
     if os.name == "posix" and hasattr(signal, "SIGTERM"):

@@ -59,8 +59,7 @@ def _result(ex: manifest.Exercise, entry: dict) -> ExerciseResult | None:
                                  message=_text(entry.get("message")), tests=checks)
 
 
-def results_from_report(course: manifest.Course, selected: list[manifest.Exercise],
-                        data: dict) -> dict[str, ExerciseResult]:
+def results_from_report(selected: list[manifest.Exercise], data: dict) -> dict[str, ExerciseResult]:
     wanted = {ex.id: ex for ex in selected}
     results = {}
     for entry in data["exercises"]:
@@ -71,8 +70,7 @@ def results_from_report(course: manifest.Course, selected: list[manifest.Exercis
     return results
 
 
-def finish(course: manifest.Course, selected: list[manifest.Exercise], report_path: Path, status: int,
-           stderr: str) -> dict:
+def finish(selected: list[manifest.Exercise], report_path: Path, status: int, stderr: str) -> dict:
     data = _read_report(report_path)
     if data is None:
         total = sum(ex.points for ex in selected)
@@ -87,7 +85,7 @@ def finish(course: manifest.Course, selected: list[manifest.Exercise], report_pa
             lines.append("Submit your clone of the course, or its exercises/ folder; grade it yourself with "
                          "nox -s grade to see.")
         return {"score": 0, "output": "\n".join(lines), "tests": []}
-    out = report.to_gradescope(course, selected, results_from_report(course, selected, data))
+    out = report.to_gradescope(selected, results_from_report(selected, data))
     isolation = data.get("isolation")
     if isinstance(isolation, str) and isolation in ("bwrap", "user", "none"):
         out["output"] += f"\nLearner code ran with isolation: {isolation}."
@@ -121,8 +119,7 @@ def _main(argv: list[str] | None) -> int:
                 stderr = fh.read().decode("utf-8", "replace")
         except OSError:
             pass
-    cache.write_json_atomic(Path(args.results).resolve(), finish(course, selected, Path(args.report), args.status,
-                                                                  stderr))
+    cache.write_json_atomic(Path(args.results).resolve(), finish(selected, Path(args.report), args.status, stderr))
     return 0
 
 

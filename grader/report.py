@@ -206,8 +206,7 @@ def _indent(text: str, n: int, columns: int | None = None) -> Text:
     return Text("\n".join(out), no_wrap=True, overflow="ignore")
 
 
-def to_json(course: Course, selected: list[Exercise], results: dict[str, ExerciseResult], display: str,
-            interrupted: bool) -> dict:
+def to_json(selected: list[Exercise], results: dict[str, ExerciseResult], display: str, interrupted: bool) -> dict:
     exercises = []
     for ex in selected:
         res = results.get(ex.id)
@@ -226,7 +225,7 @@ def to_json(course: Course, selected: list[Exercise], results: dict[str, Exercis
     }
 
 
-def to_gradescope(course: Course, selected: list[Exercise], results: dict[str, ExerciseResult]) -> dict:
+def to_gradescope(selected: list[Exercise], results: dict[str, ExerciseResult]) -> dict:
     """The report in Gradescope's autograder format (results.json): one "test" per exercise,
     all-or-nothing as in the course, with the failing checks' messages as its output.
 

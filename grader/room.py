@@ -253,7 +253,7 @@ def render(console, course: manifest.Course, selected: list[manifest.Exercise], 
         console.print(f"[dim]Not started by anyone: {report.escape(', '.join(nobody))}[/]")
 
 
-def to_json(course, selected, found: list[Participant], results, fresh: dict[str, set[str]] | None = None) -> dict:
+def to_json(selected, found: list[Participant], results, fresh: dict[str, set[str]] | None = None) -> dict:
     """Every participant, graded or not. ``name`` is for people (bytes that are not UTF-8
     as \\xNN); ``folder`` is the exact name, percent-encoded; ``problem`` says why a
     participant was not graded ("" when graded). Each exercise's ``started`` is false
@@ -261,7 +261,7 @@ def to_json(course, selected, found: list[Participant], results, fresh: dict[str
     fresh = fresh or {}
     out = []
     for part in found:
-        data = report.to_json(course, selected, results.get(part.name, {}), part.label, False)
+        data = report.to_json(selected, results.get(part.name, {}), part.label, False)
         for entry in data["exercises"]:  # points from the manifest, as in the table
             entry["points"] = entry["max_points"] if entry["status"] == "pass" else 0
             entry["started"] = None if part.tree is None else entry["id"] not in fresh.get(part.name, set())
@@ -341,7 +341,7 @@ def _main(argv: list[str] | None) -> int:
     console.print(sandbox.describe())
     if args.json:
         cache.write_json_atomic(Path(args.json).expanduser().resolve(),
-                                {**to_json(course, selected, found, results, fresh), "isolation": sandbox.kind})
+                                {**to_json(selected, found, results, fresh), "isolation": sandbox.kind})
         console.print(f"JSON report written to {args.json}")
     if args.csv:
         write_csv(Path(args.csv).expanduser(), selected, found, results, fresh)

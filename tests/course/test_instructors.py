@@ -141,7 +141,7 @@ def test_gradescope_scores_come_from_the_manifest_not_from_the_result():
         hello.id: runner.ExerciseResult(hello.id, hello.lesson.id, "pass", 1000, 1000),
         calc.id: runner.ExerciseResult(calc.id, calc.lesson.id, "fail", 1000, 1000),
     }
-    data = report.to_gradescope(course, [hello, calc], results)
+    data = report.to_gradescope([hello, calc], results)
     assert [(t["score"], t["max_score"]) for t in data["tests"]] == [(hello.points, hello.points), (0, calc.points)]
     assert data["score"] == hello.points
 

@@ -114,7 +114,7 @@ def test_weather_hint_once_it_builds():
     res = _result(WEATHER, "fail", tests=[Check("test_constants", "fail", "lib has no constant ABSOLUTE_ZERO_C")])
     assert report.hint_for(WEATHER, res) == next(h.text for h in WEATHER.hints if not h.when and not h.check)
     assert "Hint: " + report.hint_for(WEATHER, res)[:20] in report.to_gradescope(
-        COURSE, [WEATHER], {WEATHER.id: res})["tests"][0]["output"]
+        [WEATHER], {WEATHER.id: res})["tests"][0]["output"]
 
 
 def _manifest(tmp_path, hints: str):
