@@ -33,6 +33,7 @@ from pathlib import Path
 from types import ModuleType
 
 from . import cache
+from .paths import Paths
 
 # Label for the code cffi generates after the learner's C source, so that a
 # diagnostic there is not attributed to a line of the learner's file.
@@ -68,21 +69,6 @@ class Built:
         return self.module.lib
 
 
-class Paths:
-    """Maps the scratch copy the child works on back to the learner's paths."""
-
-    def __init__(self, scratch: Path, display: str):
-        self.scratch = scratch
-        self.display = display.rstrip("/\\") or "."
-
-    def show(self, text: str) -> str:
-        out = text
-        for form in {str(self.scratch), self.scratch.as_posix()}:
-            out = out.replace(form + os.sep, self.display + "/").replace(form + "/", self.display + "/")
-            out = out.replace(form, self.display)
-        return out
-
-
 @contextlib.contextmanager
 def captured_fds():
     """Send fds 1 and 2 (the C compiler's output, cffi's prints) to a file."""
@@ -113,7 +99,7 @@ def _learner_traceback(exc: BaseException, paths: Paths) -> str:
     frames = [
         f
         for f in traceback.extract_tb(exc.__traceback__)
-        if f.filename.startswith(str(paths.scratch))
+        if paths.relative(f.filename) is not None
     ]
     lines = [f"  {paths.show(f.filename)}, line {f.lineno}" + (f"\n    {f.line}" if f.line else "") for f in frames[-3:]]
     head = "".join(traceback.format_exception_only(type(exc), exc)).strip()

@@ -24,9 +24,10 @@ from pathlib import Path
 import pytest
 
 from . import protocol as p
-from .build import BuildError, Built, Paths, is_learners, load_builder
+from .build import BuildError, Built, is_learners, load_builder
 from .build import build as _build
 from .cache import child_fault
+from .paths import Paths
 from .results import Status
 
 MAX_MESSAGE = 2000

@@ -36,6 +36,7 @@ from . import protocol as proto
 from . import sandbox as sandbox_mod
 from .events import ChildEvents, Waiting, read_new
 from .manifest import ROOT, Exercise
+from .paths import Paths
 from .results import VERDICTS, ExerciseResult, Status, TestResult
 
 OUTPUT_HEAD = 8_000  # bytes of a child's output kept from the start...
@@ -205,53 +206,48 @@ def _dump_stack(proc: subprocess.Popen, exited: threading.Event, direct: bool) -
     exited.wait(STACK_WAIT)  # learner code that catches SIGABRT only delays the kill
 
 
-def _stuck_at(output: str, scratch: tuple[str, str]) -> str:
+def _stuck_at(output: str, paths: Paths) -> str:
     """The learner's line a timed-out child was running, from faulthandler's dump
     (most recent call first), with that line's source."""
-    path, display = scratch
     for line in output.splitlines():
         m = re.match(r'\s*File "(?P<file>[^"]+)", line (?P<line>\d+)(?: in (?P<func>\S+))?', line)
-        if m and m["file"].startswith(path):
-            shown = f'{m["file"].replace(path, display, 1)}, line {m["line"]}'.replace("\\", "/")
+        rel = paths.relative(m["file"]) if m else None
+        if m and rel is not None:
+            shown = f'{paths.shown(rel)}, line {m["line"]}'
             if m["func"]:
                 shown += f" in {m['func']}()"
-            try:
-                source = Path(m["file"]).read_text(encoding="utf-8").splitlines()[int(m["line"]) - 1].strip()
-            except (OSError, ValueError, IndexError):
-                source = ""
+            source = paths.source(rel, int(m["line"]))
             return shown + (f"\n    {source}" if source else "")
     return ""
 
 
-def _crash_details(output: str, display_scratch: tuple[str, str]) -> tuple[str, str]:
+def _crash_details(output: str, paths: Paths) -> tuple[str, str]:
     """What the dying process printed that helps: (libc's complaint, the learner's
     Python line from faulthandler's traceback), each "" when it printed none."""
-    scratch, display = display_scratch
     lines = []
     for line in output.splitlines():
         s = line.strip()
         if re.search(r"(free\(\)|double free|corrupted|malloc\(\)|stack smashing|AddressSanitizer|Assertion .* failed)", s):
             lines.append(s)
-    where = [ln.strip().replace(scratch, display) for ln in output.splitlines()
-             if ln.strip().startswith("File ") and scratch in ln]
+    where = [paths.show(ln.strip()) for ln in output.splitlines()
+             if ln.strip().startswith("File ") and paths.mentions(ln)]
     return (lines[0] if lines else ""), (where[0].replace("File ", "", 1) if where else "")
 
 
-def _learner_output(output: str, scratch: tuple[str, str], keep: int = 2000) -> str:
+def _learner_output(output: str, paths: Paths, keep: int = 2000) -> str:
     """The end of what the child printed, without the engine's and pytest's own
     stack frames: the learner's prints, the C library's complaints, and the
     traceback lines that are in the learner's files (shown with their paths)."""
-    path, display = scratch
     lines = []
     for line in output.splitlines():
-        if line.strip().startswith("File ") and path in line:
-            lines.append(line.replace(path, display))
+        if line.strip().startswith("File ") and paths.mentions(line):
+            lines.append(paths.show(line))
         elif not re.search(r'^\s*File "|^Extension modules:|^(Current thread|Thread) 0x|^Stack \(most recent|^\s*$', line):
             lines.append(line)
     return "\n".join(lines)[-keep:]
 
 
-def _death(run: _Run, test: str | None, scratch: tuple[str, str], asan: list[str] | None = None,
+def _death(run: _Run, test: str | None, paths: Paths, asan: list[str] | None = None,
            after_checks: bool = False) -> TestResult:
     """The status and message for a child that did not finish on its own, while
     running ``test``, before any check started (None), or ``after_checks`` ended."""
@@ -266,7 +262,7 @@ def _death(run: _Run, test: str | None, scratch: tuple[str, str], asan: list[str
         what = f"while running {test}"
     name = PROCESS_EXIT if after_checks else test or STARTUP
     if run.stopped == "timeout":
-        stuck = _stuck_at(run.output, scratch)
+        stuck = _stuck_at(run.output, paths)
         if stuck:
             where = (f"\nIt was stopped at: {stuck}\nLook at the loop this line is in: what should end it, "
                      "and does it ever change?")
@@ -278,11 +274,11 @@ def _death(run: _Run, test: str | None, scratch: tuple[str, str], asan: list[str
                      "changes, in Python a `while` with no way out.")
         return TestResult(name, Status.TIMEOUT, f"still running after {run.limit:g} s {what}, so it was stopped." + where)
     sig = procs.crash_signal(run.returncode)
-    said, running = _crash_details(run.output, scratch)
+    said, running = _crash_details(run.output, paths)
     if asan:
         return TestResult(name, Status.CRASH,
                           "\n".join([f"AddressSanitizer stopped the test process {what}.",
-                                      *_finding_lines(sanitizer.analyse(asan[0], *scratch), scratch),
+                                      *_finding_lines(sanitizer.analyse(asan[0], paths), paths),
                                       *([f"Your code was running: {running}"] if running else [])]))
     if sig:
         happened, causes = procs.describe_signal(sig)
@@ -325,7 +321,7 @@ def _asan_for_reruns() -> dict | None:
 
 
 def _where_under_asan(test: str, env: dict, work: Path, run_dir: Path, settings: Settings,
-                      live: procs.LiveProcesses, readable: tuple[Path, ...], scratch: tuple[str, str]) -> str:
+                      live: procs.LiveProcesses, readable: tuple[Path, ...], paths: Paths) -> str:
     """Run one crashed check again, alone, with the learner's C built under
     AddressSanitizer, and return its finding: the kind of fault and ``Where:`` the C
     function and the learner's line are, with that line's source. "" when the
@@ -353,29 +349,20 @@ def _where_under_asan(test: str, env: dict, work: Path, run_dir: Path, settings:
         # No finding (a report that the sanitizer itself failed to start is none), or a
         # signal the code sent itself (os.kill): not a memory access to locate.
         return ""
-    finding = sanitizer.analyse(report, *scratch)
+    finding = sanitizer.analyse(report, paths)
     found = dataclasses.replace(finding, access="", blocks=[], advice="")  # what and where only
-    return "\n" + "\n".join(_finding_lines(found, scratch, "Run again alone under AddressSanitizer, it found"))
+    return "\n" + "\n".join(_finding_lines(found, paths, "Run again alone under AddressSanitizer, it found"))
 
 
-def _finding_lines(finding: sanitizer.Finding, scratch: tuple[str, str],
+def _finding_lines(finding: sanitizer.Finding, paths: Paths,
                    found: str = "AddressSanitizer found") -> list[str]:
     """A sanitizer's finding in words, its ``Where:`` line followed by the source of
     the learner's line it names."""
     lines = finding.lines(found)
     if finding.where and finding.source:
-        lines[lines.index(finding.where)] += _source_of(finding.source, scratch[0])
+        text = paths.source(*finding.source)
+        lines[lines.index(finding.where)] += f"\n    {text}" if text else ""
     return lines
-
-
-def _source_of(where: tuple[str, int], scratch: str) -> str:
-    """The source of a line of the learner's files: (path in the scratch tree, line number)."""
-    rel, line = where
-    try:
-        text = Path(scratch, *rel.split("/")).read_text(encoding="utf-8").splitlines()[line - 1].strip()
-    except (OSError, ValueError, IndexError):
-        return ""
-    return f"\n    {text}" if text else ""
 
 
 def exercise_key(ex: Exercise, files: dict[str, bytes | None]) -> str:
@@ -439,7 +426,7 @@ def _summarise(tests: list[TestResult]) -> tuple[Status, str]:
     return bad[0].status, bad[0].message
 
 
-def grade(ex: Exercise, course_root: Path, tree: Path, display: str, root: Path, settings: Settings,
+def grade(ex: Exercise, course_root: Path, tree: Path, display: str, cache_root: Path, settings: Settings,
           fingerprint: str, live: procs.LiveProcesses) -> ExerciseResult:
     began = time.time()
     try:
@@ -457,30 +444,30 @@ def grade(ex: Exercise, course_root: Path, tree: Path, display: str, root: Path,
                               "(it backs up the exercise's other files first) and try again.")
     files_key = exercise_key(ex, files)
     key = verdict_key(ex, course_root, files_key, display, settings, fingerprint)
-    verdict_path = cache.verdict_path(root, key)
+    verdict_path = cache.verdict_path(cache_root, key)
     if settings.use_cache:
         result = _cached_verdict(ex, verdict_path)
         if result is not None:
             result.files_key = files_key
             return result
 
-    result, fault, blame = _attempt(ex, course_root, files, files_key, display, root, settings, live)
+    result, fault, blame = _attempt(ex, course_root, files, files_key, display, cache_root, settings, live)
     if fault and blame != "machine" and result.status != Status.INTERRUPTED:
         # A fault of the cache, not of the learner's code: repair the cache (its
         # tag and folders; the bytecode, when it may be to blame, is dropped whole)
         # and grade once more. The second verdict is the learner's own.
         try:
-            cache.claim(root)
+            cache.claim(cache_root)
             if blame == "bytecode":
                 for prefix in (cache.PYCACHE, cache.PYCACHE_SANDBOXED):
-                    shutil.rmtree(root / prefix, ignore_errors=True)
-            result, fault, blame = _attempt(ex, course_root, files, files_key, display, root, settings, live)
+                    shutil.rmtree(cache_root / prefix, ignore_errors=True)
+            result, fault, blame = _attempt(ex, course_root, files, files_key, display, cache_root, settings, live)
         except (OSError, cache.CacheError) as exc:
             fault = f"{fault}; the cache could not be repaired ({type(exc).__name__}: {exc})"
     result.seconds = round(time.time() - began, 3)
     result.files_key = files_key
     if fault and result.status != Status.INTERRUPTED:
-        return _fault_result(ex, result, fault, blame, root)
+        return _fault_result(ex, result, fault, blame, cache_root)
     if result.status != Status.INTERRUPTED:
         try:
             cache.write_json_atomic(verdict_path, result.to_json())
@@ -505,27 +492,27 @@ def _cached_verdict(ex: Exercise, verdict_path: Path) -> ExerciseResult | None:
 
 
 def _attempt(ex: Exercise, course_root: Path, files: dict[str, bytes | None], files_key: str, display: str,
-             root: Path, settings: Settings, live: procs.LiveProcesses) -> tuple[ExerciseResult, str, str]:
+             cache_root: Path, settings: Settings, live: procs.LiveProcesses) -> tuple[ExerciseResult, str, str]:
     """Grade once in a new run folder: (result, fault, blame). ``fault`` says what
     went wrong with the cache or the machine ("" if nothing did; then ``result`` is
     not the learner's verdict), ``blame`` what to repair (see _fault_of)."""
-    tagged = cache.is_ours(root)  # (a caller may grade in a cache it has not claimed: cache.open_cache)
+    tagged = cache.is_ours(cache_root)  # (a caller may grade in a cache it has not claimed: cache.open_cache)
     try:
-        run_dir = cache.new_run(root)
+        run_dir = cache.new_run(cache_root)
     except OSError as exc:
         return (ExerciseResult(ex.id, ex.lesson.id, Status.ERROR, 0, ex.points, ""),
                 f"no run folder could be made in the cache ({type(exc).__name__}: {exc.strerror or exc})", "cache")
     try:
-        result = _grade_in(ex, course_root, files, files_key, run_dir, display, root, settings, live)
-        return (result, *_fault_of(result, run_dir, root, tagged))
+        result = _grade_in(ex, course_root, files, files_key, run_dir, display, cache_root, settings, live)
+        return (result, *_fault_of(result, run_dir, cache_root, tagged))
     finally:
         shutil.rmtree(run_dir, ignore_errors=True)
         # Bytecode of the scratch copy, written under the cache's pycache prefix
         # (which mirrors absolute paths): it would never be read again.
-        shutil.rmtree(cache.bytecode_of(root, run_dir), ignore_errors=True)
+        shutil.rmtree(cache.bytecode_of(cache_root, run_dir), ignore_errors=True)
 
 
-def _fault_of(result: ExerciseResult, run_dir: Path, root: Path, tagged: bool) -> tuple[str, str]:
+def _fault_of(result: ExerciseResult, run_dir: Path, cache_root: Path, tagged: bool) -> tuple[str, str]:
     """Whether a grade failed for a reason that is not the learner's code, told by
     kind, and what is to blame ("cache", "bytecode" or "machine"): the run folder or
     the cache's tag vanished under it; a check reported a fault of the cache
@@ -536,8 +523,8 @@ def _fault_of(result: ExerciseResult, run_dir: Path, root: Path, tagged: bool) -
     that did not start, a machine too busy to start it)."""
     if result.status in (Status.PASS, Status.INTERRUPTED, Status.MISSING):
         return "", ""
-    if not run_dir.is_dir() or (tagged and not cache.is_ours(root)):
-        return f"the cache folder {root} was removed or changed while this exercise was graded", "cache"
+    if not run_dir.is_dir() or (tagged and not cache.is_ours(cache_root)):
+        return f"the cache folder {cache_root} was removed or changed while this exercise was graded", "cache"
     hit = next((t for t in result.tests if t.kind == "cache"), None)
     if hit is not None:
         return hit.message, "bytecode"
@@ -569,13 +556,13 @@ def _missing_compiler() -> str:
     return words[0] if words and shutil.which(words[0]) is None else ""
 
 
-def _fault_result(ex: Exercise, result: ExerciseResult, fault: str, blame: str, root: Path) -> ExerciseResult:
+def _fault_result(ex: Exercise, result: ExerciseResult, fault: str, blame: str, cache_root: Path) -> ExerciseResult:
     """What the learner sees when a fault happened (twice, for the cache's): what it
     was, that it is not their code, and what to do. Never cached, never scores."""
     if blame == "machine":
         message = f"Not your code: {fault}. This result is not kept: grade again once that is fixed."
     else:
-        message = (f"Not your code: {fault}. It happened twice: a fault of the grading cache ({root}), of this "
+        message = (f"Not your code: {fault}. It happened twice: a fault of the grading cache ({cache_root}), of this "
                    "machine or of the course, so this result is not kept. Grade again; if it happens again, delete "
                    "that cache folder (it holds nothing of yours), and if that does not help, report it.")
     if result.message:
@@ -584,7 +571,7 @@ def _fault_result(ex: Exercise, result: ExerciseResult, fault: str, blame: str, 
 
 
 def _grade_in(ex: Exercise, course_root: Path, files: dict[str, bytes | None], files_key: str, run_dir: Path,
-              display: str, root: Path, settings: Settings, live: procs.LiveProcesses) -> ExerciseResult:
+              display: str, cache_root: Path, settings: Settings, live: procs.LiveProcesses) -> ExerciseResult:
     tree = run_dir / "tree"
     lesson_dir = tree / ex.lesson.dir
     lesson_dir.mkdir(parents=True)
@@ -611,12 +598,12 @@ def _grade_in(ex: Exercise, course_root: Path, files: dict[str, bytes | None], f
         proto.DISPLAY_TREE: display,
         proto.EXERCISE: ex.id,
         proto.FILES_KEY: files_key,
-        proto.CACHE: str(root),
+        proto.CACHE: str(cache_root),
         proto.MEMORY: str(settings.memory_limit),
         proto.BUILD_OUT: str(out),
     })
     env.update(
-        PYTHONPYCACHEPREFIX=str(root / cache.PYCACHE),
+        PYTHONPYCACHEPREFIX=str(cache_root / cache.PYCACHE),
         PYTEST_DISABLE_PLUGIN_AUTOLOAD="1",  # graders need no third-party plugins: faster, isolated
         PYTHONUNBUFFERED="1",
         PYTHONFAULTHANDLER="1",
@@ -630,15 +617,15 @@ def _grade_in(ex: Exercise, course_root: Path, files: dict[str, bytes | None], f
         # and keeps its home and temporary files in its run folder.
         for sub in ("home", "tmp"):
             (run_dir / sub).mkdir()
-        env.update(PYTHONPYCACHEPREFIX=str(root / cache.PYCACHE_SANDBOXED), HOME=str(run_dir / "home"),
+        env.update(PYTHONPYCACHEPREFIX=str(cache_root / cache.PYCACHE_SANDBOXED), HOME=str(run_dir / "home"),
                    TMPDIR=str(run_dir / "tmp"))
-        sandbox_mod.warm_pycache(root / cache.PYCACHE_SANDBOXED, env)
+        sandbox_mod.warm_pycache(cache_root / cache.PYCACHE_SANDBOXED, env)
         if sandbox.kind == "user":
             uid = sandbox.acquire_uid()
             sandbox_mod.hand_over(run_dir, uid)
     try:
-        return _grade_children(ex, course_root, files, files_key, run_dir, display, root, _run_settings(ex, settings),
-                               live, env, work, out, tree, uid)
+        return _grade_children(ex, course_root, files, files_key, run_dir, display, cache_root,
+                               _run_settings(ex, settings), live, env, work, out, tree, uid)
     finally:
         if uid is not None and sandbox is not None:
             sandbox.release_uid(uid)
@@ -649,14 +636,14 @@ def _run_settings(ex: Exercise, settings: Settings) -> Settings:
 
 
 def _grade_children(ex: Exercise, course_root: Path, files: dict[str, bytes | None], files_key: str, run_dir: Path,
-                    display: str, root: Path, settings: Settings, live: procs.LiveProcesses, env: dict,
+                    display: str, cache_root: Path, settings: Settings, live: procs.LiveProcesses, env: dict,
                     work: Path, out: Path, tree: Path, uid: int | None) -> ExerciseResult:
-    readable = (ROOT, course_root, root)
+    readable = (ROOT, course_root, cache_root)
     asan_log = run_dir / "asan"
     if settings.sanitizer_env:
         env.update(sanitizer.child_env(settings.sanitizer_env, asan_log))
     grader = str(course_root / ex.grader)
-    scratch = (str(tree), display)
+    paths = Paths(tree, display)  # the scratch copy's paths shown as the learner's
     events = ChildEvents()
     results = events.results  # what the checks reported, and what the engine gives those that could not
     not_run: list[TestResult] = []  # checks given a "not run" note: another check stopped them all
@@ -668,8 +655,8 @@ def _grade_children(ex: Exercise, course_root: Path, files: dict[str, bytes | No
         args = [grader] if not results else [str(Path(grader).parent / n) for n in events.order if n not in results]
         run = _run_child(args, env, work, events_path, settings, live, events, readable, uid)
         # Builds the child made, published by the engine now that it has ended.
-        build_mod.publish_builds(out, root, files_key)
-        shlib.publish_libs(out, root, files)
+        build_mod.publish_builds(out, cache_root, files_key)
+        shlib.publish_libs(out, cache_root, files)
         asan = sanitizer.collect_reports(asan_log) if settings.sanitizer_env else []
         if run.stopped == "interrupt":
             return ExerciseResult(ex.id, ex.lesson.id, Status.INTERRUPTED, 0, ex.points, "interrupted")
@@ -680,17 +667,17 @@ def _grade_children(ex: Exercise, course_root: Path, files: dict[str, bytes | No
         if events.done and run.stopped is None:
             sig = procs.crash_signal(run.returncode)
             if sig or asan:  # every check ran, then the process died on its way out
-                results[PROCESS_EXIT] = _death(run, None, scratch, asan, after_checks=True)
-                output = _learner_output(run.output, scratch)
+                results[PROCESS_EXIT] = _death(run, None, paths, asan, after_checks=True)
+                output = _learner_output(run.output, paths)
             elif events.exitstatus in (3, 4):
                 return ExerciseResult(ex.id, ex.lesson.id, Status.ERROR, 0, ex.points,
                                       "the grader itself failed (a fault of the course: please report it):\n"
                                       + run.output[-1500:])
             break
-        death = _death(run, current, scratch, asan)
+        death = _death(run, current, paths, asan)
         # A time-out's stack dump (_dump_stack) is in the message already, not the learner's output.
         output = _learner_output(run.output.split("Fatal Python error: Aborted")[0] if run.stopped == "timeout"
-                                 else run.output, scratch)
+                                 else run.output, paths)
         if current is None:
             # Died before collecting, or between tests: nothing more will run well.
             for name in order or [STARTUP]:
@@ -698,7 +685,7 @@ def _grade_children(ex: Exercise, course_root: Path, files: dict[str, bytes | No
             break
         if death.status == Status.CRASH and not asan and not settings.sanitizer_env and uid is None:
             death.message += _where_under_asan(str(Path(grader).parent / current), env, work, run_dir, settings,
-                                               live, readable, scratch)
+                                               live, readable, paths)
         results[current] = death
         if run.phase in (None, proto.SETUP):
             note = f"not run: {current} stopped while preparing the learner's code, which every check needs"

@@ -29,6 +29,8 @@ import sysconfig
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .paths import Paths
+
 COMPILE_FLAGS = "-fsanitize=address -fno-omit-frame-pointer -g -O1"
 # Python leaks by design at exit (LeakSanitizer would flag it); abort_on_error
 # makes a finding a SIGABRT the engine already reports as a crash; the report
@@ -182,24 +184,6 @@ def _own_module_frame(block: str) -> str:
     return ""
 
 
-def _relative_to_scratch(file: str, scratch: str) -> str | None:
-    """``file`` as a path inside the scratch tree, or None if it is not one of the learner's files.
-
-    A module built for another scratch folder (the build cache is keyed by content, so two
-    trees with the same files share one build) names that folder in its debug information:
-    then the longest tail of the path that exists in this scratch tree is the learner's file."""
-    file = file.replace("\\", "/")
-    root = scratch.replace("\\", "/").rstrip("/")
-    if file.startswith(root + "/"):
-        return file[len(root) + 1:]
-    parts = [p for p in file.split("/") if p]
-    for i in range(1, len(parts)):
-        tail = "/".join(parts[i:])
-        if len(parts) - i >= 2 and os.path.isfile(os.path.join(scratch, *parts[i:])):
-            return tail
-    return None
-
-
 @dataclass
 class _Frame:
     func: str
@@ -213,7 +197,7 @@ class _Frame:
         return f"{self.func} ({self.shown})"
 
 
-def _frames(block: str, scratch: str, display: str) -> list[_Frame]:
+def _frames(block: str, paths: Paths) -> list[_Frame]:
     """The frames of one stack."""
     frames = []
     for m in _FRAME.finditer(block):
@@ -221,9 +205,9 @@ def _frames(block: str, scratch: str, display: str) -> list[_Frame]:
         loc = loc.strip("()")
         shown = loc
         hit = re.match(r"(?P<file>.+?):(?P<line>\d+)(?::\d+)?$", loc)
-        rel = _relative_to_scratch(hit["file"], scratch) if hit and scratch else None
+        rel = paths.relative_anywhere(hit["file"]) if hit else None
         if hit is not None and rel is not None:
-            shown = f"{display.rstrip('/')}/{rel} line {hit['line']}".replace("\\", "/")
+            shown = f"{paths.shown(rel)} line {hit['line']}"
         frames.append(_Frame(func, shown, (rel, int(hit["line"])) if hit is not None and rel is not None else None))
     return frames
 
@@ -271,13 +255,13 @@ class Finding:
                 *filter(None, [self.advice])]
 
 
-def explain(report: str, scratch: str, display: str) -> str:
+def explain(report: str, paths: Paths) -> str:
     """Plain words for one AddressSanitizer report: what went wrong, where in
     the learner's files, and where the memory came from or went."""
-    return "\n".join(analyse(report, scratch, display).lines())
+    return "\n".join(analyse(report, paths).lines())
 
 
-def analyse(report: str, scratch: str, display: str) -> Finding:
+def analyse(report: str, paths: Paths) -> Finding:
     """``explain``'s words, in their parts."""
     m = _ERROR.search(report)
     kind = m["kind"] if m else "error"
@@ -305,7 +289,7 @@ def analyse(report: str, scratch: str, display: str) -> Finding:
         finding.access = (f"The {access['op'].lower()} of {size} byte{'s' if size != '1' else ''} was {off}{where} "
                           f"{article} {region['size']}-byte block.")
     parts = _SECTIONS.split(report)
-    every = _frames(parts[0], scratch, display)
+    every = _frames(parts[0], paths)
     mine = [f for f in every if f.learners]
     if mine:
         finding.where = "Where: " + mine[0].mine() + (f" (called from {mine[1].mine()})" if len(mine) > 1 else "")
@@ -320,7 +304,7 @@ def analyse(report: str, scratch: str, display: str) -> Finding:
                          "below.")
     owner_died = False
     for head, block in zip(parts[1::2], parts[2::2]):
-        every = _frames(block, scratch, display)
+        every = _frames(block, paths)
         mine = [f for f in every if f.learners]
         label = "freed" if head.startswith("freed") else "allocated"
         cffi = _cffi_side([str(f) for f in every])

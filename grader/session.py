@@ -22,7 +22,7 @@ from .command import UsageError
 def display(tree: Path) -> str:
     """How the learner knows the graded folder: relative to the current folder when
     inside it ("exercises"), else whole. Every message maps the scratch copy's paths
-    back to this (build.Paths), so it is part of a verdict's key."""
+    back to this (paths.Paths), so it is part of a verdict's key."""
     try:
         return tree.relative_to(Path.cwd().resolve()).as_posix() or "."
     except ValueError:

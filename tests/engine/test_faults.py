@@ -24,6 +24,8 @@ from engine_helpers import (
     tree_changes,
 )
 
+from grader.paths import Paths
+
 IS_WINDOWS = platform.system() == "Windows"
 
 
@@ -336,10 +338,10 @@ def test_pytest_failing_to_start_is_not_blamed_on_the_learner():
     from grader import runner
 
     run = runner._Run(returncode=4, stopped=None, limit=10.0, output="ImportError while loading conftest")
-    result = runner._death(run, None, ("/scratch", "exercises"))
+    result = runner._death(run, None, Paths("/scratch", "exercises"))
     assert result.status == "error"
     assert "pytest could not start the grader" in result.message and "not of your code" in result.message
-    learner_exit = runner._death(runner._Run(4, None, 10.0, ""), "tests/x.py::test_a", ("/s", "exercises"))
+    learner_exit = runner._death(runner._Run(4, None, 10.0, ""), "tests/x.py::test_a", Paths("/s", "exercises"))
     assert "ended early (exit code 4) while running test_a" in learner_exit.message, learner_exit.message
 
 
@@ -350,6 +352,6 @@ def test_a_crash_after_the_last_check_is_told_as_such():
 
     code = 0xC0000005 if procs.IS_WINDOWS else -11  # an access violation / SIGSEGV
     run = runner._Run(returncode=code, stopped=None, limit=10.0, output="")
-    result = runner._death(run, None, ("/scratch", "exercises"), after_checks=True)
+    result = runner._death(run, None, Paths("/scratch", "exercises"), after_checks=True)
     assert (result.name, result.status) == ("(process exit)", "crash"), result
     assert " after the checks, while the process shut down.\nCommon causes: " in result.message, result.message

@@ -17,6 +17,7 @@ import pytest
 from engine_helpers import by_id, checks_of, run_grader, snapshot, tree_changes
 
 from grader import sanitizer
+from grader.paths import Paths
 
 
 def _unsupported_reason() -> str | None:
@@ -79,7 +80,7 @@ freed by thread T0 here:
 
 
 def test_overflow_is_named_at_the_learners_line():
-    text = sanitizer.explain(OVERFLOW, SCRATCH, "exercises")
+    text = sanitizer.explain(OVERFLOW, Paths(SCRATCH, "exercises"))
     assert "heap buffer overflow" in text and "wrote" in text, text
     assert "The write of 6 bytes was just past the end of a 5-byte block." in text, text
     assert "Where: dup_upper() at exercises/10_memory/upper_build.py line 21" in text, text
@@ -89,7 +90,7 @@ def test_overflow_is_named_at_the_learners_line():
 
 
 def test_use_after_free_of_ffi_new_memory_blames_the_dead_owner():
-    text = sanitizer.explain(USE_AFTER_FREE, SCRATCH, "exercises")
+    text = sanitizer.explain(USE_AFTER_FREE, Paths(SCRATCH, "exercises"))
     assert "use after free" in text and "C read memory" in text, text
     assert "Where: peek() at exercises/10_memory/keep.c line 14" in text, text
     assert "Python object from ffi.new() that owned it had died" in text, text
@@ -98,7 +99,7 @@ def test_use_after_free_of_ffi_new_memory_blames_the_dead_owner():
 
 
 def test_double_free():
-    text = sanitizer.explain(DOUBLE_FREE, SCRATCH, "participant")
+    text = sanitizer.explain(DOUBLE_FREE, Paths(SCRATCH, "participant"))
     assert "double free" in text, text
     assert "widget_destroy() at participant/10_memory/widget.c line 30" in text, text
 
@@ -106,7 +107,7 @@ def test_double_free():
 def test_free_of_ffi_new_memory():
     report = ("==3==ERROR: AddressSanitizer: attempting free on address which was not malloc()-ed: 0x606 in thread T0\n"
               f"    #0 0x7f in __interceptor_free asan_malloc_linux.cpp:52\n    #1 0x7f in release {SCRATCH}/x.c:3\n")
-    text = sanitizer.explain(report, SCRATCH, "exercises")
+    text = sanitizer.explain(report, Paths(SCRATCH, "exercises"))
     assert "malloc() never gave out" in text and "ffi.new()" in text, text
     assert "release() at exercises/x.c line 3" in text, text
 
@@ -124,7 +125,7 @@ freed by thread T0 here:
 
 
 def test_an_access_from_python_says_so_and_names_the_free():
-    text = sanitizer.explain(READ_FROM_PYTHON, SCRATCH, "exercises")
+    text = sanitizer.explain(READ_FROM_PYTHON, Paths(SCRATCH, "exercises"))
     assert "Where: in strlen(), not in your C: Python reached this memory through CFFI" in text, text
     assert "The block was freed at: release() at exercises/10_memory/upper_build.py line 80" in text, text
 
@@ -135,14 +136,14 @@ def test_a_build_shared_from_another_tree_still_names_the_learners_file(tmp_path
     (scratch / "10_memory").mkdir(parents=True)
     (scratch / "10_memory" / "upper_build.py").write_text("# the learner's builder\n")
     report = OVERFLOW.replace(SCRATCH, "/elsewhere/runs/old/tree")
-    text = sanitizer.explain(report, str(scratch), "exercises")
+    text = sanitizer.explain(report, Paths(str(scratch), "exercises"))
     assert "Where: dup_upper() at exercises/10_memory/upper_build.py line 21" in text, text
     # a file that is not in the learner's tree is not claimed as theirs
-    assert "keep.c" not in sanitizer.explain(USE_AFTER_FREE.replace(SCRATCH, "/old"), str(scratch), "exercises")
+    assert "keep.c" not in sanitizer.explain(USE_AFTER_FREE.replace(SCRATCH, "/old"), Paths(str(scratch), "exercises"))
 
 
 def test_an_unknown_report_still_says_something():
-    text = sanitizer.explain("==1==ERROR: AddressSanitizer: new-kind-of-bug on address 0x1\n", SCRATCH, "x")
+    text = sanitizer.explain("==1==ERROR: AddressSanitizer: new-kind-of-bug on address 0x1\n", Paths(SCRATCH, "x"))
     assert "new-kind-of-bug" in text, text
 
 
@@ -260,14 +261,14 @@ AddressSanitizer can not provide additional info.
 
 
 def test_a_null_dereference_is_named_at_the_learners_line():
-    text = sanitizer.explain(NULL_WRITE, SCRATCH, "exercises")
+    text = sanitizer.explain(NULL_WRITE, Paths(SCRATCH, "exercises"))
     assert "AddressSanitizer found a write through a NULL pointer" in text, text
     assert "Where: fill() at exercises/02_crash/assign_build.py line 16" in text, text
     # Without line information, the learner's function in their compiled module is still named
     # (not "not in your C", which is for accesses CFFI made on Python's behalf).
     bare = NULL_WRITE.replace(f"{SCRATCH}/02_crash/assign_build.py:16",
                               "(/cache/builds/k/_assign_cffi.cpython-311-x86_64-linux-gnu.so+0x1159)")
-    text = sanitizer.explain(bare, SCRATCH, "exercises")
+    text = sanitizer.explain(bare, Paths(SCRATCH, "exercises"))
     assert "Where: fill() in your compiled module" in text, text
     assert "not in your C" not in text
 
@@ -278,6 +279,6 @@ def test_a_signal_the_code_sent_itself_is_not_a_memory_access():
         f"#0 0x7f5 in fill {SCRATCH}/02_crash/assign_build.py:16",
         "#0 0x7f5 in __pthread_kill_implementation nptl/pthread_kill.c:44")
     assert sanitizer.signal_was_sent(sent)
-    assert "through a NULL pointer" not in sanitizer.explain(sent, SCRATCH, "exercises"), "0x7043 is no NULL"
+    assert "through a NULL pointer" not in sanitizer.explain(sent, Paths(SCRATCH, "exercises")), "0x7043 is no NULL"
     assert not sanitizer.signal_was_sent(NULL_WRITE)
     assert "allow_user_segv_handler=0" in sanitizer.ASAN_OPTIONS, "faulthandler must not re-raise it first"
