@@ -6,7 +6,7 @@ child's tracebacks and compiler diagnostics (build.py, plugin.py), the runner's 
 for a crash or a time-out, the sanitizer's frames. ``Paths`` maps one to the other,
 with either separator (Windows' ``\\``, also doubled as a repr shows it) and leaves
 any other path alone: the build folder's generated C, cffi's and the system's files.
-Pure string work, but for reading a line of the scratch copy.
+String work only, but for two looks at the scratch copy itself (relative_anywhere, source).
 """
 
 from __future__ import annotations
