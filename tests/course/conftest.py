@@ -24,13 +24,32 @@ SAME_ON_PYPY = {
     "test_instructors.py::test_the_dev_container_installs_a_compiler_and_runs_the_doctor",
     "test_variants.py::test_every_exercise_has_variants",  # folder names only
 }
+# Tests that take more than a few seconds each on an idle 2-core machine (with the
+# fixture they share): whole-course grades, every variant, every lesson page's code,
+# the memcheck page. They get the `slow` marker, so that `-m "not slow"` is a fast loop
+# for maintainers (CONTRIBUTING.md, "Run the tests fast"); `nox -s tests` runs them all.
+# Same form as SAME_ON_PYPY.
+SLOW = {
+    "test_course_grades.py",  # solutions/ and exercises/ graded whole, --fresh
+    "test_memcheck_lesson.py",  # the page's example built and graded under AddressSanitizer
+    "test_lessons.py::test_lesson_code_blocks_run",  # every page's code blocks, run
+    "test_variants.py::test_variant_verdict",  # every variant graded
+    "test_instructors.py::test_the_gradescope_zip_grades_and_holds_no_working_solution",
+    "test_instructors.py::test_gradescope_results_format",
+    "test_instructors.py::test_grading_a_room",
+}
 HERE = Path(__file__).resolve().parent
 
 
 def pytest_collection_modifyitems(config, items):
     for item in items:
-        if item.path.parent == HERE and ({item.path.name, f"{item.path.name}::{item.originalname}"} & SAME_ON_PYPY):
+        if item.path.parent != HERE:
+            continue
+        names = {item.path.name, f"{item.path.name}::{item.originalname}"}
+        if names & SAME_ON_PYPY:
             item.add_marker(pytest.mark.same_on_pypy)
+        if names & SLOW:
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")

@@ -30,13 +30,43 @@ SAME_ON_PYPY = {
     "test_room.py",  # the room's table and CSV from made-up verdicts
     "test_session.py",  # the session's pool and Ctrl-C around a stand-in grade; the command prelude
 }
+# Tests that take more than a few seconds each on an idle 2-core machine (with the
+# fixture they share), marked `slow` so that `-m "not slow"` is a fast loop for
+# maintainers; "file" covers a whole file, "file::test" one test (all its parameters).
+# The session's fault course grade (fault_grade) is not among them: most tests read it.
+SLOW = {
+    "test_sandbox.py::test_the_room_ran_sandboxed",  # the hostile room, graded once per sandbox kind
+    "test_sandbox.py::test_another_participants_file_is_untouched_and_scores",
+    "test_sandbox.py::test_the_course_and_the_cache_are_read_only",
+    "test_sandbox.py::test_a_forged_build_does_not_reach_another_grade",
+    "test_sandbox.py::test_a_fifo_in_place_of_the_events_file_does_not_hang_the_room",
+    "test_sandbox.py::test_no_process_outlives_its_check_and_the_report_stands",
+    "test_sandbox.py::test_no_network_and_no_engine_process_in_reach",
+    "test_sandbox.py::test_crashes_still_read_as_crashes_and_builds_reach_the_cache",
+    "test_memcheck.py::test_memcheck_stops_each_bug_at_its_line",  # memcheck_grade: the fault course under ASan
+    "test_memcheck.py::test_memcheck_names_the_line_of_a_null_dereference",
+    "test_memcheck.py::test_memcheck_leaves_the_tree_alone",
+    "test_memcheck.py::test_memcheck_verdicts_are_kept_apart_from_normal_ones",
+    "test_interrupt.py",  # Ctrl-C in the middle of a grade
+    "test_concurrency.py",  # two grades at once
+    "test_tools.py::test_catchup_fills_in_earlier_lessons_only_and_backs_up",
+    "test_tools.py::test_catchup_leaves_an_exercise_that_passes_with_the_learners_own_code",
+    "test_tools.py::test_catchup_grades_the_files_as_they_are_now_not_as_last_recorded",
+    "test_tools.py::test_progress_is_kept_outside_the_tree_and_names_the_next_exercise",
+    "test_tools.py::test_watch_grades_again_on_save_and_on_enter",
+}
 HERE = Path(__file__).resolve().parent
 
 
 def pytest_collection_modifyitems(config, items):
     for item in items:
-        if item.path.parent == HERE and item.path.name in SAME_ON_PYPY:
+        if item.path.parent != HERE:
+            continue
+        names = {item.path.name, f"{item.path.name}::{item.originalname}"}
+        if item.path.name in SAME_ON_PYPY:
             item.add_marker(pytest.mark.same_on_pypy)
+        if names & SLOW:
+            item.add_marker(pytest.mark.slow)
 
 TIMEOUT = "3"  # seconds per check in the session grade: the endless loops cost this much
 
