@@ -1,3 +1,7 @@
+#!/usr/bin/env -S uv run --script
+# /// script
+# dependencies = ["nox>=2025.2.9"]
+# ///
 """Sessions for learners (grade, docs), instructors (grade --tree) and maintainers (tests).
 
     nox -s grade                 grade your exercises (nox -s grade -- --help for options)
@@ -14,6 +18,9 @@
     nox -s soak                  every variant graded 5 rounds under load: any verdict that flips
     nox -s tests                 everything CI checks (and nox -s browser: the site in Chromium)
     nox -l                       list all sessions
+
+Without nox installed: `uv run noxfile.py -s grade` or `pipx run noxfile.py -s grade` (the
+block above names nox as this script's dependency; any nox command works the same way).
 """
 
 from __future__ import annotations
@@ -197,3 +204,9 @@ def bench(session: nox.Session) -> None:
     install_groups(session, "grade")  # for the floor F: cffi and setuptools
     session.install("nox")  # the benchmark times `nox -s grade` as the learner types it
     session.run("python", "benchmarks/grade_speed.py", *session.posargs)
+
+
+if __name__ == "__main__":
+    # `uv run noxfile.py ...`, `pipx run noxfile.py ...` or `python noxfile.py ...`:
+    # the same as `nox ...` with this noxfile.
+    nox.main()
