@@ -6,8 +6,6 @@ Both trees are graded through the engine exactly as a learner would
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
-
 import pytest
 from course_helpers import ROOT, run_grader, snapshot
 
@@ -20,23 +18,13 @@ def _grade(tree_name, cache, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def grades(course_cache, tmp_path_factory):
-    """Both trees graded at the same time, one engine each: the last exercises of one
-    grade (a wheel build, the capstone) no longer leave a core idle while the other waits
-    to start."""
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        futures = {tree: pool.submit(_grade, tree, course_cache, tmp_path_factory) for tree in ("solutions", "exercises")}
-        return {tree: future.result() for tree, future in futures.items()}
+def solutions(course_cache, tmp_path_factory):
+    return _grade("solutions", course_cache, tmp_path_factory)
 
 
 @pytest.fixture(scope="module")
-def solutions(grades):
-    return grades["solutions"]
-
-
-@pytest.fixture(scope="module")
-def exercises(grades):
-    return grades["exercises"]
+def exercises(course_cache, tmp_path_factory):
+    return _grade("exercises", course_cache, tmp_path_factory)
 
 
 @pytest.mark.parametrize("tree", ["solutions", "exercises"])
