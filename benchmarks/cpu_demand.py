@@ -7,8 +7,8 @@ Every 0.1 s it counts the processes of the command's tree that are runnable (sta
 CPU time (children included) and the share of samples with 0, 1, 2 and 3+ of them. The
 count does not depend on other work on the machine (a process waiting for a core is still
 runnable), so a loaded machine shows what a test file would ask of an idle one: a file
-mostly at 1 leaves a core idle on a 2-core machine, and another session can use it
-(.ci/run runs nox -s tests-pypy alongside nox -s tests for that). Asserts nothing.
+mostly at 1 leaves a core idle on a 2-core machine, which another session could use.
+Asserts nothing.
 
 Linux only (it reads /proc); elsewhere it says so and exits with status 2.
 """
