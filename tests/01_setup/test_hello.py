@@ -39,7 +39,7 @@ def test_add_signature(hello):
         )
 
 
-@pytest.mark.parametrize("a, b", [(5, 3), (0, 0), (-7, 2), (1000000, 2345678)])
+@pytest.mark.parametrize(("a", "b"), [(5, 3), (0, 0), (-7, 2), (1000000, 2345678)])
 def test_add_returns_the_sum(hello, a, b):
     add = _add(hello)
     try:

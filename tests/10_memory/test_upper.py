@@ -137,7 +137,7 @@ def test_upper(upper_module, guard, text):
     _check(guard, upper_module, "upper", (text,), UPPER[text], "dup_upper")
 
 
-@pytest.mark.parametrize("args,expected", REPEAT, ids=["three", "one", "zero", "empty-text", "non-ascii",
+@pytest.mark.parametrize(("args", "expected"), REPEAT, ids=["three", "one", "zero", "empty-text", "non-ascii",
                                                        "negative", "long", "two"])
 def test_repeat(upper_module, guard, args, expected):
     _check(guard, upper_module, "repeat", args, expected, "repeat_join")
@@ -180,7 +180,7 @@ def test_released_when_decoding_fails(upper_module, built, guard, monkeypatch):
                     "release: put lib.release(p) in a finally block.")
 
 
-@pytest.mark.parametrize("name,args", [("upper", ("hello",)), ("repeat", ("ab", 3, "-"))], ids=["upper", "repeat"])
+@pytest.mark.parametrize(("name", "args"), [("upper", ("hello",)), ("repeat", ("ab", 3, "-"))], ids=["upper", "repeat"])
 def test_null_is_a_memoryerror(upper_module, built, guard, name, args):
     call = f"{name}({', '.join(map(repr, args))})"
     built.lib.guard_fail_next(1)

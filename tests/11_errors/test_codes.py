@@ -222,7 +222,7 @@ def test_open_out_of_memory(codes, built):
         built.lib.kv_fail_next(built.lib.KV_OK)
 
 
-@pytest.mark.parametrize("method, args", [("put", ("k", 1)), ("get", ("k",)), ("delete", ("k",))])
+@pytest.mark.parametrize(("method", "args"), [("put", ("k", 1)), ("get", ("k",)), ("delete", ("k",))])
 def test_unknown_status_from_c(codes, built, method, args):
     store = _store(codes, 2)
     _ok("store.put('k', 1)", store.put, "k", 1)

@@ -143,7 +143,7 @@ LINES = [
 ]
 
 
-@pytest.mark.parametrize("name, content, want", LINES, ids=[n for n, _, _ in LINES])
+@pytest.mark.parametrize(("name", "content", "want"), LINES, ids=[n for n, _, _ in LINES])
 def test_reads_the_first_line(safe_open, built, tmp_path, name, content, want):
     path = tmp_path / name
     path.write_bytes(content)

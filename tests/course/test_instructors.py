@@ -308,13 +308,16 @@ def test_grading_a_room(tmp_path, course_cache):
 
     with (tmp_path / "room.csv").open(encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
-    assert len(rows) == 2 * len(expected) and {r["participant"] for r in rows} == set(expected)
+    assert len(rows) == 2 * len(expected)
+    assert {r["participant"] for r in rows} == set(expected)
     assert {r["status"] for r in rows if r["participant"] == "ada"} == {"pass"}
     assert {(r["status"], r["note"]) for r in rows if r["participant"] == "empty"} == {("not graded", "empty folder")}
     by = {(r["participant"], r["exercise"]): r for r in rows}
-    assert by["bob", "01_setup/hello"]["started"] == "no" and by["ada", "01_setup/hello"]["started"] == "yes"
+    assert by["bob", "01_setup/hello"]["started"] == "no"
+    assert by["ada", "01_setup/hello"]["started"] == "yes"
     passed, total = map(int, by["ada", "01_setup/hello"]["checks_passed"].split("/"))
-    assert passed == total > 0 and not by["ada", "01_setup/hello"]["first_failing_check"]
+    assert passed == total > 0
+    assert not by["ada", "01_setup/hello"]["first_failing_check"]
     calc = by["carl", "01_setup/calc"]
     passed, total = map(int, calc["checks_passed"].split("/"))
     assert (calc["status"], calc["started"]) == ("fail", "yes") and passed < total, calc

@@ -447,7 +447,7 @@ def test_runner_passes_a_correct_page(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "change, expected",
+    ("change", "expected"),
     [
         (("x = 6 * 7", "x = 6 * y"), "NameError"),
         (("x = 6 * 7", "x = (6 * 7"), "not valid Python"),

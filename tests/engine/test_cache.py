@@ -19,7 +19,8 @@ KEY = "0123456789abcdef0123456789abcdef"
 def test_digest_is_stable_and_short():
     key = cache.digest("01_setup/hello", b"int add(int, int);")
     assert key == cache.digest("01_setup/hello", b"int add(int, int);")
-    assert len(key) == 32 and int(key, 16) >= 0
+    assert len(key) == 32
+    assert int(key, 16) >= 0
     assert cache.digest("abc") == cache.digest(b"abc"), "text is hashed as its UTF-8 bytes"
 
 
@@ -61,7 +62,8 @@ def test_publish_dir_first_one_wins(tmp_path):
     assert cache.publish_dir(first, final) == final
     assert cache.publish_dir(second, final) == final, "losing the race is not an error"
     assert (final / "module.txt").read_text(encoding="utf-8") == "1"
-    assert not first.exists() and not second.exists()
+    assert not first.exists()
+    assert not second.exists()
     assert sorted(p.name for p in (tmp_path / "builds").iterdir()) == ["key"]
 
 
@@ -171,7 +173,9 @@ def test_a_cache_of_an_earlier_version_is_adopted(tmp_path):
     _write(tmp_path / "pycache" / "usr" / "lib" / "x.cpython-311.pyc")
     _write(tmp_path / "progress" / f"{KEY}.json", "{}")
     cache.claim(tmp_path)
-    assert cache.is_ours(tmp_path) and entry.exists() and verdict.exists()
+    assert cache.is_ours(tmp_path)
+    assert entry.exists()
+    assert verdict.exists()
 
 
 def _can_link(tmp_path: Path) -> bool:
@@ -194,7 +198,8 @@ def test_claim_replaces_a_file_or_a_link_where_a_cache_folder_belongs(tmp_path):
     _write(root / "builds", "not a folder")
     (root / "verdicts").symlink_to(outside, target_is_directory=True)
     cache.claim(root)
-    assert not (root / "builds").exists() and not (root / "verdicts").exists()
+    assert not (root / "builds").exists()
+    assert not (root / "verdicts").exists()
     assert kept.exists(), "the link is removed, never followed"
 
 
@@ -264,14 +269,19 @@ def test_an_unwritable_cache_gives_a_temporary_one(tmp_path):
     blocker = _write(tmp_path / "file")
     store = cache.open_cache(blocker / "cache")
     try:
-        assert store.temporary and store.path.is_dir() and cache.is_ours(store.path)
-        assert str(blocker / "cache") in store.warning and str(store.path) in store.warning
+        assert store.temporary
+        assert store.path.is_dir()
+        assert cache.is_ours(store.path)
+        assert str(blocker / "cache") in store.warning
+        assert str(store.path) in store.warning
         assert "\n" not in store.warning
     finally:
         store.close()
     assert not store.path.exists()
     fine = cache.open_cache(tmp_path / "writable")
-    assert not fine.temporary and fine.path == tmp_path / "writable" and fine.warning == ""
+    assert not fine.temporary
+    assert fine.path == tmp_path / "writable"
+    assert fine.warning == ""
     fine.close()
     assert fine.path.is_dir(), "a real cache stays"
 
@@ -342,7 +352,8 @@ def test_the_command_line_reuses_one_temporary_cache_per_process(tmp_path, monke
     first = session.open_cache([tmp_path / "tree"], tmp_path / "course", err)
     second = session.open_cache([tmp_path / "tree"], tmp_path / "course", err)
     try:
-        assert first == second and cache.is_ours(first)
+        assert first == second
+        assert cache.is_ours(first)
         assert out.getvalue().count("warning:") == 2, "one line per grade"
     finally:
         session._stand_ins[(blocker / "cache").resolve()].close()

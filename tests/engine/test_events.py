@@ -53,7 +53,9 @@ def test_a_normal_run():
     assert events.order == [A, B]
     assert events.results == {A: TestResult(A, Status.PASS), B: TestResult(B, Status.FAIL, "got 7, expected 8",
                                                                             "assert")}
-    assert events.done and events.exitstatus == 1 and events.collect_error is None
+    assert events.done
+    assert events.exitstatus == 1
+    assert events.collect_error is None
     assert events.current is None, "no check is running once every one reported its result"
     assert (events.waiting, events.since) == (Waiting.COLLECT, 4.5), "between checks the collect limit applies"
 
@@ -67,7 +69,8 @@ def test_a_crash_mid_check_leaves_it_current_with_its_phase(tail, phase_, waitin
     events = read(COLLECTED + CHECK_A + tail)
     assert events.current == B and events.phase == phase_, (events.current, events.phase)
     assert (events.waiting, events.since) == (waiting, since), "the time limit runs from the check's last event"
-    assert list(events.results) == [A] and not events.done
+    assert list(events.results) == [A]
+    assert not events.done
 
 
 def test_no_event_at_all():
@@ -81,7 +84,8 @@ def test_a_line_is_read_once_whole_and_a_truncated_last_line_never():
     events = ChildEvents()
     for i in range(len(data)):  # one byte at a time, as a poll may find it
         events.feed(data[i:i + 1], 100.0)
-    assert events.order == [A, B] and events.current == A
+    assert events.order == [A, B]
+    assert events.current == A
     events.feed(result(A, "pass", 3.0)[:-10], 100.0)  # the child was killed in the middle of writing it
     assert events.current == A and events.results == {}, "half a line is no result"
 
@@ -95,9 +99,11 @@ def test_a_line_is_read_once_whole_and_a_truncated_last_line_never():
 ])
 def test_garbage_is_skipped_and_the_rest_read(garbage):
     events = read(garbage + COLLECTED + CHECK_A + garbage + CHECK_B + DONE)
-    assert events.order == [A, B] and events.done
+    assert events.order == [A, B]
+    assert events.done
     assert {k: r.status for k, r in events.results.items()} == {A: Status.PASS, B: Status.FAIL}
-    assert events.warnings == [] and events.callback_errors == {}
+    assert events.warnings == []
+    assert events.callback_errors == {}
 
 
 def test_ill_typed_fields_are_read_as_empty():
@@ -130,7 +136,8 @@ def test_a_forged_event_is_taken_as_it_comes():
     events = read(COLLECTED + start(A, 2.0) + phase(A, p.CALL, 2.1) + forged + result(A, "fail", 2.5, "real"))
     assert events.results[A] == TestResult(A, Status.FAIL, "real")
     events = read(COLLECTED + start(A, 2.0) + phase(A, p.CALL, 2.1) + forged)
-    assert events.results[A].message == "forged" and events.current is None
+    assert events.results[A].message == "forged"
+    assert events.current is None
 
 
 def test_a_new_child_starts_afresh_and_the_grade_adds_up():
@@ -139,7 +146,9 @@ def test_a_new_child_starts_afresh_and_the_grade_adds_up():
     assert (events.current, events.phase, events.done, events.waiting, events.since) == (
         None, None, False, Waiting.COLLECT, None)
     events.feed(line(p.COLLECTED, **{p.TESTS: [B]}) + result(B, "pass", 5.0), 100.0)
-    assert events.order == [A, B] and list(events.results) == [A, B] and events.warnings == ["w"]
+    assert events.order == [A, B]
+    assert list(events.results) == [A, B]
+    assert events.warnings == ["w"]
 
 
 def test_the_events_file_is_read_from_where_the_last_read_ended(tmp_path):
@@ -170,9 +179,12 @@ OLD_VERDICT = (  # a verdict as the engine wrote it before results.py (json.dump
 
 def test_a_verdict_of_the_previous_version_loads_and_is_written_the_same():
     res = ExerciseResult.from_json(json.loads(OLD_VERDICT))
-    assert res is not None and res.status is Status.CRASH and res.tests[1].status is Status.PASS
+    assert res is not None
+    assert res.status is Status.CRASH
+    assert res.tests[1].status is Status.PASS
     assert json.dumps(res.to_json()) == OLD_VERDICT, "the cache and the JSON report hold the same bytes"
-    assert f"{res.status} {res.tests[0].status!s}" == "crash crash" and {"crash": 1}[res.status] == 1
+    assert f"{res.status} {res.tests[0].status!s}" == "crash crash"
+    assert {"crash": 1}[res.status] == 1
 
 
 @pytest.mark.parametrize("change", [

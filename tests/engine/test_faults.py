@@ -56,7 +56,8 @@ def test_healthy_exercises_pass(results, fault_grade):
         entry = results[ex_id]
         assert entry["status"] == "pass", (ex_id, entry["message"], entry["tests"])
         assert entry["points"] == entry["max_points"] > 0
-        assert entry["tests"] and all(t["status"] == "pass" for t in entry["tests"])
+        assert entry["tests"]
+        assert all(t["status"] == "pass" for t in entry["tests"])
     # 06_memory/bugs passes too: its memory bugs are silent without memcheck (test_memcheck.py).
     assert fault_grade.report["score"] == 4, "only the two healthy exercises (2 + 1) and 06_memory/bugs (1) may score"
     assert fault_grade.report["max_score"] == sum(e["max_points"] for e in fault_grade.report["exercises"])
@@ -70,7 +71,8 @@ def test_segfault_in_the_second_check(results):
         "the check before the crash keeps its pass, the one after it still runs"
     )
     message = checks_of(entry)["test_store_null"]["message"]
-    assert "segmentation fault" in message and "SIGSEGV" in message
+    assert "segmentation fault" in message
+    assert "SIGSEGV" in message
     assert "test_store_null" in message
     assert "NULL" in message, "a crash message names the usual causes"
     assert entry["message"] == message
@@ -113,7 +115,8 @@ def test_abort_from_free_of_ffi_new_memory(results):
     assert entry["status"] == "crash"
     assert _statuses(entry) == {"test_release": "crash", "test_three": "pass"}
     message = entry["message"]
-    assert "an abort" in message and "SIGABRT" in message
+    assert "an abort" in message
+    assert "SIGABRT" in message
     assert "free()" in message
     if platform.libc_ver()[0] == "glibc":
         assert "The C library said: free(): invalid pointer" in message
@@ -134,7 +137,9 @@ def test_endless_loop_in_c(results):
     assert entry["status"] == "timeout"
     assert _statuses(entry) == {"test_one": "pass", "test_spin": "timeout", "test_one_again": "timeout"}
     message = checks_of(entry)["test_spin"]["message"]
-    assert "still running after 3 s" in message and "test_spin" in message and "stopped" in message
+    assert "still running after 3 s" in message
+    assert "test_spin" in message
+    assert "stopped" in message
     if not IS_WINDOWS:  # the stack is dumped on POSIX only (runner._dump_stack)
         assert "inside C" in message, message
     assert checks_of(entry)["test_one_again"]["message"].startswith(
@@ -260,7 +265,8 @@ def test_huge_allocations_are_normal_failures(results):
     assert grabbed, checks_of(entry)["test_grab"]["message"]
     assert int(grabbed.group(1)) < 16, "the engine's address-space limit (1 GB) stops a malloc() loop"
     hog = checks_of(entry)["test_make_buffer"]["message"]
-    assert "MemoryError" in hog and "exercises/05_limits/hog.py, line 5" in hog
+    assert "MemoryError" in hog
+    assert "exercises/05_limits/hog.py, line 5" in hog
 
 
 # --- nothing written, nothing left running ------------------------------------------------------
@@ -340,7 +346,8 @@ def test_pytest_failing_to_start_is_not_blamed_on_the_learner():
     run = runner._Run(returncode=4, stopped=None, limit=10.0, output="ImportError while loading conftest")
     result = runner._death(run, None, Paths("/scratch", "exercises"))
     assert result.status == "error"
-    assert "pytest could not start the grader" in result.message and "not of your code" in result.message
+    assert "pytest could not start the grader" in result.message
+    assert "not of your code" in result.message
     learner_exit = runner._death(runner._Run(4, None, 10.0, ""), "tests/x.py::test_a", Paths("/s", "exercises"))
     assert "ended early (exit code 4) while running test_a" in learner_exit.message, learner_exit.message
 

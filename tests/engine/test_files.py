@@ -139,7 +139,8 @@ def test_each_odd_file_gets_a_status_and_a_message_naming_it(graded, name):
 
 def test_nothing_of_a_file_outside_the_folder_is_shown_or_graded(graded):
     _, stdout, _, report = graded
-    assert SECRET not in stdout and SECRET not in json.dumps(report)
+    assert SECRET not in stdout
+    assert SECRET not in json.dumps(report)
     assert report["score"] == 4, report  # plain and inlink only: the link to another tree's solution scores nothing
 
 

@@ -180,7 +180,8 @@ def test_set_source_args():
     ffibuilder.set_source("_calc_cffi", '#include "calc.h"', sources=["calc.c"], include_dirs=["."])
     got = set_source_args(ffibuilder)
     assert got == ("_calc_cffi", '#include "calc.h"', {"sources": ["calc.c"], "include_dirs": ["."]})
-    assert got.module_name == "_calc_cffi" and got.kwargs["sources"] == ["calc.c"]
+    assert got.module_name == "_calc_cffi"
+    assert got.kwargs["sources"] == ["calc.c"]
     abi = cffi.FFI()
     abi.cdef("int add(int, int);")
     abi.set_source("_calc_abi", None)
@@ -205,9 +206,12 @@ def test_cdef_declarations():
     assert type(found["typedef ticks_t"]).__name__ == "UnknownIntegerType"
     assert type(found["typedef seconds_t"]).__name__ == "UnknownFloatType"
     assert found["typedef stamp_t"].get_c_name() == "long"
-    assert found["macro HZ"] == "..." and found["macro MAX"] == 100  # a number written in cdef() is kept
-    assert found["struct reading"].partial is True and found["struct point"].partial is False
-    assert found["enum state"].enumerators == ("IDLE", "BUSY") and found["enum state"].enumvalues == (0, 5)
+    assert found["macro HZ"] == "..."
+    assert found["macro MAX"] == 100
+    assert found["struct reading"].partial is True
+    assert found["struct point"].partial is False
+    assert found["enum state"].enumerators == ("IDLE", "BUSY")
+    assert found["enum state"].enumvalues == (0, 5)
     assert "function add" in found
 
 
@@ -232,22 +236,28 @@ def ffi():
 def test_spy_records_calls_and_passes_them_on(ffi):
     lib = _Lib(ffi)
     spy = LibSpy(lib, ffi)
-    assert spy.lib is lib and spy.ffi is ffi
-    assert spy.add(2, 3) == 5 and spy.neg(4) == -4 and spy.add(1, 1) == 2
+    assert spy.lib is lib
+    assert spy.ffi is ffi
+    assert spy.add(2, 3) == 5
+    assert spy.neg(4) == -4
+    assert spy.add(1, 1) == 2
     assert spy.TEN == 10  # not callable: the real one
     assert spy.calls == [("add", (2, 3)), ("neg", (4,)), ("add", (1, 1))]
     assert spy.names() == ["add", "neg", "add"]
-    assert spy.last("add") == ("add", (1, 1)) and spy.last("missing") is None
+    assert spy.last("add") == ("add", (1, 1))
+    assert spy.last("missing") is None
     assert spy.add.__name__ == "add"
 
 
 def test_spy_wraps_c_function_pointers_unless_told_to_pass_them(ffi):
     lib = _Lib(ffi)
     wrapped = LibSpy(lib, ffi).twice
-    assert not isinstance(wrapped, ffi.CData) and wrapped(4) == 8  # ABI mode: a function of lib is a pointer
+    assert not isinstance(wrapped, ffi.CData)
+    assert wrapped(4) == 8
     spy = LibSpy(lib, ffi, pass_pointers=True)
     assert spy.twice is lib.twice  # C can take it: qsort(..., lib.descending)
-    assert spy.add(1, 2) == 3 and spy.names() == ["add"]
+    assert spy.add(1, 2) == 3
+    assert spy.names() == ["add"]
     with pytest.raises(TypeError, match="needs the ffi"):
         LibSpy(lib, pass_pointers=True)
 
@@ -267,7 +277,8 @@ def test_spy_subclass_may_stop_a_call_or_change_the_answer(ffi):
     assert spy.add(1, 2) == 1003
     with pytest.raises(RuntimeError, match="stopped"):
         spy.neg(1)
-    assert spy.calls == ["add"] and spy.names() == ["add"]
+    assert spy.calls == ["add"]
+    assert spy.names() == ["add"]
 
 
 def test_install_reaches_every_way_a_module_holds_lib(ffi, monkeypatch):
@@ -286,14 +297,17 @@ def test_install_reaches_every_way_a_module_holds_lib(ffi, monkeypatch):
     learner.twice = lib.twice
 
     spy = install_lib_spy(learner, built, monkeypatch, LibSpy(lib, ffi, pass_pointers=True))
-    assert learner.lib is spy and compiled.lib is spy
+    assert learner.lib is spy
+    assert compiled.lib is spy
     learner.add(1, 2)
     learner.with_default(5)
     learner._x_cffi.lib.add(3, 4)
     assert spy.names() == ["add", "neg", "add"]
     assert learner.twice is lib.twice  # passed through, as asked
     monkeypatch.undo()
-    assert learner.lib is lib and compiled.lib is lib and learner.add is lib.add
+    assert learner.lib is lib
+    assert compiled.lib is lib
+    assert learner.add is lib.add
     assert with_default.__defaults__ == (lib.neg,)
 
 

@@ -25,7 +25,8 @@ def test_a_dropped_owner_is_poisoned_and_kept_aside():
     for i, word in enumerate(WORDS):
         assert ffi.string(pointers[i]) == b"\xdd" * (len(word) + 1)  # ends at the guard byte, inside the block
         assert allocator.is_freed(pointers[i])
-    assert ffi.string(kept) == b"kept" and not allocator.is_freed(kept)
+    assert ffi.string(kept) == b"kept"
+    assert not allocator.is_freed(kept)
     # Freed blocks are never handed out again while the test runs.
     fresh = [allocator.new("char[]", w) for w in WORDS]
     addresses = {int(ffi.cast("uintptr_t", p)) for p in fresh}
@@ -47,7 +48,8 @@ def test_install_replaces_the_modules_ffi_new(monkeypatch):
     collect_garbage()
     assert len(allocator._freed) == 3
     monkeypatch.undo()
-    assert learner.ffi is ffi and built.module.ffi is ffi
+    assert learner.ffi is ffi
+    assert built.module.ffi is ffi
 
 
 class _Holder:

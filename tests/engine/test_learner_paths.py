@@ -58,7 +58,8 @@ def test_the_build_folders_generated_c_is_not_the_learners(tmp_path):
     generated = tmp_path / "runs" / "1-a" / "out" / "builds" / "k1" / "_geometry_cffi.c"
     diagnostic = f"{generated}:40:5: warning: unused variable 'x'"
     assert paths.show(diagnostic) == diagnostic
-    assert paths.relative(str(generated)) is None and paths.relative_anywhere(str(generated)) is None
+    assert paths.relative(str(generated)) is None
+    assert paths.relative_anywhere(str(generated)) is None
     assert paths.show("cffi-generated-wrappers.c:54:10: error") == "cffi-generated-wrappers.c:54:10: error"
 
 
@@ -72,7 +73,8 @@ def test_a_build_made_for_another_scratch_tree_names_this_trees_file(tmp_path):
     assert paths.relative_anywhere(other) == "07_structs/geometry.c"
     assert paths.relative_anywhere("/tmp/cache/runs/999-old/tree/07_structs/gone.c") is None
     assert paths.source("07_structs/geometry.c", 2) == "return p->x;"
-    assert paths.source("07_structs/geometry.c", 9) == "" and paths.source("07_structs/gone.c", 1) == ""
+    assert paths.source("07_structs/geometry.c", 9) == ""
+    assert paths.source("07_structs/gone.c", 1) == ""
 
 
 # A faulthandler dump and a traceback as a Windows child prints them.
@@ -93,7 +95,9 @@ def test_the_runners_crash_words_show_windows_paths_with_slashes():
     assert runner._stuck_at(WIN_OUTPUT, WINDOWS) == "exercises/07_structs/geometry.py, line 21 in area()"
     shown = runner._learner_output(WIN_OUTPUT, WINDOWS)
     assert '  File "exercises/07_structs/geometry.py", line 21 in area' in shown.splitlines(), shown
-    assert "hello from the learner" in shown and "_pytest" not in shown and WIN_RUN not in shown
+    assert "hello from the learner" in shown
+    assert "_pytest" not in shown
+    assert WIN_RUN not in shown
 
 
 def test_a_timed_out_line_is_shown_with_its_source(tmp_path):

@@ -95,7 +95,7 @@ def test_next_stays_inside_the_selection():
     assert f"Next: {first.id}" in out or "Progress: 0/" in out, out
 
 
-@pytest.mark.parametrize("problem, expected", [
+@pytest.mark.parametrize(("problem", "expected"), [
     ('cannot parse "#include <stddef.h>"\n<cdef source string>:2:5: Directives not supported yet', "#include"),
     ("got:\n  #define ABSOLUTE_ZERO_C -273.15", "static const double ABSOLUTE_ZERO_C;"),
     ("multiple declarations of function c_to_f", "declared twice"),
@@ -146,7 +146,7 @@ def test_hint_forms_in_the_manifest(tmp_path):
     assert ex.hint_for("", [("test_c", "x")]) == "otherwise"
 
 
-@pytest.mark.parametrize("hints, says", [
+@pytest.mark.parametrize(("hints", "says"), [
     ('[{ when = "x" }]', "'text' is required"),
     ('[{ text = "t", when = "x", check = "test_y" }]', "both 'when' and 'check'"),
     ('[{ text = "t", if = "x" }]', "unknown key(s) if"),

@@ -319,12 +319,15 @@ def test_without_a_sandbox_the_room_refuses_unless_allowed(tmp_path):
     env = dict(grader_env(tmp_path / "cache"), CFFI_COURSE_SANDBOX="none")
     refused = _run_room(course, tmp_path / "cache", room, "01_setup/greet", env=env)
     assert refused.returncode == 2, refused.stdout + refused.stderr
-    assert "no sandbox" in refused.stderr and "bubblewrap" in refused.stderr and "--allow-unsandboxed" in refused.stderr
+    assert "no sandbox" in refused.stderr
+    assert "bubblewrap" in refused.stderr
+    assert "--allow-unsandboxed" in refused.stderr
     out = tmp_path / "room.json"
     allowed = _run_room(course, tmp_path / "cache", room, "01_setup/greet", "--allow-unsandboxed",
                         "--json", str(out), env=env)
     assert allowed.returncode == 0, allowed.stdout + allowed.stderr
-    assert "WARNING" in allowed.stderr and json.loads(out.read_text())["isolation"] == "none"
+    assert "WARNING" in allowed.stderr
+    assert json.loads(out.read_text())["isolation"] == "none"
     # The same refusal on grade --isolate (and --gradescope, which implies it).
     graded = subprocess.run([sys.executable, "-m", "grader", "--course", str(course), "--isolate", "01_setup/greet"],
                             cwd=course, env=env, capture_output=True, text=True, timeout=120, check=False)
@@ -338,7 +341,8 @@ def test_the_forced_kind_and_the_reasons():
     assert bogus.returncode(3) == 3
     assert sandbox.Sandbox("none", "x").wrap(["python"], Path("/r"), readable=[Path("/c")]) == ["python"]
     if sys.platform != "linux":
-        assert sandbox.detect("bwrap").kind == "none" and "Linux" in sandbox.detect("bwrap").reason
+        assert sandbox.detect("bwrap").kind == "none"
+        assert "Linux" in sandbox.detect("bwrap").reason
 
 
 def test_a_build_entry_is_published_only_intact_and_under_its_own_key(tmp_path):
@@ -360,7 +364,8 @@ def test_a_build_entry_is_published_only_intact_and_under_its_own_key(tmp_path):
     assert build.entry_meta(corrupt) is None, "a file that does not match its digest: the entry is absent"
     published = build.publish_entries(out, dest, lambda meta: None if meta is None else "k1" if True else "")
     assert published == ["k1"], "k2's key is not the one the engine computes, k3 is corrupt"
-    assert (dest / "k1" / "mod.so").read_bytes() == b"binary" and build.entry_meta(dest / "k1") is not None
+    assert (dest / "k1" / "mod.so").read_bytes() == b"binary"
+    assert build.entry_meta(dest / "k1") is not None
     if hasattr(os, "symlink"):
         linked = out / "k4"
         linked.mkdir()

@@ -147,7 +147,7 @@ def test_the_course_checks_accept_it(made, monkeypatch):
 
 
 @pytest.mark.parametrize(
-    "ex_id, says",
+    ("ex_id", "says"),
     [
         ("01_setup/calc", "already declares '01_setup/calc'"),
         ("99_nowhere/thing", "declares no lesson '99_nowhere'"),

@@ -42,7 +42,8 @@ def test_a_session_grades_every_task_with_its_own_folder_and_name(monkeypatch, t
     ticks = []
     results = s.grade(tasks, jobs=2, tick=lambda done, running: ticks.append(done))
     assert set(results) == set(tasks), "one result per task, the same exercise of two folders apart"
-    assert results[tasks[0]].message == "ann as room/ann" and results[tasks[-1]].message == "bob as room/bob"
+    assert results[tasks[0]].message == "ann as room/ann"
+    assert results[tasks[-1]].message == "bob as room/bob"
     assert ticks[-1] == len(tasks), f"the last tick counts every task done, got {ticks}"
     assert s.live.kills == 0
 
@@ -118,7 +119,8 @@ def test_the_prelude_ends_a_stop_with_its_line_and_status_130(capsys):
 
     assert command.run(body, stopped=lambda: "Stopped: nothing was changed.") == command.INTERRUPTED == 130
     assert capsys.readouterr().err == "Stopped: nothing was changed.\n"
-    assert command.run(body) == 130 and capsys.readouterr().err == ""
+    assert command.run(body) == 130
+    assert capsys.readouterr().err == ""
 
 
 def test_the_prelude_lets_a_fault_of_the_engine_show_its_traceback(tmp_path):
@@ -143,7 +145,7 @@ def test_an_unknown_exercise_names_the_ones_that_look_like_it():
     assert command.find_exercise(COURSE, COURSE.exercises[0].id) is COURSE.exercises[0]
 
 
-@pytest.mark.parametrize("main, argv", [
+@pytest.mark.parametrize(("main", "argv"), [
     (cli_mod.main, ["01"]),
     (room.main, ["."]),
     (watch.main, []),

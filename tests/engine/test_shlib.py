@@ -10,7 +10,7 @@ import pytest
 from grader import shlib
 
 
-@pytest.fixture()
+@pytest.fixture
 def source(tmp_path):
     src = tmp_path / "src"
     src.mkdir()

@@ -154,10 +154,12 @@ def test_reset_restores_the_starter_and_keeps_a_backup(course_repo, tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert target.read_bytes() == starter
     (backup,) = _backups(course_repo)
-    assert backup.read_bytes() == mine and backup.relative_to(course_repo).parts[2:] == ("exercises", "01_setup",
+    assert backup.read_bytes() == mine
+    assert backup.relative_to(course_repo).parts[2:] == ("exercises", "01_setup",
                                                                                            "calc.py")
     assert f"{backup.parent.parent.parent.relative_to(course_repo).as_posix()}/" in proc.stdout, proc.stdout
-    assert "exercises/01_setup/calc.py" in proc.stdout and "calc_build.py" not in proc.stdout.split("saved")[0]
+    assert "exercises/01_setup/calc.py" in proc.stdout
+    assert "calc_build.py" not in proc.stdout.split("saved")[0]
 
 
 def test_reset_of_an_untouched_exercise_changes_nothing(course_repo, tmp_path):
@@ -165,7 +167,8 @@ def test_reset_of_an_untouched_exercise_changes_nothing(course_repo, tmp_path):
     proc = _tool(course_repo, tmp_path / "cache", "reset", "01_setup/hello")
     assert proc.returncode == 0, proc.stderr
     assert "nothing to replace" in proc.stdout
-    assert snapshot(course_repo / "exercises") == before and not _backups(course_repo)
+    assert snapshot(course_repo / "exercises") == before
+    assert not _backups(course_repo)
 
 
 def test_reset_takes_the_starter_from_upstream_not_from_the_learners_commits(course_repo, tmp_path):
@@ -260,7 +263,8 @@ def test_progress_is_kept_outside_the_tree_and_names_the_next_exercise(tmp_path)
     (state,) = (cache / "progress").glob("*.json")
     records = json.loads(state.read_text())["exercises"]
     assert {k for k, v in records.items() if v["status"] == "pass"} == {"01_setup/hello", "01_setup/greet"}
-    assert records["01_setup/hello"]["first_passed_at"] and records["01_setup/hello"]["files_key"]
+    assert records["01_setup/hello"]["first_passed_at"]
+    assert records["01_setup/hello"]["files_key"]
     assert snapshot(course_dir) == before, "progress must not be written among the learner's files"
     # a second grade of another lesson keeps lesson 01's records
     proc = run_grader(course_dir, cache, "04", "--timeout", "5")
