@@ -23,6 +23,7 @@ SAME_ON_PYPY = {
     "test_instructors.py::test_gradescope_scores_come_from_the_manifest_not_from_the_result",
     "test_instructors.py::test_the_dev_container_installs_a_compiler_and_runs_the_doctor",
     "test_variants.py::test_every_exercise_has_variants",  # folder names only
+    "test_marker_lists.py",  # these lists against the test files' text
 }
 # Tests that take more than a few seconds each on an idle 2-core machine (with the
 # fixture they share): whole-course grades, every variant, every lesson page's code,
