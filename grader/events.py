@@ -49,6 +49,19 @@ def read_new(path: Path, offset: int) -> tuple[bytes, int]:
     return data, offset + len(data)
 
 
+def _time(value: object, now: float) -> float:
+    """An event's time, by the child's clock; ``now`` for one it lacks, and at most ``now``:
+    the time limit runs from it, and a line dated in the future (or NaN, which json reads)
+    would hold off the limit for ever, a hang the learner's code could forge."""
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return now
+    try:
+        at = float(value)
+    except OverflowError:  # an int too large for a float
+        return now
+    return at if at <= now else now  # NaN compares false: now
+
+
 def _text(value: object) -> str:
     return value if isinstance(value, str) else ""
 
@@ -92,8 +105,7 @@ class ChildEvents:
     def event(self, ev: dict, now: float) -> None:
         kind = ev.get(p.KIND)
         test = ev.get(p.TEST)
-        when = ev.get(p.TIME)
-        at = when if isinstance(when, (int, float)) and not isinstance(when, bool) else now
+        at = _time(ev.get(p.TIME), now)
         if kind == p.COLLECTED:
             tests = ev.get(p.TESTS)
             if not self.order and isinstance(tests, list) and all(isinstance(t, str) for t in tests):

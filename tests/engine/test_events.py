@@ -140,6 +140,16 @@ def test_a_forged_event_is_taken_as_it_comes():
     assert events.current is None
 
 
+@pytest.mark.parametrize("forged", [1e30, 10**400, float("inf"), float("nan")])
+def test_a_time_from_the_future_never_holds_off_the_time_limit(forged):
+    """The time limit runs from an event's time: a forged line dated in the future (or
+    not a real number: json reads NaN and Infinity) would keep a check that never ends
+    from ever timing out, and the grade would hang. Such a time counts as the engine's now."""
+    for tail in (start(A, forged), start(A, 2.0) + phase(A, p.CALL, forged), start(A, 2.0) + result(A, "fail", forged)):
+        events = read(COLLECTED + tail, now=100.0)
+        assert events.since == 100.0, f"{tail!r}: the limit runs from {events.since!r}, expected the engine's now"
+
+
 def test_a_new_child_starts_afresh_and_the_grade_adds_up():
     events = read(COLLECTED + CHECK_A + start(B, 4.0) + line(p.WARNINGS, **{p.ITEMS: ["w"]}))
     events.new_child()
