@@ -5,13 +5,16 @@ load(), and hands Ticker a stand-in for the library that records what
 ticker_start() receives: it must be a C function pointer of type
 ``void(*)(int, void *)`` made by ffi.callback(), and the callback object must
 stay alive: the Ticker (or ticker.py itself, for one shared callback) must
-still refer to it. stop() must make C forget the pointer (ticker_stop(), or
-ticker_start() with NULL).
+still refer to it. So must the ffi.new_handle() object of a solution that
+passes the Ticker to C as userdata: C keeps that address too, and gives it back
+to ffi.from_handle() at every tick. stop() must make C forget the pointer
+(ticker_stop(), or ticker_start() with NULL).
 
 A tick through a freed callback crashes the process, calls whatever reuses the
 memory, or hangs, depending on the allocator and the machine's load. So the
-grader never lets C tick through a callback that nothing keeps, nor after a
-stop() that let the callback go without telling C: it checks both before the
+grader never lets C tick through a callback that nothing keeps (nor through a
+userdata handle that nothing keeps: from_handle() then reads freed memory), nor
+after a stop() that let the callback go without telling C: it checks these before the
 tick, and fails the check with the same message on every run, on CPython and
 PyPy alike. Before every tick it also runs the garbage collector twice and makes
 new callbacks of its own, so a callback freed in a way the check cannot see
@@ -61,7 +64,8 @@ class _LibProxy:
     def ticker_start(self, fn, userdata):
         ctype = self._ffi.typeof(fn).cname if isinstance(fn, self._ffi.CData) else None
         address = int(self._ffi.cast("uintptr_t", fn)) if ctype else None
-        self.started.append((repr(fn), type(fn).__name__, ctype, address))
+        userdata_address = int(self._ffi.cast("uintptr_t", userdata)) if isinstance(userdata, self._ffi.CData) else None
+        self.started.append((repr(fn), type(fn).__name__, ctype, address, userdata_address))
         self.holds = bool(address)
         return self._lib.ticker_start(fn, userdata)
 
@@ -136,39 +140,60 @@ def test_start_gets_a_c_callback(ticker, lib):
     t = _make(ticker, lib, seen.append)
     if not lib.started:
         pytest.fail("Ticker(lib, on_tick) never called lib.ticker_start(): it must give the C library its callback.")
-    shown, kind, ctype, _ = lib.started[-1]
+    shown, kind, ctype = lib.started[-1][:3]
     if ctype != CALLBACK_TYPE:
         pytest.fail(f"lib.ticker_start() received {shown} (a {ctype or kind}), expected a C function pointer of type "
                     f"{CALLBACK_TYPE!r}, as ffi.callback(\"void(int, void *)\", function) makes.")
     _stop(t)
 
 
-def _kept_callbacks(ffi, roots) -> set[int]:
-    """Addresses of the C function pointers (ffi.callback objects) reachable from roots."""
+def _kept_cdata(ffi, roots) -> tuple[set[int], set[int]]:
+    """Addresses of the C function pointers (ffi.callback objects), and of the cdata objects that
+    own the memory they point to (ffi.new_handle() and ffi.new() objects), reachable from roots."""
     skip = (type, str, int, float, bytes, types.ModuleType, types.BuiltinFunctionType)
-    found, seen, todo = set(), set(), list(roots)
+    found, owners, seen, todo = set(), set(), set(), list(roots)
     while todo and len(seen) < 100_000:
         obj = todo.pop()
         if id(obj) in seen or obj is None or isinstance(obj, skip):
             continue
         seen.add(id(obj))
         if isinstance(obj, ffi.CData):
-            if ffi.typeof(obj).kind == "function":
+            kind = ffi.typeof(obj).kind
+            if kind == "function":
                 found.add(int(ffi.cast("uintptr_t", obj)))
+            elif kind == "pointer" and _owns(obj):
+                owners.add(int(ffi.cast("uintptr_t", obj)))
             continue
         todo.extend(gc.get_referents(obj))
         if hasattr(obj, "__dict__"):
             todo.append(vars(obj))
-    return found
+    return found, owners
 
 
-def _is_kept(ticker, lib, t) -> bool:
-    """Whether the callback C holds (the last one ticker_start() received) is still referred to
-    by the Ticker t or by ticker.py (one callback for every Ticker is fine)."""
+def _owns(cdata) -> bool:
+    """Whether cdata is the object whose life is the life of the memory it points to: a handle
+    from ffi.new_handle() or memory from ffi.new(). cffi has no call that says so, and the types
+    do not tell on PyPy (every cdata is a _CDataBase there); the repr does, on CPython and PyPy
+    alike: "<cdata 'void *' handle to ...>", "<cdata 'int *' owning 4 bytes>". A plain
+    ffi.cast("void *", handle) points to the same address but keeps nothing alive."""
+    shown = repr(cdata)
+    return " handle to " in shown or " owning " in shown
+
+
+def _not_kept(ticker, lib, t) -> str | None:
+    """What C holds that nothing keeps alive any more (None: nothing). The callback C holds (the
+    last one ticker_start() received) must still be referred to by the Ticker t or by ticker.py
+    (one callback for every Ticker is fine); so must the handle or memory its userdata points to."""
     if not lib.started or lib.started[-1][3] is None:
         pytest.fail("Ticker(lib, on_tick) never gave lib.ticker_start() a C function pointer.")
     roots = [t] + [v for v in vars(ticker).values() if not isinstance(v, types.ModuleType)]
-    return lib.started[-1][3] in _kept_callbacks(ticker.ffi, roots)
+    callbacks, owners = _kept_cdata(ticker.ffi, roots)
+    callback, userdata = lib.started[-1][3:5]
+    if callback not in callbacks:
+        return f"the C function pointer C holds {NOT_KEPT}"
+    if userdata and userdata not in owners:
+        return f"the userdata pointer C holds {HANDLE_NOT_KEPT}"
+    return None
 
 
 NOT_KEPT = ("belongs to an ffi.callback() object that neither the Ticker nor ticker.py refers to any more: it is "
@@ -176,20 +201,29 @@ NOT_KEPT = ("belongs to an ffi.callback() object that neither the Ticker nor tic
             "and the next tick calls freed memory. Keep the object ffi.callback() returned referenced for as long "
             "as C may call it, for example as an attribute: self._callback = ffi.callback(...).")
 
+HANDLE_NOT_KEPT = ("(userdata, the second argument of lib.ticker_start()) belongs to an ffi.new_handle() object "
+                   "that neither the Ticker nor ticker.py refers to any more: it is freed (at once on CPython, at "
+                   "the next garbage collection on PyPy) while C still holds its address, and at the next tick "
+                   "ffi.from_handle(userdata) reads freed memory. Keep the handle referenced for as long as C may "
+                   "pass it back, for example as an attribute: self._handle = ffi.new_handle(self), then "
+                   "lib.ticker_start(..., self._handle).")
+
 
 def _tick(ticker, lib, t, when):
     """lib.ticker_tick(), once the grader knows C will not call a freed callback: a tick through
     one crashes, calls another callback or hangs, whichever the allocator decides on that run."""
-    if lib.holds and not _is_kept(ticker, lib, t):
-        pytest.fail(f"{when}: the grader did not let C tick, because the C function pointer C holds {NOT_KEPT}")
+    lost = _not_kept(ticker, lib, t) if lib.holds else None
+    if lost:
+        pytest.fail(f"{when}: the grader did not let C tick, because {lost}")
     return lib.ticker_tick()
 
 
 def test_callback_is_kept(ticker, lib):
     seen = []
     t = _make(ticker, lib, seen.append)
-    if not _is_kept(ticker, lib, t):
-        pytest.fail(f"the C function pointer that Ticker(lib, on_tick) gave to lib.ticker_start() {NOT_KEPT}")
+    lost = _not_kept(ticker, lib, t)
+    if lost:
+        pytest.fail(f"after Ticker(lib, on_tick), {lost}")
     _stop(t)
 
 
@@ -226,7 +260,7 @@ def test_stop_makes_c_forget(ticker, lib, stray):
     _tick(ticker, lib, t, "Ticker(lib, on_tick), then lib.ticker_tick()")
     _stop(t)
     churn()
-    if lib.holds and not _is_kept(ticker, lib, t):
+    if lib.holds and _not_kept(ticker, lib, t):
         pytest.fail("stop() let the callback object go without calling lib.ticker_stop(): C still holds its "
                     "address, so the next tick would call freed memory (the grader did not tick). stop() must call "
                     "lib.ticker_stop() before it lets the callback object go: C keeps the address until it is told "
