@@ -95,7 +95,10 @@ def _main(argv: list[str] | None) -> int:
 
     def grade(ids: list[str]) -> None:
         print(f"\n── {time.strftime('%H:%M:%S')} · grading {', '.join(ids) if ids else 'everything'} ──", flush=True)
-        cli.main([*common, *ids])
+        if cli.main([*common, *ids]) == command.INTERRUPTED:
+            # Ctrl-C or SIGTERM stopped the grade (it said what it had graded): that stops
+            # the watch too, or a closed terminal would leave it running.
+            raise KeyboardInterrupt
         print(f"Watching {len(chosen)} exercise{'s' if len(chosen) != 1 else ''} for saves"
               f"{' (polling)' if poll else ''}. Enter: grade again · q, Enter: quit", flush=True)
 
@@ -104,8 +107,8 @@ def _main(argv: list[str] | None) -> int:
     threading.Thread(target=_watch_files, args=(tree, poll, events, stop), daemon=True).start()
     threading.Thread(target=_read_keys, args=(events,), daemon=True).start()
     last = first
-    grade(last)
     try:
+        grade(last)
         while True:
             kind, value = events.get()
             if kind == "key":

@@ -288,6 +288,32 @@ def test_watch_maps_saved_files_to_exercises_and_ignores_the_rest(tmp_path):
     assert watch.exercise_for(tmp_path / "calc.py", tree, course) is None
 
 
+def test_watch_stops_when_a_grade_is_stopped(monkeypatch, capsys):
+    """Ctrl-C or SIGTERM (a closed terminal, nox) during a grade stops the grade, which
+    says so and returns 130, and then the watch too: it must not go on watching, waiting
+    for a second Ctrl-C (a second SIGTERM seldom comes). Enter is already typed when the
+    grade stops: a watch that went on would grade again (the fake grade then stops it)."""
+    import io
+
+    from grader import command, watch
+
+    calls = []
+
+    def grade(argv):
+        calls.append(argv)
+        if len(calls) > 1:
+            raise KeyboardInterrupt  # the watch went on: end it here rather than hang
+        return command.INTERRUPTED
+
+    monkeypatch.setattr(watch.cli, "main", grade)
+    monkeypatch.setattr(watch, "_watch_files", lambda *args: None)
+    monkeypatch.setattr(command, "stop_on_sigterm", lambda: None)  # not in pytest's own process
+    monkeypatch.setattr(sys, "stdin", io.StringIO("\n"))
+    assert watch.main(["01_setup/calc"]) == 0
+    assert calls == [["01_setup/calc"]], "the watch graded again after a grade was stopped"
+    assert "Stopped watching." in capsys.readouterr().out
+
+
 def test_watch_grades_again_on_save_and_on_enter(tmp_path):
     pytest.importorskip("watchfiles", reason="nox -s watch installs watchfiles; this interpreter has none")
     import queue
