@@ -161,7 +161,7 @@ def _kept_cdata(ffi, roots) -> tuple[set[int], set[int]]:
             kind = ffi.typeof(obj).kind
             if kind == "function":
                 found.add(int(ffi.cast("uintptr_t", obj)))
-            elif kind == "pointer" and _owns(obj):
+            elif kind in ("pointer", "array") and _owns(obj):  # ffi.new("char[]") is an array
                 owners.add(int(ffi.cast("uintptr_t", obj)))
             continue
         todo.extend(gc.get_referents(obj))
