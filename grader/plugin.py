@@ -124,10 +124,33 @@ def pytest_runtest_logstart(nodeid) -> None:
     _events.emit(p.START, **{p.TEST: nodeid})
 
 
+# Checks skipped by the learner's code, with its traceback. A skip is the machine's (a
+# grader's pytest.skip: no zlib, no libpython to embed) and does not count against the
+# exercise, so one the learner's code raises (pytest.skip(), unittest.SkipTest) would pass
+# it without the check: that is a fail. Told here, from the exception as it was raised:
+# by the time of the report pytest has replaced a unittest.SkipTest by a skip of its own.
+_learner_skips: dict[str, str] = {}
+
+
+def _note_learner_skip(nodeid: str, outcome) -> None:
+    exc = outcome.excinfo[1] if outcome.excinfo else None
+    unittest = sys.modules.get("unittest")
+    skips = (pytest.skip.Exception, pytest.xfail.Exception, *([unittest.SkipTest] if unittest else []))
+    if isinstance(exc, skips):
+        import traceback
+
+        paths = _paths()
+        if any(paths.relative(f.filename) is not None for f in traceback.extract_tb(exc.__traceback__)):
+            from .build import _learner_traceback
+
+            _learner_skips[nodeid] = _learner_traceback(exc, paths)
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_setup(item):
     _events.emit(p.PHASE, **{p.TEST: item.nodeid, p.WHEN: p.SETUP})
-    yield
+    outcome = yield
+    _note_learner_skip(item.nodeid, outcome)
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -136,7 +159,8 @@ def pytest_runtest_call(item):
     previous = sys.unraisablehook
     sys.unraisablehook = lambda args: _unraisable(args, item.nodeid, previous)
     try:
-        yield
+        outcome = yield
+        _note_learner_skip(item.nodeid, outcome)
     finally:
         sys.unraisablehook = previous
 
@@ -161,7 +185,12 @@ def pytest_runtest_makereport(item, call):
     outcome = yield
     report = outcome.get_result()
     entry = _results.setdefault(item.nodeid, _passed())
-    if report.skipped and entry[p.STATUS] == Status.PASS:
+    if report.skipped and entry[p.STATUS] == Status.PASS and item.nodeid in _learner_skips:
+        entry.update({p.STATUS: Status.FAIL, p.FAILURE: "exception", p.MESSAGE: _clip(
+            "your code skipped this check:\n" + _learner_skips[item.nodeid]
+            + "\nA check is skipped only when this machine cannot run it; your code must return a result "
+            "(or raise an ordinary exception), not skip.")})
+    elif report.skipped and entry[p.STATUS] == Status.PASS:
         reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
         entry.update({p.STATUS: Status.SKIP, p.MESSAGE: _clip(str(reason).replace("Skipped: ", "", 1))})
     elif report.failed and entry[p.STATUS] in (Status.PASS, Status.SKIP):

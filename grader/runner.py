@@ -673,6 +673,15 @@ def _grade_children(ex: Exercise, course_root: Path, files: dict[str, bytes | No
                 return ExerciseResult(ex.id, ex.lesson.id, Status.ERROR, 0, ex.points,
                                       "the grader itself failed (a fault of the course: please report it):\n"
                                       + run.output[-1500:])
+            # pytest ended the run before every check did: something in the process called
+            # pytest.exit() or raised KeyboardInterrupt. A check that never ended is not a pass.
+            ended = None if current is None else current.rsplit("::", 1)[-1]
+            for name in order:
+                if name not in results:
+                    results[name] = TestResult(name, Status.ERROR, (
+                        f"the test process stopped its checks early (pytest's exit status {events.exitstatus}) "
+                        + (f"while running {ended}" if ended else "before this check") + ". Something called "
+                        "pytest.exit() or raised KeyboardInterrupt; learner code must return, not end the run."))
             break
         death = _death(run, current, paths, asan)
         # A time-out's stack dump (_dump_stack) is in the message already, not the learner's output.

@@ -132,6 +132,33 @@ def test_os_exit_0_is_never_a_pass(results):
     assert "test_answer" in message
 
 
+# greet.py of the healthy 01_setup/greet, ending its own check instead of answering greet("").
+ENDS_ITS_CHECK = {
+    "skip": ("import unittest\n        raise unittest.SkipTest('not done yet')", "fail",
+             ["your code skipped this check", "exercises/01_setup/greet.py, line 4", "SkipTest: not done yet"]),
+    "pytest.exit": ("import pytest\n        pytest.exit('bye', returncode=0)", "error",
+                    ["stopped its checks early", "while running test_greet_empty", "pytest.exit()"]),
+}
+
+
+def test_learner_code_that_ends_its_check_never_passes(tmp_path):
+    """A check skipped does not count against the exercise (the machine cannot run it:
+    lesson 15's zlib, 16's libpython); one the learner's code skips (pytest.skip(),
+    unittest.SkipTest), or a run it ends (pytest.exit(): pytest then stops quietly, and
+    the check never reports) passed the exercise without the check. Neither may."""
+    course = copy_course(tmp_path / "course")
+    greet = course / "exercises" / "01_setup" / "greet.py"
+    for how, (end, status, said) in ENDS_ITS_CHECK.items():
+        greet.write_text(f"def greet(name):\n    if not name:\n        {end}\n    return f'Hello, {{name}}!'\n",
+                         encoding="utf-8")
+        run_grader(course, tmp_path / "cache", "01_setup/greet", "--json", str(tmp_path / f"{how}.json"))
+        entry = by_id(read_report(tmp_path / f"{how}.json"))["01_setup/greet"]
+        assert entry["status"] == status, (how, entry)
+        assert _statuses(entry) == {"test_greet": "pass", "test_greet_empty": status}, (how, entry)
+        message = checks_of(entry)["test_greet_empty"]["message"]
+        assert all(text in message for text in said), (how, message)
+
+
 def test_endless_loop_in_c(results):
     entry = results["03_hang/cloop"]
     assert entry["status"] == "timeout"
