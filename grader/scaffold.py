@@ -97,7 +97,8 @@ def _write_lms(root: Path, course: manifest.Course) -> list[Path]:
     if not script.is_file():
         return []
     spec = importlib.util.spec_from_file_location("_make_config", script)
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     out = [script.parent / "autograding.json", script.parent / "classroom.yml"]
