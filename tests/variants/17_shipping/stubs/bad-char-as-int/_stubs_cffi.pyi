@@ -1,6 +1,6 @@
 # Type hints for the compiled module _stubs_cffi (made by stubs_build.py).
 # mypy reads this file instead of the .so, which it cannot look into.
-from typing import Sequence
+from collections.abc import Sequence
 
 from cffi import FFI
 

@@ -1,6 +1,7 @@
 # Type hints for the compiled module _stubs_cffi (made by stubs_build.py).
 # mypy reads this file instead of the .so, which it cannot look into.
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from cffi import FFI
 

@@ -1,3 +1,4 @@
+# ruff: noqa: UP006, UP007, UP035  (the older spelling, on purpose: typing.Union, List, Tuple work too)
 from typing import Final, List, Tuple, Union
 
 import cffi
