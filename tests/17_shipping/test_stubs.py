@@ -24,7 +24,21 @@ import pytest
 
 STUB = "_stubs_cffi.pyi"
 INSTALL = f"{sys.executable} -m pip install mypy types-cffi"
-REASON = None if importlib.util.find_spec("mypy") else f"mypy is not installed here: run `{INSTALL}`, then grade again"
+
+
+def _cannot_run_mypy() -> str | None:
+    """Why mypy cannot check stubs here (not installed, or installed but broken), or None."""
+    if importlib.util.find_spec("mypy") is None:
+        return f"mypy is not installed here: run `{INSTALL}`, then grade again"
+    proc = subprocess.run([sys.executable, "-m", "mypy", "--version"], capture_output=True, text=True, timeout=60)
+    if proc.returncode != 0:
+        last = (proc.stderr or proc.stdout).strip().splitlines()[-1:] or ["(nothing)"]
+        return (f"mypy is installed but does not run with {sys.executable} ({last[0]}): "
+                f"reinstall it with `{INSTALL}`, or grade with another Python")
+    return None
+
+
+REASON = _cannot_run_mypy()
 pytestmark = pytest.mark.skipif(REASON is not None, reason=REASON or "")
 
 HEADER = "from _stubs_cffi import ffi, lib\n"
