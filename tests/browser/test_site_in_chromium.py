@@ -128,7 +128,8 @@ def _screenshots() -> Path:
 @pytest.mark.parametrize("doc", PAGES)
 def test_every_page_loads_cleanly(page, base_url, doc):
     response = page.goto(base_url + _url_of(doc), wait_until="networkidle")
-    assert response is not None and response.ok, f"{doc}: HTTP {response.status if response else 'no response'}"
+    assert response is not None, f"{doc}: HTTP {response.status if response else 'no response'}"
+    assert response.ok, f"{doc}: HTTP {response.status if response else 'no response'}"
     broken = page.evaluate("Array.from(document.images).filter(i => i.complete && i.naturalWidth === 0)"
                            ".map(i => i.src)")
     assert not broken, f"{doc}: images that did not load: {broken}"
@@ -171,7 +172,8 @@ def test_the_copy_button_copies_the_code(page, base_url, browser):
     assert "copied" in page.inner_text(".md-dialog").lower()
     copied = page.evaluate("navigator.clipboard.readText()")
     code = block.locator("code").inner_text()
-    assert copied.strip() and copied.strip().splitlines()[0] in code, f"clipboard holds {copied!r}"
+    assert copied.strip(), f"clipboard holds {copied!r}"
+    assert copied.strip().splitlines()[0] in code, f"clipboard holds {copied!r}"
 
 
 def test_a_collapsed_block_opens(page, base_url):

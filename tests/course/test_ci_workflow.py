@@ -35,7 +35,8 @@ def test_the_matrix_covers_every_os_and_python_the_course_supports():
     assert any(p.startswith("pypy") for p in pythons), "PyPy"
     assert job["strategy"]["fail-fast"] is False
     free = [e for e in matrix.get("include", []) if str(e.get("python", "")).endswith("t")]
-    assert free and all(e["experimental"] for e in free), "a free-threaded entry, allowed to fail"
+    assert free, "a free-threaded entry, allowed to fail"
+    assert all(e["experimental"] for e in free), "a free-threaded entry, allowed to fail"
     assert job["continue-on-error"] == "${{ matrix.experimental }}"
     runs = [s.get("run", "") for s in job["steps"]]
     assert any("nox" in r and "-s tests" in r for r in runs), "each job runs the README's test command"
@@ -53,7 +54,8 @@ def test_the_site_is_built_strictly_and_published_from_the_default_branch_only()
     builders = [name for name, steps in uses.items()
                 if any(u.startswith("actions/upload-pages-artifact@") for u in steps)]
     deployers = [name for name, steps in uses.items() if any(u.startswith("actions/deploy-pages@") for u in steps)]
-    assert len(builders) == 1 and len(deployers) == 1, "one job builds the site, one deploys it"
+    assert len(builders) == 1, "one job builds the site, one deploys it"
+    assert len(deployers) == 1, "one job builds the site, one deploys it"
     build, deploy = jobs[builders[0]], jobs[deployers[0]]
     runs = " ".join(s.get("run", "") for s in build["steps"])
     assert "mkdocs build --strict" in runs, "the published site is built as strictly as `nox -s docs`"
@@ -61,8 +63,8 @@ def test_the_site_is_built_strictly_and_published_from_the_default_branch_only()
     assert f"--site-dir {artifact['with']['path']}" in runs, "the artifact is the folder mkdocs built"
     needs = deploy["needs"] if isinstance(deploy["needs"], list) else [deploy["needs"]]
     assert set(needs) >= {builders[0], "tests"}, "published only after the site built and the tests passed"
-    assert "github.event_name == 'push'" in deploy["if"] and "default_branch" in deploy["if"], \
-        "pull requests and other branches never publish"
+    assert "github.event_name == 'push'" in deploy["if"], "pull requests and other branches never publish"
+    assert "default_branch" in deploy["if"], "pull requests and other branches never publish"
     assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
     assert flow["permissions"] == {"contents": "read"}, "the other jobs stay read-only"
     assert deploy["environment"]["name"] == "github-pages"

@@ -33,7 +33,9 @@ def test_tree_unchanged_by_grading(tree, request):
     added = sorted(set(after) - set(before))
     removed = sorted(set(before) - set(after))
     changed = sorted(p for p in before.keys() & after.keys() if before[p] != after[p])
-    assert not (added or removed or changed), f"grading {tree}/ changed it: added {added}, removed {removed}, changed {changed}"
+    assert not added, f"grading {tree}/ changed it: added {added}, removed {removed}, changed {changed}"
+    assert not removed, f"grading {tree}/ changed it: added {added}, removed {removed}, changed {changed}"
+    assert not changed, f"grading {tree}/ changed it: added {added}, removed {removed}, changed {changed}"
 
 
 def test_solutions_score_full_marks(solutions):

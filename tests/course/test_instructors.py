@@ -62,7 +62,8 @@ def test_the_gradescope_scripts_parse():
         assert proc.returncode == 0, f"{script}: {proc.stderr}"
         assert os.access(GRADESCOPE / script, os.X_OK), f"{script} must be executable"
     script = (GRADESCOPE / "run_autograder").read_text()
-    assert "--isolate" in script and "-m grader.gradescope" in script, "run_autograder must sandbox and check"
+    assert "--isolate" in script, "run_autograder must sandbox and check"
+    assert "-m grader.gradescope" in script, "run_autograder must sandbox and check"
     assert script.rstrip().endswith('main "$@"; exit'), "bash must read run_autograder whole before running it"
 
 
@@ -156,7 +157,8 @@ def test_gradescope_results_format(tmp_path, course_cache):
         assert [t["max_score"] for t in data["tests"]] == [e["max_points"] for e in report["exercises"]]
         assert {t["status"] for t in data["tests"]} == {expect}, data
         if expect == "failed":
-            assert "✗ test_" in data["tests"][0]["output"] and "Hint:" in data["tests"][0]["output"], data
+            assert "✗ test_" in data["tests"][0]["output"], data
+            assert "Hint:" in data["tests"][0]["output"], data
 
 
 # A submission's builder that attacks Gradescope's script from inside the grade (it runs
@@ -236,8 +238,10 @@ def test_a_submission_cannot_raise_its_gradescope_score(tmp_path, course_cache):
     # Where no sandbox works and the instructor did not allow it, nothing is graded, and results.json says so.
     root = _autograder(tmp_path, "refused", hello)
     data, proc = _run_autograder(root, course_cache, CFFI_COURSE_SANDBOX="none")
-    assert data["score"] == 0 and not data["tests"], data
-    assert "did not grade this submission (exit status 2)" in data["output"] and "sandbox" in data["output"], data
+    assert data["score"] == 0, data
+    assert not data["tests"], data
+    assert "did not grade this submission (exit status 2)" in data["output"], data
+    assert "sandbox" in data["output"], data
     assert not (root / "appended-line-ran").exists()
 
 
@@ -284,22 +288,27 @@ def test_grading_a_room(tmp_path, course_cache):
     rows = {line.split()[0]: line for line in proc.stdout.splitlines() if line.split()[:1] and line.split()[0] in expected}
     assert set(rows) == set(expected), proc.stdout
     for name, (_, score, problem) in expected.items():
-        assert f"{score}/4" in rows[name] and problem in rows[name], rows[name]
+        assert f"{score}/4" in rows[name], rows[name]
+        assert problem in rows[name], rows[name]
     assert "Hidden entries left out: .git" in proc.stdout, proc.stdout
-    assert rows["bob"].split()[:2] == ["bob", "·"] and "started nothing" in rows["bob"], proc.stdout
+    assert rows["bob"].split()[:2] == ["bob", "·"], proc.stdout
+    assert "started nothing" in rows["bob"], proc.stdout
     assert "started" not in rows["carl"] + rows["ada"], proc.stdout
     # hello: passed by all who started it (bob did not), so not among the hardest; calc: one failure
     # among three who started it, said as counts.
     hardest = proc.stdout.split("Hardest for this room", 1)[-1]
-    assert "01_setup/hello" not in hardest and "01_setup/calc · lessons/01-setup.md#exercise-calc" in hardest, hardest
+    assert "01_setup/hello" not in hardest, hardest
+    assert "01_setup/calc · lessons/01-setup.md#exercise-calc" in hardest, hardest
     started = 3 if latin1 else 2
-    assert f"{started - 1}/{started} pass" in hardest and ": 1 fail; 1 not started" in hardest, hardest
+    assert f"{started - 1}/{started} pass" in hardest, hardest
+    assert ": 1 fail; 1 not started" in hardest, hardest
 
     data = json.loads((tmp_path / "room.json").read_bytes().decode("utf-8"))  # strict UTF-8
     got = {p["name"]: (p["graded"], p["score"], p["problem"]) for p in data["participants"]}
     assert set(got) == set(expected), got
     for name, (is_graded, score, problem) in expected.items():
-        assert got[name][:2] == (is_graded, score) and problem in got[name][2], (name, got[name])
+        assert got[name][:2] == (is_graded, score), (name, got[name])
+        assert problem in got[name][2], (name, got[name])
     started = {p["name"]: [e["started"] for e in p["exercises"]] for p in data["participants"]}
     assert (started["ada"], started["bob"], started["carl"], started["empty"]) == (
         [True, True], [False, False], [True, True], [None, None]), started
@@ -320,7 +329,8 @@ def test_grading_a_room(tmp_path, course_cache):
     assert not by["ada", "01_setup/hello"]["first_failing_check"]
     calc = by["carl", "01_setup/calc"]
     passed, total = map(int, calc["checks_passed"].split("/"))
-    assert (calc["status"], calc["started"]) == ("fail", "yes") and passed < total, calc
+    assert (calc["status"], calc["started"]) == ("fail", "yes"), calc
+    assert passed < total, calc
     assert calc["first_failing_check"].startswith("test_"), calc
     if latin1:
         assert {(r["status"], r["folder"]) for r in rows if r["participant"] == "caf\\xe9"} == {("pass", "caf%E9")}
@@ -330,11 +340,14 @@ def test_a_room_folder_without_participants_is_refused(tmp_path):
     (tmp_path / "room").mkdir()
     proc = subprocess.run([sys.executable, "-m", "grader.room", str(tmp_path / "room")], cwd=ROOT,
                           capture_output=True, text=True, timeout=60, check=False)
-    assert proc.returncode == 2 and "holds no participant folder" in proc.stderr, proc.stderr
+    assert proc.returncode == 2, proc.stderr
+    assert "holds no participant folder" in proc.stderr, proc.stderr
 
 
 def test_the_dev_container_installs_a_compiler_and_runs_the_doctor():
     config = json.loads((ROOT / ".devcontainer" / "devcontainer.json").read_text())
     assert config["image"].startswith("mcr.microsoft.com/devcontainers/python:3."), config["image"]
     command = config["postCreateCommand"]
-    assert "build-essential" in command and "nox" in command and command.endswith("nox -s doctor"), command
+    assert "build-essential" in command, command
+    assert "nox" in command, command
+    assert command.endswith("nox -s doctor"), command

@@ -126,8 +126,9 @@ def test_variant_verdict(verdicts, variant):
             f"{variant.name} is a correct solution but was graded {result['status']}: {result['message'][:800]}"
         )
     else:
-        assert result["status"] != "pass" and result["points"] == 0, (
-            f"{variant.name} is a wrong solution but the grader let it pass"
+        assert result["status"] != "pass", f"{variant.name} is a wrong solution but the grader let it pass"
+        assert result["points"] == 0, (
+            f"{variant.name} is a wrong solution but the grader gave it {result['points']} points"
         )
         assert result["message"].strip(), f"{variant.name} failed without a message for the learner"
         expect = variant / EXPECT

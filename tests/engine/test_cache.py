@@ -145,7 +145,9 @@ def test_a_foreign_folder_is_refused_and_left_alone(tmp_path):
     with pytest.raises(cache.CacheError) as caught:
         cache.claim(folder)
     message = str(caught.value)
-    assert str(folder) in message and cache.ENV_VAR in message and "new or empty folder" in message, message
+    assert str(folder) in message, message
+    assert cache.ENV_VAR in message, message
+    assert "new or empty folder" in message, message
     cache.prune(folder)
     assert all(p.exists() for p in mine), "nothing of the user's is deleted"
     assert not (folder / cache.TAG_NAME).exists(), "nothing is written there"

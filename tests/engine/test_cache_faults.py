@@ -154,7 +154,8 @@ def test_damaged_bytecode_in_the_cache_is_not_the_learners_verdict(warm, pyc):
     proc, report = _grade(course, cache_dir, "01_setup/hello", "--fresh")
     assert report["01_setup/hello"]["status"] == "pass", proc.stdout
     _, again = _grade(course, cache_dir, "01_setup/hello")
-    assert again["01_setup/hello"]["status"] == "pass" and again["01_setup/hello"]["cached"], "the pass is kept"
+    assert again["01_setup/hello"]["status"] == "pass", "the pass is kept"
+    assert again["01_setup/hello"]["cached"], "the pass is kept"
 
 
 def test_a_damaged_build_is_built_again(warm):
@@ -186,8 +187,10 @@ def test_the_cache_deleted_mid_grade(tmp_path):
     proc, report = _grade(course, cache_dir, "01_setup/wipe")
     wipe = report["01_setup/wipe"]
     assert (wipe["status"], wipe["points"]) == ("error", 0), wipe
-    assert wipe["message"].startswith("Not your code: the cache folder") and "removed" in wipe["message"], wipe
-    assert str(cache_dir) in wipe["message"] and "not kept" in wipe["message"], wipe
+    assert wipe["message"].startswith("Not your code: the cache folder"), wipe
+    assert "removed" in wipe["message"], wipe
+    assert str(cache_dir) in wipe["message"], wipe
+    assert "not kept" in wipe["message"], wipe
     assert list(cache_dir.glob("verdicts/*.json")) == [], "a fault is never kept as a verdict"
 
     (graders / "wipe-always").unlink()
@@ -214,7 +217,8 @@ def test_a_missing_compiler_is_the_machines_fault(tmp_path):
     hello = by_id(read_report(out))["01_setup/hello"]
     assert (hello["status"], hello["points"]) == ("error", 0), hello
     assert hello["message"].startswith("Not your code: this machine has no C compiler"), hello["message"]
-    assert "nox -s doctor" in hello["message"] and not hello["cached"], hello
+    assert "nox -s doctor" in hello["message"], hello
+    assert not hello["cached"], hello
     assert list(cache_dir.glob("verdicts/*.json")) == [], "never kept as the learner's verdict"
     proc, report = _grade(course, cache_dir, "01_setup/hello")  # the compiler is back
     assert report["01_setup/hello"]["status"] == "pass", proc.stdout
@@ -236,7 +240,9 @@ def test_a_folder_that_is_not_a_cache_is_refused(tmp_path):
     proc = run_grader(course, folder, "01_setup/greet")
     assert proc.returncode == 2, proc.stdout + proc.stderr
     err = " ".join(proc.stderr.split())
-    assert str(folder) in err and "CFFI_COURSE_CACHE" in err and "new or empty folder" in err, err
+    assert str(folder) in err, err
+    assert "CFFI_COURSE_CACHE" in err, err
+    assert "new or empty folder" in err, err
     assert all(p.exists() for p in theirs)
     assert sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()) == [
         "builds/report.pdf", "notes.txt", "runs/monday.csv", "verdicts/court.txt"], "nothing was written there"

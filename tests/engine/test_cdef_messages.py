@@ -33,7 +33,8 @@ def test_line_after_a_define_is_the_real_one(tmp_path):
     if not _parser_reports_lines():
         # PyPy's cffi 1.15 bundles an old pycparser that says only "At end of input": the best the
         # engine can show is the cdef() call, still in the learner's file.
-        assert "exercises/02_x/b_build.py, line 3" in message and "At end of input" in message, message
+        assert "exercises/02_x/b_build.py, line 3" in message, message
+        assert "At end of input" in message, message
         return
     assert "exercises/02_x/b_build.py, line 9\n    FOO double bad(double);" in message, message
 
@@ -67,7 +68,8 @@ def test_a_float_define_is_shown_at_its_line_with_static_const_double(tmp_path):
     assert "exercises/02_x/b_build.py, line 6\n    #define RATIO 0.2" in message, message
     assert "line 3" not in message, message
     # cffi suggests `#define RATIO ...`, which does not work for a double
-    assert "`#define RATIO ...` does not work" in message and "`static const double RATIO;`" in message, message
+    assert "`#define RATIO ...` does not work" in message, message
+    assert "`static const double RATIO;`" in message, message
 
 
 def test_an_expression_define_is_shown_at_its_line_without_the_float_advice(tmp_path):
@@ -81,4 +83,5 @@ def test_a_duplicate_declaration_names_both_lines(tmp_path):
     assert "FFIError" in message, message
     assert ("exercises/02_x/b_build.py, line 4\n    double twice(float);\n"
             "  exercises/02_x/b_build.py, line 6\n    double twice(float);") in message, message
-    assert "delete the extra declaration" in message and "override=True" in message, message
+    assert "delete the extra declaration" in message, message
+    assert "override=True" in message, message

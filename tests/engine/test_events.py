@@ -67,7 +67,8 @@ def test_a_normal_run():
 ])
 def test_a_crash_mid_check_leaves_it_current_with_its_phase(tail, phase_, waiting, since):
     events = read(COLLECTED + CHECK_A + tail)
-    assert events.current == B and events.phase == phase_, (events.current, events.phase)
+    assert events.current == B, (events.current, events.phase)
+    assert events.phase == phase_, (events.current, events.phase)
     assert (events.waiting, events.since) == (waiting, since), "the time limit runs from the check's last event"
     assert list(events.results) == [A]
     assert not events.done
@@ -87,7 +88,8 @@ def test_a_line_is_read_once_whole_and_a_truncated_last_line_never():
     assert events.order == [A, B]
     assert events.current == A
     events.feed(result(A, "pass", 3.0)[:-10], 100.0)  # the child was killed in the middle of writing it
-    assert events.current == A and events.results == {}, "half a line is no result"
+    assert events.current == A, "half a line is no result"
+    assert events.results == {}, "half a line is no result"
 
 
 @pytest.mark.parametrize("garbage", [

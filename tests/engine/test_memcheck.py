@@ -81,7 +81,8 @@ freed by thread T0 here:
 
 def test_overflow_is_named_at_the_learners_line():
     text = sanitizer.explain(OVERFLOW, Paths(SCRATCH, "exercises"))
-    assert "heap buffer overflow" in text and "wrote" in text, text
+    assert "heap buffer overflow" in text, text
+    assert "wrote" in text, text
     assert "The write of 6 bytes was just past the end of a 5-byte block." in text, text
     assert "Where: dup_upper() at exercises/10_memory/upper_build.py line 21" in text, text
     assert "allocated at: dup_upper() at exercises/10_memory/upper_build.py line 19" in text, text
@@ -91,7 +92,8 @@ def test_overflow_is_named_at_the_learners_line():
 
 def test_use_after_free_of_ffi_new_memory_blames_the_dead_owner():
     text = sanitizer.explain(USE_AFTER_FREE, Paths(SCRATCH, "exercises"))
-    assert "use after free" in text and "C read memory" in text, text
+    assert "use after free" in text, text
+    assert "C read memory" in text, text
     assert "Where: peek() at exercises/10_memory/keep.c line 14" in text, text
     assert "Python object from ffi.new() that owned it had died" in text, text
     assert "allocated by ffi.new()" in text, text
@@ -108,7 +110,8 @@ def test_free_of_ffi_new_memory():
     report = ("==3==ERROR: AddressSanitizer: attempting free on address which was not malloc()-ed: 0x606 in thread T0\n"
               f"    #0 0x7f in __interceptor_free asan_malloc_linux.cpp:52\n    #1 0x7f in release {SCRATCH}/x.c:3\n")
     text = sanitizer.explain(report, Paths(SCRATCH, "exercises"))
-    assert "malloc() never gave out" in text and "ffi.new()" in text, text
+    assert "malloc() never gave out" in text, text
+    assert "ffi.new()" in text, text
     assert "release() at exercises/x.c line 3" in text, text
 
 
@@ -213,14 +216,17 @@ def test_memcheck_stops_each_bug_at_its_line(memcheck_grade):
         "test_clean": "pass",
     }, checks
     overflow = checks["test_overflow_in_c_file"]["message"]
-    assert "heap buffer overflow" in overflow and "exercises/06_memory/bugs.c line 11" in overflow, overflow
+    assert "heap buffer overflow" in overflow, overflow
+    assert "exercises/06_memory/bugs.c line 11" in overflow, overflow
     assert "allocated at: copy_short() at exercises/06_memory/bugs.c line 9" in overflow, overflow
     uaf = checks["test_use_after_free"]["message"]
-    assert "use after free" in uaf and "first() at exercises/06_memory/bugs_build.py line 20" in uaf, uaf
+    assert "use after free" in uaf, uaf
+    assert "first() at exercises/06_memory/bugs_build.py line 20" in uaf, uaf
     assert "ffi.new() that owned it had died" in uaf, uaf
     assert '"exercises/06_memory/bugs.py", line 8' in uaf, "faulthandler's Python line should be shown:\n" + uaf
     past = checks["test_read_past_array"]["message"]
-    assert "read memory just outside" in past and "bugs_build.py line 25" in past, past
+    assert "read memory just outside" in past, past
+    assert "bugs_build.py line 25" in past, past
 
 
 @needs_asan

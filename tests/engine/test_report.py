@@ -89,7 +89,8 @@ def test_next_stays_inside_the_selection():
     # the last lesson passes: nothing after it, and the learner is not sent back to lesson 01
     last = COURSE.select([COURSE.lessons[-1].id])
     out = _progress(last, _records({ex.id for ex in last}))
-    assert first.id not in out and "What you selected passes" in out, out
+    assert first.id not in out, out
+    assert "What you selected passes" in out, out
     # without a selector, the whole course: the first exercise that does not pass
     out = _progress(COURSE.exercises, _records(set()))
     assert f"Next: {first.id}" in out or "Progress: 0/" in out, out
@@ -107,7 +108,8 @@ def test_weather_hints_one_problem_at_a_time(problem, expected):
     assert expected in hint, out
     # that problem's hint only, never the list of all six
     shown = [h for h in WEATHER.hints if h.text in hint]
-    assert len(shown) == 1 and shown[0].when, hint
+    assert len(shown) == 1, hint
+    assert shown[0].when, hint
 
 
 def test_weather_hint_once_it_builds():
@@ -156,7 +158,8 @@ def test_hint_forms_in_the_manifest(tmp_path):
 def test_a_malformed_hint_is_refused_at_load(tmp_path, hints, says):
     with pytest.raises(manifest.ManifestError) as info:
         _manifest(tmp_path, hints)
-    assert "exercise '01_a/x'" in str(info.value) and says in str(info.value), str(info.value)
+    assert "exercise '01_a/x'" in str(info.value), str(info.value)
+    assert says in str(info.value), str(info.value)
 
 
 def test_an_exercise_whose_every_check_is_skipped_is_skip_with_the_reason():
@@ -172,7 +175,8 @@ def test_an_exercise_whose_every_check_is_skipped_is_skip_with_the_reason():
     assert runner._summarise([Check("test_a", "skip", why), Check("test_b", "pass")]) == ("pass", "")
     assert runner._summarise([Check("test_a", "skip", why), Check("test_b", "fail", "no")])[0] == "fail"
     text = _render(ex, _result(ex, status, message, [Check("test_a", "skip", why)]))
-    assert "skip" in text and "Py_ENABLE_SHARED is 0" in text, text
+    assert "skip" in text, text
+    assert "Py_ENABLE_SHARED is 0" in text, text
     assert "Hint:" not in text, text  # nothing in the learner's code to fix
 
 

@@ -43,7 +43,9 @@ def test_each_hardest_line_keeps_its_lesson_link_on_an_80_column_terminal():
         out = _render([ex], found, results)
         assert "Hardest for this room" in out, out
         lines = [line for line in out.splitlines() if ex.lesson_link in line]
-        assert lines and ex.id in lines[0] and len(lines[0].rstrip()) <= 80, out
+        assert lines, out
+        assert ex.id in lines[0], out
+        assert len(lines[0].rstrip()) <= 80, out
 
 
 def test_hardest_counts_each_other_status_and_never_calls_one_failure_mostly():
@@ -69,7 +71,8 @@ def test_not_started_work_is_shown_and_left_out_of_the_hardest():
     fresh = {"ada": set(), "bob": {hello.id}, "cy": {hello.id, calc.id}}
     out = _render([hello, calc], found, results, fresh, width=100)
     hardest = out.split("Hardest for this room", 1)[1]
-    assert calc.id in hardest and hello.id not in hardest, out
+    assert calc.id in hardest, out
+    assert hello.id not in hardest, out
     assert "0/2 pass (0%): 2 fail; 1 not started" in hardest, out
     rows = {line.split()[0]: line.split() for line in out.splitlines() if line.split()[:1] in (["ada"], ["bob"], ["cy"])}
     assert rows["ada"] == ["ada", "2/4", "2/4"], out  # no note
@@ -79,7 +82,8 @@ def test_not_started_work_is_shown_and_left_out_of_the_hardest():
 
     # Nobody started it: not in the hardest, named on a line of its own.
     out = _render([hello], found, results, {name: {hello.id} for name in results})
-    assert "Hardest" not in out and f"Not started by anyone: {hello.id}" in out, out
+    assert "Hardest" not in out, out
+    assert f"Not started by anyone: {hello.id}" in out, out
 
 
 def test_the_csv_adds_started_checks_passed_and_the_first_failing_check(tmp_path):

@@ -158,9 +158,16 @@ def hostile_room(request, tmp_path_factory):
         # folders, which are 0700 (and any pytest session starting meanwhile makes them so).
         base = Path(tempfile.mkdtemp(prefix="cffi-course-sandbox-user-")).resolve()
         base.chmod(0o755)
-        request.addfinalizer(lambda: shutil.rmtree(base, ignore_errors=True))
+        try:  # removed even when setting the room up fails or skips
+            yield _hostile_room(kind, base)
+        finally:
+            shutil.rmtree(base, ignore_errors=True)
     else:
-        base = tmp_path_factory.mktemp(f"sandbox-{kind}")
+        yield _hostile_room(kind, tmp_path_factory.mktemp(f"sandbox-{kind}"))
+
+
+def _hostile_room(kind: str, base: Path) -> dict:
+    """Grade a room with a hostile participant in `base`, then a victim after it; say what was seen."""
     cache_dir = base / "cache"
     saved = os.environ.get(cache.ENV_VAR)
     os.environ[cache.ENV_VAR] = str(cache_dir)  # the "user" kind checks that its uid can reach it
@@ -268,7 +275,8 @@ def test_the_course_and_the_cache_are_read_only(hostile_room):
     forged = [p for p in hostile_room["cache"].rglob("*") if "forged-by-mallory" in p.name]
     assert forged == [], f"learner code wrote into the cache: {forged}"
     seen = _seen(hostile_room)
-    assert seen["sitecustomize"] != "done" and seen["cache-verdicts"] != "done", seen
+    assert seen["sitecustomize"] != "done", seen
+    assert seen["cache-verdicts"] != "done", seen
 
 
 def test_a_forged_build_does_not_reach_another_grade(hostile_room):
@@ -288,7 +296,8 @@ def test_a_fifo_in_place_of_the_events_file_does_not_hang_the_room(hostile_room)
 def test_no_process_outlives_its_check_and_the_report_stands(hostile_room):
     assert hostile_room["leftovers"] == [], f"still running after the room: {hostile_room['leftovers']}"
     report = json.loads(hostile_room["report_text"])
-    assert "forged" not in report and report["isolation"] == hostile_room["kind"], "the room's report was rewritten"
+    assert "forged" not in report, "the room's report was rewritten"
+    assert report["isolation"] == hostile_room["kind"], "the room's report was rewritten"
 
 
 def test_no_network_and_no_engine_process_in_reach(hostile_room):
@@ -306,9 +315,11 @@ def test_no_network_and_no_engine_process_in_reach(hostile_room):
 
 def test_crashes_still_read_as_crashes_and_builds_reach_the_cache(hostile_room):
     segv = _participant(hostile_room, "alice")["02_crash/segv"]
-    assert segv["status"] == "crash" and "SIGSEGV" in segv["message"], segv
+    assert segv["status"] == "crash", segv
+    assert "SIGSEGV" in segv["message"], segv
     builds = [p for p in (hostile_room["cache"] / "builds").iterdir() if not p.name.startswith(".")]
-    assert builds and all(build.entry_meta(p) is not None for p in builds), "the engine publishes intact builds"
+    assert builds, "the engine publishes intact builds"
+    assert all(build.entry_meta(p) is not None for p in builds), "the engine publishes intact builds"
 
 
 def test_without_a_sandbox_the_room_refuses_unless_allowed(tmp_path):
@@ -331,7 +342,8 @@ def test_without_a_sandbox_the_room_refuses_unless_allowed(tmp_path):
     # The same refusal on grade --isolate (and --gradescope, which implies it).
     graded = subprocess.run([sys.executable, "-m", "grader", "--course", str(course), "--isolate", "01_setup/greet"],
                             cwd=course, env=env, capture_output=True, text=True, timeout=120, check=False)
-    assert graded.returncode == 2 and "bubblewrap" in graded.stderr, graded.stdout + graded.stderr
+    assert graded.returncode == 2, graded.stdout + graded.stderr
+    assert "bubblewrap" in graded.stderr, graded.stdout + graded.stderr
 
 
 def test_the_forced_kind_and_the_reasons():

@@ -132,7 +132,7 @@ def test_the_prelude_lets_a_fault_of_the_engine_show_its_traceback(tmp_path):
 
     with pytest.raises(ZeroDivisionError):
         command.run(body)
-    with pytest.raises(OSError):
+    with pytest.raises(FileNotFoundError):
         command.run(unreadable)
     assert command.run(unreadable, errors=(OSError,)) == 2, "a command may name what is the user's to fix (tools)"
 
@@ -156,7 +156,8 @@ def test_an_unknown_exercise_names_the_ones_that_look_like_it():
 def test_every_command_refuses_a_course_that_does_not_load_the_same_way(main, argv, tmp_path, capsys):
     assert main(["--course", str(tmp_path / "none"), *argv]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("error: cannot read course.toml") and err.count("\n") == 1, err
+    assert err.startswith("error: cannot read course.toml"), err
+    assert err.count("\n") == 1, err
 
 
 def test_the_scaffold_keeps_its_own_prefix(tmp_path, capsys):

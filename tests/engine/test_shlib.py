@@ -21,7 +21,8 @@ def source(tmp_path):
 def test_builds_loads_and_reuses(source, tmp_path):
     cache = tmp_path / "cache"
     path = shlib.build_shared_library("shapes", [source], ["area"], cache)
-    assert path.is_file() and cache in path.parents, f"library built at {path}, expected inside {cache}"
+    assert path.is_file(), f"library built at {path}, expected inside {cache}"
+    assert cache in path.parents, f"library built at {path}, expected inside {cache}"
     assert sorted(p.name for p in source.parent.iterdir()) == ["shapes.c"], "nothing written next to the sources"
     ffi = cffi.FFI()
     ffi.cdef("int area(int, int);")
@@ -37,7 +38,8 @@ def test_the_returned_path_is_the_file_written_for_each_kind(source, tmp_path, m
     Linux linker does not mind the name)."""
     monkeypatch.setattr(shlib, "library_kind", lambda: "dylib")
     path = shlib.build_shared_library("shapes", [source], ["area"], tmp_path / "cache")
-    assert path.name == "libshapes.dylib" and path.is_file(), (path, sorted(p.name for p in path.parent.iterdir()))
+    assert path.name == "libshapes.dylib", (path, sorted(p.name for p in path.parent.iterdir()))
+    assert path.is_file(), (path, sorted(p.name for p in path.parent.iterdir()))
 
 
 @pytest.mark.parametrize(("platform", "kind"), [("linux", "shared"), ("darwin", "dylib"), ("win32", "shared")])

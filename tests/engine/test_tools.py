@@ -33,8 +33,8 @@ def _doctor(tmp_path, **env):
 def test_doctor_passes_on_this_machine(tmp_path):
     proc, data = _doctor(tmp_path)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert data["ok"] and [c["name"] for c in data["checks"]][-2:] == ["C compiler and Python headers",
-                                                                       doctor.ZLIB_NAME], data
+    assert data["ok"], data
+    assert [c["name"] for c in data["checks"]][-2:] == ["C compiler and Python headers", doctor.ZLIB_NAME], data
     assert "Everything the course needs is here" in proc.stdout
 
 
@@ -46,7 +46,8 @@ def test_doctor_names_a_missing_compiler_and_what_to_install(tmp_path):
     assert [c["name"] for c in failed] == ["C compiler and Python headers"], data
     # The missing compiler is simulated through CC: doctor names CC (test_doctor_cc.py)
     assert "the environment variable CC is set to" in failed[0]["detail"], failed[0]
-    assert "What to do:" in proc.stdout and "Fix the first ✗ above" in proc.stdout, proc.stdout
+    assert "What to do:" in proc.stdout, proc.stdout
+    assert "Fix the first ✗ above" in proc.stdout, proc.stdout
 
 
 @pytest.mark.parametrize(("osrel", "release", "kind"), [
@@ -193,7 +194,8 @@ def test_reset_takes_the_starter_from_upstream_not_from_the_learners_commits(cou
 def test_bad_input_is_refused_and_changes_nothing(course_repo, tmp_path, args, words):
     before = snapshot(course_repo)
     proc = _tool(course_repo, tmp_path / "cache", *args)
-    assert proc.returncode == 2 and words in proc.stderr, proc.stderr
+    assert proc.returncode == 2, proc.stderr
+    assert words in proc.stderr, proc.stderr
     assert tree_changes(before, snapshot(course_repo)) == {"added": [], "removed": [], "changed": []}
 
 
@@ -202,7 +204,8 @@ def test_reset_outside_git_says_so(course_repo, tmp_path):
     (course_repo / "exercises" / "01_setup" / "calc.py").write_text("# mine\n")
     before = snapshot(course_repo)
     proc = _tool(course_repo, tmp_path / "cache", "reset", "01_setup/calc")
-    assert proc.returncode == 2 and "not a git clone" in proc.stderr, proc.stderr
+    assert proc.returncode == 2, proc.stderr
+    assert "not a git clone" in proc.stderr, proc.stderr
     assert snapshot(course_repo) == before
 
 
@@ -226,7 +229,8 @@ def test_catchup_fills_in_earlier_lessons_only_and_backs_up(course_repo, tmp_pat
     for p in _backups(course_repo):
         rel = p.relative_to(course_repo).parts[2:]
         assert p.read_bytes() == before["/".join(rel[1:])], rel
-    assert "nox -s grade -- 03" in proc.stdout and "backups/" in proc.stdout, proc.stdout
+    assert "nox -s grade -- 03" in proc.stdout, proc.stdout
+    assert "backups/" in proc.stdout, proc.stdout
 
 
 def test_catchup_leaves_an_exercise_that_passes_with_the_learners_own_code(course_repo, tmp_path):
@@ -246,7 +250,8 @@ def test_catchup_leaves_an_exercise_that_passes_with_the_learners_own_code(cours
     proc = _tool(course_repo, cache, "catchup", "02")
     assert proc.returncode == 0, proc.stderr
     assert mine.read_text().endswith("# my own, passing\n")
-    assert "01_setup/calc" in proc.stdout and "pass with your own code" in proc.stdout, proc.stdout
+    assert "01_setup/calc" in proc.stdout, proc.stdout
+    assert "pass with your own code" in proc.stdout, proc.stdout
 
 
 # --- progress ---------------------------------------------------------------------------------------
@@ -258,7 +263,8 @@ def test_progress_is_kept_outside_the_tree_and_names_the_next_exercise(tmp_path)
     before = snapshot(course_dir)
     proc = run_grader(course_dir, cache, "01")
     assert proc.returncode == 0, proc.stderr
-    assert "Progress: 2/" in proc.stdout and "exercises pass in the whole course" in proc.stdout, proc.stdout
+    assert "Progress: 2/" in proc.stdout, proc.stdout
+    assert "exercises pass in the whole course" in proc.stdout, proc.stdout
     assert "Next in the course: 02_crash/" in proc.stdout, proc.stdout  # lesson 01 passes: what follows it
     (state,) = (cache / "progress").glob("*.json")
     records = json.loads(state.read_text())["exercises"]
@@ -375,8 +381,8 @@ def test_catchup_grades_the_files_as_they_are_now_not_as_last_recorded(course_re
     proc = _tool(course_repo, cache, "catchup", "02")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert mine.read_text().endswith("# my own fix, never graded\n"), "catchup replaced a passing file"
-    assert "Grading your own files" in proc.stdout and "01_setup/hello" in proc.stdout.split("pass with")[-1], \
-        proc.stdout
+    assert "Grading your own files" in proc.stdout, proc.stdout
+    assert "01_setup/hello" in proc.stdout.split("pass with")[-1], proc.stdout
     calc = course_repo / "exercises" / "01_setup" / "calc_build.py"  # the untouched starter: graded, fails, replaced
     assert calc.read_bytes() == (course_repo / "solutions" / "01_setup" / "calc_build.py").read_bytes()
 
@@ -400,10 +406,12 @@ def test_an_interrupted_catchup_of_odd_files_leaves_no_temporary_file_and_says_w
                           cwd=course_repo, env=env, capture_output=True, text=True, timeout=120, check=False,
                           preexec_fn=default_sigint)
     assert proc.returncode == 130, proc.stdout + proc.stderr
-    assert "Traceback" not in proc.stderr and len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+    assert "Traceback" not in proc.stderr, proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
     assert not _tmp_files(course_repo / "exercises")
     (backup,) = (course_repo / "backups").iterdir()
-    assert f"backups/{backup.name}/" in proc.stderr and "Stopped after replacing 2 files" in proc.stderr, proc.stderr
+    assert f"backups/{backup.name}/" in proc.stderr, proc.stderr
+    assert "Stopped after replacing 2 files" in proc.stderr, proc.stderr
     saved = backup / "exercises" / "01_setup"
     assert os.readlink(saved / "calc_build.py") == "/dev/zero"  # the link itself, not what it leads to
     assert (saved / "calc.py").read_text() == "# my calc, in progress\n"
@@ -427,7 +435,8 @@ def test_a_reset_stopped_by_sigterm_ends_with_one_line(course_repo, tmp_path):
     assert proc.returncode == 130, proc.stdout + proc.stderr
     (line,) = proc.stderr.strip().splitlines()
     (backup,) = (course_repo / "backups").iterdir()
-    assert line.startswith("Stopped after replacing 1 file;") and f"backups/{backup.name}/" in line, line
+    assert line.startswith("Stopped after replacing 1 file;"), line
+    assert f"backups/{backup.name}/" in line, line
     assert not _tmp_files(course_repo / "exercises")
     assert sorted(p.name for p in (backup / "exercises" / "02_cdef").iterdir()) == sorted(names)
     assert [(lesson / n).read_text() == f"// mine: {n}\n" for n in names] == [False, True, True]
