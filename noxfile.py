@@ -126,6 +126,7 @@ def tests(session: nox.Session) -> None:
     """Everything CI checks: lint, the engine's tests, solutions vs stubs, lesson code, the site."""
     install_groups(session, "test")
     session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")  # `ruff format` fixes what it finds
     session.run("mypy")  # the engine's annotations (pyproject.toml: [tool.mypy])
     _pytest(session)
 
@@ -182,9 +183,10 @@ def browser(session: nox.Session) -> None:
 
 @nox.session(reuse_venv=True)
 def lint(session: nox.Session) -> None:
-    """Lint the Python code with ruff and type-check the engine with mypy."""
+    """Lint and format-check the Python code with ruff, and type-check the engine with mypy."""
     install_groups(session, "lint")
     session.run("ruff", "check", ".", *session.posargs)
+    session.run("ruff", "format", "--check", ".")
     session.run("mypy")
 
 

@@ -138,8 +138,10 @@ def main() -> None:
             ("ctypes with `argtypes`/`restype`", ct_typed, "f(1, 2)"),
             ("pure Python `def`", py_add, "f(1, 2)"),
         ]
-        print(f"{platform.python_implementation()} {platform.python_version()}, cffi {cffi.__version__}, "
-              f"{platform.machine()} {platform.system()}; best of {repeat} x {number:,} calls")
+        print(
+            f"{platform.python_implementation()} {platform.python_version()}, cffi {cffi.__version__}, "
+            f"{platform.machine()} {platform.system()}; best of {repeat} x {number:,} calls"
+        )
         print()
         print("| how | ns per call |")
         print("|---|---|")
@@ -181,8 +183,11 @@ def main() -> None:
         print()
         print("| 4 jobs | one after the other, ms | on 4 threads, ms |")
         print("|---|---|---|")
-        print(f"| C waits 50 ms (`lib.nap(50)`) | {wall(waits, False, runs) * 1e3:.0f} | "
-              f"{wall(waits, True, runs) * 1e3:.0f} |", flush=True)
+        print(
+            f"| C waits 50 ms (`lib.nap(50)`) | {wall(waits, False, runs) * 1e3:.0f} | "
+            f"{wall(waits, True, runs) * 1e3:.0f} |",
+            flush=True,
+        )
         print(f"| a pure Python loop | {wall(loops, False, runs) * 1e3:.0f} | {wall(loops, True, runs) * 1e3:.0f} |")
 
 

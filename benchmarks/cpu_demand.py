@@ -36,7 +36,7 @@ def _runnable(root: int) -> int:
             stat = (entry / "stat").read_text()
         except OSError:
             continue  # ended meanwhile
-        fields = stat[stat.rfind(")") + 2:].split()  # after "pid (name) ": state, ppid, ...
+        fields = stat[stat.rfind(")") + 2 :].split()  # after "pid (name) ": state, ppid, ...
         state[int(entry.name)] = fields[0]
         children[int(fields[1])].append(int(entry.name))
     count, todo = 0, [root]
@@ -68,9 +68,12 @@ def main(argv: list[str]) -> int:
     shares = ", ".join(f"{k}{'+' if k == 3 else ''}: {100 * samples[k] / total:.0f}%" for k in range(4))
     mean = sum(k * n for k, n in samples.items()) / total
     load = (PROC / "loadavg").read_text().split()[0]
-    print(f"wall {wall:.1f} s, CPU {usage.children_user + usage.children_system:.1f} s "
-          f"(user {usage.children_user:.1f}, sys {usage.children_system:.1f}); runnable processes in "
-          f"{total} samples: {shares}, mean {mean:.2f}; load average at the end {load}", file=sys.stderr)
+    print(
+        f"wall {wall:.1f} s, CPU {usage.children_user + usage.children_system:.1f} s "
+        f"(user {usage.children_user:.1f}, sys {usage.children_system:.1f}); runnable processes in "
+        f"{total} samples: {shares}, mean {mean:.2f}; load average at the end {load}",
+        file=sys.stderr,
+    )
     return proc.returncode
 
 

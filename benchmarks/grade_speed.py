@@ -86,11 +86,24 @@ def main() -> None:
     cores = os.cpu_count()
     rows = [
         ("F: import cffi + compile one module", floor, "", ""),
-        (f"cold grade, {n} exercises, empty cache", cold, f"{cold / floor:.1f} F",
-         f"sum of per-exercise times {per_exercise:.2f} s ({per_exercise / cold:.1f}x in parallel on {cores} cores)"),
-        ("warm grade, nothing changed", warm, f"{warm / floor:.1f} F", "target <= 2 F: " + ("met" if warm <= 2 * floor else "MISSED")),
-        (f"edit one exercise ({target.name}), grade all", edit, f"{edit / floor:.1f} F",
-         "target <= 2.5 F: " + ("met" if edit <= 2.5 * floor else "MISSED")),
+        (
+            f"cold grade, {n} exercises, empty cache",
+            cold,
+            f"{cold / floor:.1f} F",
+            f"sum of per-exercise times {per_exercise:.2f} s ({per_exercise / cold:.1f}x in parallel on {cores} cores)",
+        ),
+        (
+            "warm grade, nothing changed",
+            warm,
+            f"{warm / floor:.1f} F",
+            "target <= 2 F: " + ("met" if warm <= 2 * floor else "MISSED"),
+        ),
+        (
+            f"edit one exercise ({target.name}), grade all",
+            edit,
+            f"{edit / floor:.1f} F",
+            "target <= 2.5 F: " + ("met" if edit <= 2.5 * floor else "MISSED"),
+        ),
     ]
     print(f"Python {sys.version.split()[0]} on {sys.platform}, {cores} cores; median of {args.repeat} runs")
     width = max(len(r[0]) for r in rows)

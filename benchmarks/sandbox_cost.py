@@ -40,8 +40,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--participants", type=int, default=3)
     parser.add_argument("--repeat", type=int, default=3, help="runs per figure (the median is shown)")
-    parser.add_argument("selectors", nargs="*", default=["01", "02", "03", "05"],
-                        help="lessons or exercises graded (default: 01 02 03 05)")
+    parser.add_argument(
+        "selectors",
+        nargs="*",
+        default=["01", "02", "03", "05"],
+        help="lessons or exercises graded (default: 01 02 03 05)",
+    )
     args = parser.parse_args()
     from grader import sandbox
 
@@ -52,14 +56,21 @@ def main() -> None:
         for i in range(args.participants):
             shutil.copytree(ROOT / "solutions", room / f"p{i}")
         rows = []
-        for label, extra_env, flags in ((kind, {}, []),
-                                        ("none", {"CFFI_COURSE_SANDBOX": "none"}, ["--allow-unsandboxed"])):
+        for label, extra_env, flags in (
+            (kind, {}, []),
+            ("none", {"CFFI_COURSE_SANDBOX": "none"}, ["--allow-unsandboxed"]),
+        ):
             cold, warm, edit = [], [], []
             for i in range(args.repeat):
                 cache = work / f"cache-{label}"
                 shutil.rmtree(cache, ignore_errors=True)
-                env = dict(os.environ, CFFI_COURSE_CACHE=str(cache), NO_COLOR="1", **extra_env,
-                           PYTHONPATH=os.pathsep.join([str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]))
+                env = dict(
+                    os.environ,
+                    CFFI_COURSE_CACHE=str(cache),
+                    NO_COLOR="1",
+                    **extra_env,
+                    PYTHONPATH=os.pathsep.join([str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]),
+                )
                 cmd = [sys.executable, "-m", "grader.room", str(room), *args.selectors, *flags]
                 cold.append(timed(cmd, env))
                 warm.append(timed(cmd, env))
@@ -67,14 +78,18 @@ def main() -> None:
                 target.write_text(target.read_text() + f"\n# edit {label} {i}\n")
                 edit.append(timed(cmd, env))
             rows.append((label, statistics.median(cold), statistics.median(warm), statistics.median(edit)))
-        print(f"room: {args.participants} participants x {' '.join(args.selectors)}, "
-              f"{os.cpu_count()} cores, {sys.implementation.name} {sys.version.split()[0]}")
+        print(
+            f"room: {args.participants} participants x {' '.join(args.selectors)}, "
+            f"{os.cpu_count()} cores, {sys.implementation.name} {sys.version.split()[0]}"
+        )
         print(f"{'isolation':<10} {'cold s':>8} {'warm s':>8} {'edit s':>8}")
         for label, cold_s, warm_s, edit_s in rows:
             print(f"{label:<10} {cold_s:8.2f} {warm_s:8.2f} {edit_s:8.2f}")
         (label, c1, w1, e1), (_, c0, w0, e0) = rows
-        print(f"sandbox cost: cold {c1 - c0:+.2f} s ({(c1 / c0 - 1) * 100:+.0f}%), warm {w1 - w0:+.2f} s, "
-              f"edit {e1 - e0:+.2f} s")
+        print(
+            f"sandbox cost: cold {c1 - c0:+.2f} s ({(c1 / c0 - 1) * 100:+.0f}%), warm {w1 - w0:+.2f} s, "
+            f"edit {e1 - e0:+.2f} s"
+        )
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

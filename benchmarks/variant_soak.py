@@ -60,8 +60,10 @@ def interpreters(given: list[str]) -> list[tuple[str, str]]:
         if pypy.is_file():
             found.append(("pypy (.nox/tests-pypy)", str(pypy)))
         else:
-            print(f"PyPy: no venv at {pypy.parent.parent.relative_to(ROOT)}; create it with "
-                  "`nox -s tests-pypy --install-only` to soak PyPy too. Soaking this interpreter only.")
+            print(
+                f"PyPy: no venv at {pypy.parent.parent.relative_to(ROOT)}; create it with "
+                "`nox -s tests-pypy --install-only` to soak PyPy too. Soaking this interpreter only."
+            )
     return found
 
 
@@ -99,7 +101,9 @@ def one_round(python: str, select: str | None, workdir: Path) -> tuple[dict[str,
     proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
     seconds = time.perf_counter() - start
     if not junit.is_file():
-        sys.exit(f"pytest did not run ({python}, exit {proc.returncode}):\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
+        sys.exit(
+            f"pytest did not run ({python}, exit {proc.returncode}):\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
+        )
     outcomes, first = {}, ""
     for case in ET.parse(junit).getroot().iter("testcase"):
         name = case.get("name", "")
@@ -111,7 +115,7 @@ def one_round(python: str, select: str | None, workdir: Path) -> tuple[dict[str,
                 kind = {"failure": "failed"}.get(child.tag, child.tag)
                 if kind != "skipped" and not first:
                     first = (child.get("message") or child.text or "").strip()
-        outcomes[name[len("test_variant_verdict["):-1]] = kind
+        outcomes[name[len("test_variant_verdict[") : -1]] = kind
     return outcomes, seconds, first
 
 
@@ -119,8 +123,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5, help="rounds per interpreter (default 5)")
     parser.add_argument("-k", dest="select", help="pytest -k expression: which variants (default all)")
-    parser.add_argument("--python", action="append", default=[],
-                        help="interpreter to soak (repeatable; default: this one and PyPy's tests venv)")
+    parser.add_argument(
+        "--python",
+        action="append",
+        default=[],
+        help="interpreter to soak (repeatable; default: this one and PyPy's tests venv)",
+    )
     parser.add_argument("--no-load", action="store_true", help="do not load the machine while soaking")
     args = parser.parse_args(argv)
 
@@ -135,8 +143,10 @@ def main(argv: list[str] | None = None) -> int:
             for n in range(1, args.rounds + 1):
                 outcomes, seconds, first = one_round(python, args.select, Path(tmp))
                 failed = sum(k in ("failed", "error") for k in outcomes.values())
-                print(f"{label}: round {n}/{args.rounds}: {len(outcomes)} variants, {failed} failed, "
-                      f"{seconds:.0f} s", flush=True)
+                print(
+                    f"{label}: round {n}/{args.rounds}: {len(outcomes)} variants, {failed} failed, {seconds:.0f} s",
+                    flush=True,
+                )
                 if failed:
                     print(f"    first failure: {first[:300]}", flush=True)
                 if outcomes and all(k == "error" for k in outcomes.values()):
@@ -153,8 +163,10 @@ def main(argv: list[str] | None = None) -> int:
                     never.append(f"{label}: {test}: {kinds[0]} in every round")
             graded = sum(1 for kinds in seen.values() if "skipped" not in kinds)
             counted = max((len(kinds) for kinds in seen.values()), default=0)
-            print(f"{label}: {graded} variants graded in {counted} counted round(s) "
-                  f"({len(seen) - graded} skipped on this interpreter).")
+            print(
+                f"{label}: {graded} variants graded in {counted} counted round(s) "
+                f"({len(seen) - graded} skipped on this interpreter)."
+            )
     for line in flips:
         print(f"FLIP  {line}")
     for line in never:

@@ -96,12 +96,10 @@ def captured_fds():
 
 def _learner_traceback(exc: BaseException, paths: Paths) -> str:
     """The exception with only the frames in the learner's files."""
-    frames = [
-        f
-        for f in traceback.extract_tb(exc.__traceback__)
-        if paths.relative(f.filename) is not None
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if paths.relative(f.filename) is not None]
+    lines = [
+        f"  {paths.show(f.filename)}, line {f.lineno}" + (f"\n    {f.line}" if f.line else "") for f in frames[-3:]
     ]
-    lines = [f"  {paths.show(f.filename)}, line {f.lineno}" + (f"\n    {f.line}" if f.line else "") for f in frames[-3:]]
     head = "".join(traceback.format_exception_only(type(exc), exc)).strip()
     return paths.show("\n".join([*lines, head]))
 
@@ -123,8 +121,11 @@ def _at(builder: Path, source: str, numbers: list[int], paths: Paths) -> str:
     start = _literal_line(builder, source)
     out = []
     for number in numbers:
-        where = (f"{paths.show(str(builder))}, line {start + number - 1}" if start
-                 else f"line {number} of the string given to cdef()")
+        where = (
+            f"{paths.show(str(builder))}, line {start + number - 1}"
+            if start
+            else f"line {number} of the string given to cdef()"
+        )
         out.append(f"  {where}\n    {lines[number - 1].strip()}")
     return "\n".join(out)
 
@@ -150,12 +151,16 @@ def _define_declaration(exc: BaseException, builder: Path, paths: Paths) -> str:
     if not hits:
         return ""
     head = "".join(traceback.format_exception_only(type(exc), exc)).strip()
-    text = (f"{_at(builder, source, hits[:1], paths)}\n{paths.show(head)}\n"
-            "In cdef(), a #define takes an integer literal, or `...` for the C compiler to fill in the value.")
+    text = (
+        f"{_at(builder, source, hits[:1], paths)}\n{paths.show(head)}\n"
+        "In cdef(), a #define takes an integer literal, or `...` for the C compiler to fill in the value."
+    )
     if _FLOAT.match(value):
-        text += (f"\n{value} is a floating-point number: cffi's suggestion `#define {name} ...` does not work "
-                 "for it (in a #define, `...` stands for an integer constant). Declare it as "
-                 f"`static const double {name};`: the C compiler takes its value from the header.")
+        text += (
+            f"\n{value} is a floating-point number: cffi's suggestion `#define {name} ...` does not work "
+            "for it (in a #define, `...` stands for an integer constant). Declare it as "
+            f"`static const double {name};`: the C compiler takes its value from the header."
+        )
     return text
 
 
@@ -167,14 +172,19 @@ def _duplicate_declaration(exc: BaseException, builder: Path, paths: Paths) -> s
         return ""
     name = m.group("name")
     pattern = re.compile(rf"\b{re.escape(name)}\b")
-    hits = [i for i, line in enumerate(source.splitlines(), 1)
-            if pattern.search(line) and not line.lstrip().startswith(("//", "/*", "*"))]
+    hits = [
+        i
+        for i, line in enumerate(source.splitlines(), 1)
+        if pattern.search(line) and not line.lstrip().startswith(("//", "/*", "*"))
+    ]
     if len(hits) < 2:
         return ""
     head = "".join(traceback.format_exception_only(type(exc), exc)).strip()
-    return (f"{_at(builder, source, hits, paths)}\n{paths.show(head)}\n"
-            f"{name} is declared more than once: delete the extra declaration. cffi's suggestion, "
-            "override=True, is for trying things interactively; in a builder it only hides the mistake.")
+    return (
+        f"{_at(builder, source, hits, paths)}\n{paths.show(head)}\n"
+        f"{name} is declared more than once: delete the extra declaration. cffi's suggestion, "
+        "override=True, is for trying things interactively; in a builder it only hides the mistake."
+    )
 
 
 def _cdef_declaration(exc: BaseException, builder: Path, paths: Paths) -> str:
@@ -194,7 +204,8 @@ def _cdef_declaration(exc: BaseException, builder: Path, paths: Paths) -> str:
     if quoted:
         text = " ".join(quoted.group(1).split())
         hits = [i for i, line in enumerate(lines, 1) if text and " ".join(line.split()) == text] or [
-            i for i, line in enumerate(lines, 1) if text and text in " ".join(line.split())]
+            i for i, line in enumerate(lines, 1) if text and text in " ".join(line.split())
+        ]
         if hits:
             number = hits[0]
     if source is None or not 1 <= number <= len(lines) or not lines[number - 1].strip():
@@ -235,16 +246,21 @@ def load_builder(path: Path, paths: Paths):
             "constants. No #include, no function bodies.",
         ) from None
     except cffi.FFIError as exc:
-        raise BuildError("cdef", "cffi refused the declarations (FFIError):\n"
-                         + (_duplicate_declaration(exc, path, paths) or _learner_traceback(exc, paths))) from None
+        raise BuildError(
+            "cdef",
+            "cffi refused the declarations (FFIError):\n"
+            + (_duplicate_declaration(exc, path, paths) or _learner_traceback(exc, paths)),
+        ) from None
     except SystemExit as exc:
         raise BuildError(
             "builder",
             f"your builder script called sys.exit({exc.code!r}) while being loaded. "
-            "Keep the build step under `if __name__ == \"__main__\":`.",
+            'Keep the build step under `if __name__ == "__main__":`.',
         ) from None
     except Exception as exc:
-        raise BuildError("builder", "your builder script raised an exception:\n" + _learner_traceback(exc, paths)) from None
+        raise BuildError(
+            "builder", "your builder script raised an exception:\n" + _learner_traceback(exc, paths)
+        ) from None
     finally:
         sys.path[:] = saved_path
     ffis = {name: v for name, v in namespace.items() if isinstance(v, cffi.FFI)}
@@ -255,7 +271,9 @@ def load_builder(path: Path, paths: Paths):
     shown = paths.show(str(path))
     if not ffis:
         raise BuildError("builder", f"{shown} defines no FFI object. Create one: ffibuilder = FFI()")
-    raise BuildError("builder", f"{shown} defines several FFI objects ({', '.join(ffis)}); name the one to build `ffibuilder`.")
+    raise BuildError(
+        "builder", f"{shown} defines several FFI objects ({', '.join(ffis)}); name the one to build `ffibuilder`."
+    )
 
 
 def _literal_line(builder: Path, source: str) -> int | None:
@@ -267,8 +285,11 @@ def _literal_line(builder: Path, source: str) -> int | None:
     for node in ast.walk(tree):
         # A literal spread over lines but holding no newline of its own (implicit
         # concatenation) cannot be mapped line for line.
-        if (isinstance(node, ast.Constant) and node.value == source
-                and source.count("\n") == (node.end_lineno or node.lineno) - node.lineno):
+        if (
+            isinstance(node, ast.Constant)
+            and node.value == source
+            and source.count("\n") == (node.end_lineno or node.lineno) - node.lineno
+        ):
             return node.lineno
     return None
 
@@ -300,7 +321,10 @@ def _add_warnings(ffi) -> None:
     ffi._assigned_source = (module_name, source, ext, kwds)
 
 
-_DIAG = re.compile(r"^(?P<file>.+?)(?::(?P<line>\d+)(?::(?P<col>\d+))?:|\((?P<mline>\d+)\)\s*:)\s*(?P<kind>fatal error|error|warning)\b", re.I)
+_DIAG = re.compile(
+    r"^(?P<file>.+?)(?::(?P<line>\d+)(?::(?P<col>\d+))?:|\((?P<mline>\d+)\)\s*:)\s*(?P<kind>fatal error|error|warning)\b",
+    re.I,
+)
 
 
 _NOTE = re.compile(r"^.+?:\d+(?::\d+)?:\s*note\b")
@@ -340,8 +364,10 @@ def is_learners(diagnostic: str, paths: Paths) -> bool:
     return diagnostic.startswith(paths.display + "/")
 
 
-_GLUE_NOTE = ("(This warning is in cffi's glue, which calls your function as cdef() declares it: "
-              "cdef() and your C disagree on this type.)")
+_GLUE_NOTE = (
+    "(This warning is in cffi's glue, which calls your function as cdef() declares it: "
+    "cdef() and your C disagree on this type.)"
+)
 
 
 def _explain_glue_warnings(warnings: list[str], paths: Paths) -> list[str]:
@@ -350,7 +376,7 @@ def _explain_glue_warnings(warnings: list[str], paths: Paths) -> list[str]:
     out, seen = [], set()
     for w in warnings:
         if w.startswith(GENERATED) and is_learners(w, paths):
-            rest = w[w.index(f"\n{paths.display}/"):]  # the note at the learner's declaration
+            rest = w[w.index(f"\n{paths.display}/") :]  # the note at the learner's declaration
             if rest in seen:
                 continue
             seen.add(rest)
@@ -373,9 +399,11 @@ def _relative_path_hint(ffi) -> str:
 
 
 def _undefined(name: str) -> str:
-    return (f"`{name}` is declared in cdef() and no C code compiled into the module defines it. "
-            f"Define {name} in the C source given to set_source(), or in a .c file listed in its "
-            "sources=[...] (or remove it from cdef()).")
+    return (
+        f"`{name}` is declared in cdef() and no C code compiled into the module defines it. "
+        f"Define {name} in the C source given to set_source(), or in a .c file listed in its "
+        "sources=[...] (or remove it from cdef())."
+    )
 
 
 def _import(directory: Path, module_name: str, warnings: list[str], paths: Paths) -> ModuleType:
@@ -393,7 +421,9 @@ def _import(directory: Path, module_name: str, warnings: list[str], paths: Paths
             if related:
                 msg += "\nThe compiler warned about it:\n" + "\n".join(related[:2])
             raise BuildError("import", msg) from None
-        raise BuildError("import", f"the compiled module {module_name!r} could not be imported: {paths.show(text)}") from None
+        raise BuildError(
+            "import", f"the compiled module {module_name!r} could not be imported: {paths.show(text)}"
+        ) from None
 
 
 def build_key(files_key: str, builder_name: str, fingerprint: str) -> str:
@@ -505,6 +535,7 @@ def publish_entries(out: Path, dest: Path, expected_key) -> list[str]:
 
 def publish_builds(out: Path, cache_root: Path, files_key: str) -> list[str]:
     """The engine's side of build(): publish the child's builds of these files."""
+
     def expected(meta: dict) -> str | None:
         name, fingerprint = meta.get("builder"), meta.get("fingerprint")
         if not isinstance(name, str) or not isinstance(fingerprint, str):
@@ -576,38 +607,47 @@ def build(builder: Path, paths: Paths, cache_root: Path, files_key: str, out: Pa
                 detail = paths.show("\n".join(tail)) or paths.show(str(failure))
             undeclared = re.search(r"(?:implicit declaration of function|call to undeclared function) \W?(\w+)", detail)
             missing = re.search(r"fatal error: ([\w./-]+\.h): No such file", detail) or re.search(
-                r"Cannot open include file: '([^']+)'", detail)
+                r"Cannot open include file: '([^']+)'", detail
+            )
             # gcc's words when one of the learner's functions is never closed: the
             # compiler then reads cffi's glue as if inside it, and every error lands there.
-            unclosed = any(w in detail for w in ("invalid storage class for function",
-                                                 "expected declaration or statement at end of input"))
+            unclosed = any(
+                w in detail
+                for w in ("invalid storage class for function", "expected declaration or statement at end of input")
+            )
             if undeclared and GENERATED in detail:  # gcc 14 and clang refuse what gcc 12 only warns about
                 detail += "\n" + _undefined(undeclared.group(1))
             elif unclosed and GENERATED in detail:
-                detail += ("\nThese errors are in cffi's glue, after your code: the compiler believes one of "
-                           "your C functions is still open there. Look in your C code for a `{` without its `}`.")
+                detail += (
+                    "\nThese errors are in cffi's glue, after your code: the compiler believes one of "
+                    "your C functions is still open there. Look in your C code for a `{` without its `}`."
+                )
             elif "invalid operands to binary |" in detail and GENERATED in detail:
-                detail += ("\nThis is cffi checking that a `#define NAME ...` in cdef() is an integer: "
-                           "for a constant of another type (a double, a string) declare it as "
-                           "`static const TYPE NAME;` instead.")
+                detail += (
+                    "\nThis is cffi checking that a `#define NAME ...` in cdef() is an integer: "
+                    "for a constant of another type (a double, a string) declare it as "
+                    "`static const TYPE NAME;` instead."
+                )
             elif GENERATED in detail:
                 detail += (
                     f"\n({GENERATED} is the glue cffi writes from your cdef(): an error "
                     "there usually means cdef() and the C source disagree on a type.)"
                 )
             if missing:
-                detail += (f"\nThe compiler did not find {missing.group(1)}: give the folder that holds it "
-                           "in include_dirs=[...] (an absolute path, e.g. built from Path(__file__).parent).")
+                detail += (
+                    f"\nThe compiler did not find {missing.group(1)}: give the folder that holds it "
+                    "in include_dirs=[...] (an absolute path, e.g. built from Path(__file__).parent)."
+                )
             raise BuildError(
                 "compile",
                 f"the C compiler rejected the module ({type(failure).__name__}):\n{detail}" + _relative_path_hint(ffi),
             )
-        write_entry_meta(tmp, {"module": module_name, "warnings": warnings, "builder": builder.name,
-                               "fingerprint": fingerprint})
+        write_entry_meta(
+            tmp, {"module": module_name, "warnings": warnings, "builder": builder.name, "fingerprint": fingerprint}
+        )
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     install_entry(tmp, final)
     module = _import(final, module_name, warnings, paths)
     return Built(module, module_name, final, warnings)
-

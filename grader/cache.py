@@ -46,10 +46,12 @@ TEMP_SECONDS = 3600  # a temp entry this old is an interrupted write; a younger 
 
 TAG_NAME = "CACHEDIR.TAG"
 TAG_SIGNATURE = "Signature: 8a477f597d28d172789f06886806bc55"
-TAG_TEXT = (f"{TAG_SIGNATURE}\n"
-            "# This file is a cache directory tag created by cffi-course (its grading cache).\n"
-            "# For information about cache directory tags, see:\n"
-            "#\thttps://bford.info/cachedir/\n")
+TAG_TEXT = (
+    f"{TAG_SIGNATURE}\n"
+    "# This file is a cache directory tag created by cffi-course (its grading cache).\n"
+    "# For information about cache directory tags, see:\n"
+    "#\thttps://bford.info/cachedir/\n"
+)
 # The folders the engine makes in the cache: every module names them through these.
 BUILDS = "builds"
 LIBS = "libs"
@@ -127,11 +129,17 @@ def open_cache(root: Path | None = None) -> Cache:
         tmp = Path(tempfile.mkdtemp(prefix="cffi-course-cache-")).resolve()
         claim(tmp)
     except OSError as exc:
-        raise CacheError(f"the cache folder {root} cannot be written ({reason}), and neither can a temporary "
-                         f"folder ({type(exc).__name__}: {exc.strerror or exc}). Point {ENV_VAR} at a folder "
-                         "you can write.") from None
-    return Cache(tmp, True, f"warning: the cache folder {root} cannot be written ({reason}); grading in a "
-                            f"temporary cache at {tmp}, removed afterwards (nothing is kept for the next grade).")
+        raise CacheError(
+            f"the cache folder {root} cannot be written ({reason}), and neither can a temporary "
+            f"folder ({type(exc).__name__}: {exc.strerror or exc}). Point {ENV_VAR} at a folder "
+            "you can write."
+        ) from None
+    return Cache(
+        tmp,
+        True,
+        f"warning: the cache folder {root} cannot be written ({reason}); grading in a "
+        f"temporary cache at {tmp}, removed afterwards (nothing is kept for the next grade).",
+    )
 
 
 def claim(root: Path) -> None:
@@ -142,8 +150,10 @@ def claim(root: Path) -> None:
     link) are removed: inside a tagged cache nothing is the user's. Raises
     CacheError for a folder that is someone else's, OSError when it cannot be written."""
     if os.path.lexists(root) and not root.is_dir():
-        raise CacheError(f"the cache folder {root} is not a folder. Point {ENV_VAR} at a new or empty "
-                         "folder (or unset it for the default).")
+        raise CacheError(
+            f"the cache folder {root} is not a folder. Point {ENV_VAR} at a new or empty "
+            "folder (or unset it for the default)."
+        )
     try:
         names = os.listdir(root)
     except FileNotFoundError:
@@ -151,13 +161,17 @@ def claim(root: Path) -> None:
         names = os.listdir(root)
     if TAG_NAME in names:
         if not is_ours(root):
-            raise CacheError(f"{root} carries another program's {TAG_NAME}: it is that program's cache. "
-                             f"Point {ENV_VAR} at a new or empty folder (or unset it for the default).")
+            raise CacheError(
+                f"{root} carries another program's {TAG_NAME}: it is that program's cache. "
+                f"Point {ENV_VAR} at a new or empty folder (or unset it for the default)."
+            )
     elif [n for n in names if not n.startswith(".tmp-")] and not _untagged_cache(root, names):
         shown = ", ".join(sorted(n for n in names if not n.startswith(".tmp-"))[:4])
-        raise CacheError(f"{ENV_VAR}={root} names a folder that holds other files ({shown}, ...) and is not a "
-                         f"cache of this course (no {TAG_NAME}). The engine writes and prunes old files only in a "
-                         f"folder of its own: point {ENV_VAR} at a new or empty folder (or unset it for the default).")
+        raise CacheError(
+            f"{ENV_VAR}={root} names a folder that holds other files ({shown}, ...) and is not a "
+            f"cache of this course (no {TAG_NAME}). The engine writes and prunes old files only in a "
+            f"folder of its own: point {ENV_VAR} at a new or empty folder (or unset it for the default)."
+        )
     else:
         _write_tag(root)
     for name in PARTS:
@@ -353,7 +367,7 @@ def prune(root: Path) -> None:
         entries = _entries(root / name)
         if part.keep_newest is not None:
             whole = sorted((e for e in entries if not e[0].name.startswith(".")), key=lambda e: e[1], reverse=True)
-            for path, _mtime, is_dir in whole[part.keep_newest:]:
+            for path, _mtime, is_dir in whole[part.keep_newest :]:
                 _remove(path, is_dir)
         for path, mtime, is_dir in entries:
             age = now - mtime
@@ -378,8 +392,11 @@ def _prune_bytecode(pycache: Path, now: float, keep_seconds: int) -> None:
             path = os.path.join(folder, name)
             try:
                 age = now - os.lstat(path).st_mtime
-                if ((name.endswith(".pyc") and age > keep_seconds) or (_PYC_TEMP.fullmatch(name) and age > TEMP_SECONDS)
-                        or (folder == str(pycache) and name.startswith(".warm-") and age > keep_seconds)):
+                if (
+                    (name.endswith(".pyc") and age > keep_seconds)
+                    or (_PYC_TEMP.fullmatch(name) and age > TEMP_SECONDS)
+                    or (folder == str(pycache) and name.startswith(".warm-") and age > keep_seconds)
+                ):
                     os.unlink(path)
                     removed = removed or name.endswith(".pyc")
             except OSError:

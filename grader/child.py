@@ -45,15 +45,22 @@ def main(argv: list[str]) -> int:
 
     args = [
         grader,
-        "-c", str(INI),  # graders ignore the repository's own pytest settings
-        "--rootdir", str(Path(grader).parent),
-        "-p", "grader.plugin",
-        "-p", "no:cacheprovider",  # no .pytest_cache anywhere
+        "-c",
+        str(INI),  # graders ignore the repository's own pytest settings
+        "--rootdir",
+        str(Path(grader).parent),
+        "-p",
+        "grader.plugin",
+        "-p",
+        "no:cacheprovider",  # no .pytest_cache anywhere
         # The engine reports; pytest stays quiet. Not "-p no:terminal": pytest
         # explains a failed `assert a == b` through the terminal plugin, and
         # without it the learner would get a bare AssertionError.
-        "-qq", "--tb=no", "--no-summary",
-        "-p", "no:stepwise",
+        "-qq",
+        "--tb=no",
+        "--no-summary",
+        "-p",
+        "no:stepwise",
         "-s",  # learner output goes straight to the engine's capped pipe
         "--import-mode=importlib",
         *rest,

@@ -23,24 +23,42 @@ def _parser() -> argparse.ArgumentParser:
         epilog="Examples: nox -s grade | nox -s grade -- 01 | nox -s grade -- 01_setup/hello "
         "| nox -s grade -- --tree ~/participant/exercises --json out.json",
     )
-    p.add_argument("selectors", nargs="*", metavar="SELECTOR",
-                   help="a lesson number (07) or an exercise id (07_structs/point); none = all")
+    p.add_argument(
+        "selectors",
+        nargs="*",
+        metavar="SELECTOR",
+        help="a lesson number (07) or an exercise id (07_structs/point); none = all",
+    )
     p.add_argument("--tree", metavar="DIR", help="grade this folder instead of exercises/ (laid out like it)")
     p.add_argument("--json", metavar="FILE", help="also write the report as JSON to FILE")
     p.add_argument("--gradescope", metavar="FILE", help="also write Gradescope's results.json format to FILE")
     p.add_argument("--strict", action="store_true", help="exit 1 unless everything selected passes")
     p.add_argument("--jobs", type=int, default=0, metavar="N", help="exercises graded at once (default: one per core)")
-    p.add_argument("--timeout", type=float, default=None, metavar="SECONDS",
-                   help="time limit per check (default: 10, or the exercise's own)")
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="time limit per check (default: 10, or the exercise's own)",
+    )
     command.add_course_option(p)
     p.add_argument("--fresh", action="store_true", help="ignore cached verdicts and grade everything again")
-    p.add_argument("--isolate", action="store_true",
-                   help="run every learner process in a sandbox (bubblewrap; for work that is not your own). "
-                   "--gradescope implies it")
-    p.add_argument("--allow-unsandboxed", action="store_true",
-                   help="with --isolate or --gradescope: grade even where no sandbox is possible (one warning)")
-    p.add_argument("--memcheck", action="store_true",
-                   help="build the C under AddressSanitizer and report memory errors (Linux; nox -s memcheck)")
+    p.add_argument(
+        "--isolate",
+        action="store_true",
+        help="run every learner process in a sandbox (bubblewrap; for work that is not your own). "
+        "--gradescope implies it",
+    )
+    p.add_argument(
+        "--allow-unsandboxed",
+        action="store_true",
+        help="with --isolate or --gradescope: grade even where no sandbox is possible (one warning)",
+    )
+    p.add_argument(
+        "--memcheck",
+        action="store_true",
+        help="build the C under AddressSanitizer and report memory errors (Linux; nox -s memcheck)",
+    )
     return p
 
 
@@ -80,8 +98,10 @@ def _main(argv: list[str] | None) -> int:
     if args.jobs < 0 or (args.timeout is not None and args.timeout <= 0):
         raise UsageError("--jobs and --timeout take positive numbers.")
     if args.memcheck and not args.selectors:
-        raise UsageError("memcheck checks what you name: an exercise (nox -s memcheck -- 10_memory/owner) "
-                         "or a lesson (nox -s memcheck -- 10).")
+        raise UsageError(
+            "memcheck checks what you name: an exercise (nox -s memcheck -- 10_memory/owner) "
+            "or a lesson (nox -s memcheck -- 10)."
+        )
     sanitizer_env = _memcheck_env() if args.memcheck else None
     # Someone else's work (Gradescope, --isolate) runs sandboxed, or not at all.
     sandbox = session_mod.choose_sandbox(args.allow_unsandboxed, err) if args.isolate or args.gradescope else None
@@ -97,8 +117,10 @@ def _main(argv: list[str] | None) -> int:
         settings.slowdown = sanitizer.SLOWDOWN
         settings.setup_timeout *= sanitizer.SLOWDOWN
         settings.collect_timeout *= sanitizer.SLOWDOWN
-        console.print("[bold]Memory check:[/] C built with AddressSanitizer; Python uses plain malloc. "
-                      "A memory error stops the check that caused it.")
+        console.print(
+            "[bold]Memory check:[/] C built with AddressSanitizer; Python uses plain malloc. "
+            "A memory error stops the check that caused it."
+        )
     display = session_mod.display(tree)
     session = session_mod.Session(course.root, cache_root, settings)
     interrupted = False
@@ -113,8 +135,11 @@ def _main(argv: list[str] | None) -> int:
     def tick(done: int, running: list[session_mod.Task]) -> None:
         if spinner is not None and task is not None:
             ids = [t.exercise.id for t in running]
-            spinner.update(task, completed=done, description=f"Grading {done}/{len(selected)}"
-                           + (f" · {', '.join(ids[:2])}" if ids else ""))
+            spinner.update(
+                task,
+                completed=done,
+                description=f"Grading {done}/{len(selected)}" + (f" · {', '.join(ids[:2])}" if ids else ""),
+            )
 
     try:
         graded = session.grade([session_mod.Task(ex, tree, display) for ex in selected], args.jobs, tick)
@@ -136,8 +161,7 @@ def _main(argv: list[str] | None) -> int:
     if sanitizer_env is None:
         # Progress across runs (a memcheck verdict is not a grade): what passes, what comes next.
         records = progress.update(cache_root, course, tree, results)
-        report.render_progress(console, course, progress.summarise(course, records), selected, results,
-                               records)
+        report.render_progress(console, course, progress.summarise(course, records), selected, results, records)
     if sanitizer_env is not None and results and all(r.status == "pass" for r in results.values()):
         console.print("AddressSanitizer found no memory error in what the checks ran.")
     if args.json:

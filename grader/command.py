@@ -54,8 +54,10 @@ def find_exercise(course: manifest.Course, exercise_id: str) -> manifest.Exercis
     ex = next((e for e in course.exercises if e.id == exercise_id), None)
     if ex is None:
         near = [e.id for e in course.exercises if exercise_id.split("/")[-1] in e.id]
-        raise UsageError(f"no exercise {exercise_id!r}. Exercise ids look like 07_structs/geometry"
-                         + (f"; did you mean {', '.join(near[:3])}?" if near else "; `nox -s grade` lists them."))
+        raise UsageError(
+            f"no exercise {exercise_id!r}. Exercise ids look like 07_structs/geometry"
+            + (f"; did you mean {', '.join(near[:3])}?" if near else "; `nox -s grade` lists them.")
+        )
     return ex
 
 
@@ -63,6 +65,7 @@ def stop_on_sigterm() -> None:
     """SIGTERM (nox, CI runners, a closed terminal, `kill`) stops like Ctrl-C: the
     children are killed and the command says what it did. Windows has no SIGTERM to
     catch; a handler can only be set from the main thread."""
+
     def handler(_signum, _frame):  # signal.signal's handler signature
         raise KeyboardInterrupt
 
@@ -93,8 +96,13 @@ def _usage_errors() -> tuple[type[BaseException], ...]:
     return tuple(found)
 
 
-def run(body: Callable[[], int], *, errors: tuple[type[BaseException], ...] = (), prefix: str = "error:",
-        stopped: Callable[[], str] | None = None) -> int:
+def run(
+    body: Callable[[], int],
+    *,
+    errors: tuple[type[BaseException], ...] = (),
+    prefix: str = "error:",
+    stopped: Callable[[], str] | None = None,
+) -> int:
     """Run a command's ``body`` after the common prelude. A UsageError (or ``errors``)
     ends it with one line and USAGE_ERROR; a stop with ``stopped()``'s line, if any,
     and INTERRUPTED."""

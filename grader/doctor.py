@@ -83,8 +83,13 @@ def system_kind(sys_platform: str | None = None, release: str | None = None, osr
     osrel = os_release() if osrel is None else osrel
     ids = " ".join([osrel.get("ID", ""), osrel.get("ID_LIKE", "")]).lower().split()
     family = "linux"
-    for name, words in (("debian", ("debian", "ubuntu")), ("fedora", ("fedora", "rhel", "centos")),
-                        ("arch", ("arch",)), ("alpine", ("alpine",)), ("suse", ("suse", "opensuse"))):
+    for name, words in (
+        ("debian", ("debian", "ubuntu")),
+        ("fedora", ("fedora", "rhel", "centos")),
+        ("arch", ("arch",)),
+        ("alpine", ("alpine",)),
+        ("suse", ("suse", "opensuse")),
+    ):
         if any(w in ids for w in words):
             family = name
             break
@@ -97,26 +102,48 @@ def system_kind(sys_platform: str | None = None, release: str | None = None, osr
 def _python_dev(pypy: bool, version: tuple[int, int]) -> dict[str, str]:
     """The package holding Python's headers, by Linux family."""
     if pypy:
-        return {"debian": "pypy3-dev", "fedora": "pypy3-devel", "arch": "pypy3", "alpine": "pypy3-dev",
-                "suse": "pypy3-devel", "linux": "the PyPy development package"}
-    return {"debian": "python3-dev", "fedora": "python3-devel", "arch": "python", "alpine": "python3-dev",
-            "suse": "python3-devel", "linux": f"the Python {version[0]}.{version[1]} development package"}
+        return {
+            "debian": "pypy3-dev",
+            "fedora": "pypy3-devel",
+            "arch": "pypy3",
+            "alpine": "pypy3-dev",
+            "suse": "pypy3-devel",
+            "linux": "the PyPy development package",
+        }
+    return {
+        "debian": "python3-dev",
+        "fedora": "python3-devel",
+        "arch": "python",
+        "alpine": "python3-dev",
+        "suse": "python3-devel",
+        "linux": f"the Python {version[0]}.{version[1]} development package",
+    }
 
 
 def install_advice(kind: str, missing: str, pypy: bool = False, version: tuple[int, int] | None = None) -> str:
     """The command (or steps) that install ``missing`` ('compiler', 'headers' or 'both') on ``kind``."""
     version = version or sys.version_info[:2]
     if kind == "windows":
-        return ("Install Microsoft's C++ Build Tools (https://visualstudio.microsoft.com/visual-cpp-build-tools/): "
-                "in the installer, tick \"Desktop development with C++\". Then open a new terminal and run "
-                "`nox -s doctor` again. (Python from python.org already has its headers.)")
+        return (
+            "Install Microsoft's C++ Build Tools (https://visualstudio.microsoft.com/visual-cpp-build-tools/): "
+            'in the installer, tick "Desktop development with C++". Then open a new terminal and run '
+            "`nox -s doctor` again. (Python from python.org already has its headers.)"
+        )
     if kind == "macos":
-        return ("Install Apple's command line tools: `xcode-select --install` (a dialog opens), then run "
-                "`nox -s doctor` again. Python from python.org, Homebrew or pyenv already has its headers.")
+        return (
+            "Install Apple's command line tools: `xcode-select --install` (a dialog opens), then run "
+            "`nox -s doctor` again. Python from python.org, Homebrew or pyenv already has its headers."
+        )
     family = kind.split("-", 1)[1] if kind.startswith("wsl-") else kind
     dev = _python_dev(pypy, version)[family]
-    compiler = {"debian": "build-essential", "fedora": "gcc", "arch": "base-devel", "alpine": "build-base",
-                "suse": "gcc", "linux": "gcc"}[family]
+    compiler = {
+        "debian": "build-essential",
+        "fedora": "gcc",
+        "arch": "base-devel",
+        "alpine": "build-base",
+        "suse": "gcc",
+        "linux": "gcc",
+    }[family]
     packages = {"compiler": [compiler], "headers": [dev], "both": [compiler, dev]}[missing]
     command = {
         "debian": "sudo apt install " + " ".join(packages),
@@ -128,9 +155,11 @@ def install_advice(kind: str, missing: str, pypy: bool = False, version: tuple[i
     }[family]
     advice = f"Run: {command}" if family != "linux" else command[0].upper() + command[1:] + "."
     if missing in ("headers", "both") and not pypy and family != "arch":
-        advice += (f" (For a Python you built or installed yourself, such as {version[0]}.{version[1]} from a PPA or "
-                   f"deadsnakes, the package is named after it, e.g. python{version[0]}.{version[1]}-dev; pyenv "
-                   "and conda Pythons have their headers already.)")
+        advice += (
+            f" (For a Python you built or installed yourself, such as {version[0]}.{version[1]} from a PPA or "
+            f"deadsnakes, the package is named after it, e.g. python{version[0]}.{version[1]}-dev; pyenv "
+            "and conda Pythons have their headers already.)"
+        )
     if kind.startswith("wsl-"):
         advice += " Run it inside WSL, in the same terminal as nox: Windows' own compiler does not count here."
     return advice
@@ -146,10 +175,14 @@ def check_python() -> Check:
     if impl == "PyPy":
         return Check("Python", True, found + "; PyPy bundles its own cffi")
     if version < MIN_CPYTHON:
-        return Check("Python", False, found,
-                     f"the course needs CPython {MIN_CPYTHON[0]}.{MIN_CPYTHON[1]} or newer. Install one "
-                     "(python.org, your package manager, or pyenv) and run nox with it: "
-                     f"`python{MIN_CPYTHON[0]}.{MIN_CPYTHON[1]} -m pip install nox`.")
+        return Check(
+            "Python",
+            False,
+            found,
+            f"the course needs CPython {MIN_CPYTHON[0]}.{MIN_CPYTHON[1]} or newer. Install one "
+            "(python.org, your package manager, or pyenv) and run nox with it: "
+            f"`python{MIN_CPYTHON[0]}.{MIN_CPYTHON[1]} -m pip install nox`.",
+        )
     return Check("Python", True, found)
 
 
@@ -166,20 +199,32 @@ def check_cffi() -> Check:
         import _cffi_backend
         import cffi
     except ImportError as exc:
-        return Check("cffi", False, f"cannot be imported: {exc}",
-                     "nox installs it for the grading sessions: run `nox -s doctor` (not `python -m grader.doctor` "
-                     "with another Python). By hand: `python -m pip install cffi`.")
+        return Check(
+            "cffi",
+            False,
+            f"cannot be imported: {exc}",
+            "nox installs it for the grading sessions: run `nox -s doctor` (not `python -m grader.doctor` "
+            "with another Python). By hand: `python -m pip install cffi`.",
+        )
     found = f"cffi {cffi.__version__}"
     backend = getattr(_cffi_backend, "__version__", cffi.__version__)
     if backend != cffi.__version__:
-        return Check("cffi", False, f"{found}, but its C backend _cffi_backend is {backend}",
-                     "two cffi installations are mixed (often a distribution's python3-cffi beside pip's). In the "
-                     "nox session's own environment this cannot happen: run `nox -s doctor`; elsewhere, uninstall "
-                     "one of them.")
+        return Check(
+            "cffi",
+            False,
+            f"{found}, but its C backend _cffi_backend is {backend}",
+            "two cffi installations are mixed (often a distribution's python3-cffi beside pip's). In the "
+            "nox session's own environment this cannot happen: run `nox -s doctor`; elsewhere, uninstall "
+            "one of them.",
+        )
     if _version_tuple(cffi.__version__) < MIN_CFFI:
-        return Check("cffi", False, found,
-                     f"the course needs cffi {MIN_CFFI[0]}.{MIN_CFFI[1]} or newer: `python -m pip install -U cffi` "
-                     "(on PyPy, a newer PyPy).")
+        return Check(
+            "cffi",
+            False,
+            found,
+            f"the course needs cffi {MIN_CFFI[0]}.{MIN_CFFI[1]} or newer: `python -m pip install -U cffi` "
+            "(on PyPy, a newer PyPy).",
+        )
     return Check("cffi", True, found)
 
 
@@ -187,9 +232,13 @@ def check_setuptools() -> Check:
     try:
         import setuptools
     except ImportError:
-        return Check("setuptools", False, "not installed",
-                     "cffi compiles through setuptools (Python 3.12 and newer have no distutils): "
-                     "`python -m pip install setuptools`, or run `nox -s doctor`, which installs it.")
+        return Check(
+            "setuptools",
+            False,
+            "not installed",
+            "cffi compiles through setuptools (Python 3.12 and newer have no distutils): "
+            "`python -m pip install setuptools`, or run `nox -s doctor`, which installs it.",
+        )
     return Check("setuptools", True, f"setuptools {setuptools.__version__}")
 
 
@@ -207,12 +256,16 @@ def check_grader_libraries() -> Check:
         except metadata.PackageNotFoundError:
             found.append(name)
     if missing:
-        return Check("grading libraries", False, "missing: " + ", ".join(missing),
-                     "run the tools through nox (`nox -s grade`, `nox -s doctor`), which installs them.")
+        return Check(
+            "grading libraries",
+            False,
+            "missing: " + ", ".join(missing),
+            "run the tools through nox (`nox -s grade`, `nox -s doctor`), which installs them.",
+        )
     return Check("grading libraries", True, ", ".join(found))
 
 
-PROBE_BUILDER = textwrap.dedent('''
+PROBE_BUILDER = textwrap.dedent("""
     import sys
     from cffi import FFI
     ffi = FFI()
@@ -223,7 +276,7 @@ PROBE_BUILDER = textwrap.dedent('''
     from _doctor_probe import lib
     assert lib.doctor_add(40, 2) == 42, lib.doctor_add(40, 2)
     print("probe ok")
-''')
+""")
 
 
 def diagnose_build_failure(output: str) -> str:
@@ -233,10 +286,18 @@ def diagnose_build_failure(output: str) -> str:
         return "headers"
     if re.search(r"(stdlib|stdio|stddef|limits)\.h'?:? (no such file|file not found)", low):
         return "compiler"  # a compiler without its C library headers: the toolchain is incomplete
-    compiler_words = ("unable to execute", "command 'gcc' failed: no such file", "command 'cc' failed: no such file",
-                      "microsoft visual c++ 14.0 or greater is required", "no such file or directory: 'gcc'",
-                      "no such file or directory: 'cc'", "command not found", "xcrun: error",
-                      "could not find a compiler", "command 'clang' failed: no such file")
+    compiler_words = (
+        "unable to execute",
+        "command 'gcc' failed: no such file",
+        "command 'cc' failed: no such file",
+        "microsoft visual c++ 14.0 or greater is required",
+        "no such file or directory: 'gcc'",
+        "no such file or directory: 'cc'",
+        "command not found",
+        "xcrun: error",
+        "could not find a compiler",
+        "command 'clang' failed: no such file",
+    )
     if any(w in low for w in compiler_words):
         return "compiler"
     for missing in re.findall(r"no such file or directory: '([^']+)'", low):
@@ -283,41 +344,66 @@ def check_compiler(kind: str) -> Check:
     with tempfile.TemporaryDirectory(prefix="cffi-course-doctor-") as tmp:
         began = time.monotonic()
         try:
-            proc = subprocess.run([sys.executable, "-c", PROBE_BUILDER, tmp], cwd=tmp, capture_output=True,
-                                  text=True, timeout=180, check=False)
+            proc = subprocess.run(
+                [sys.executable, "-c", PROBE_BUILDER, tmp],
+                cwd=tmp,
+                capture_output=True,
+                text=True,
+                timeout=180,
+                check=False,
+            )
         except subprocess.TimeoutExpired:
-            return Check("C compiler and Python headers", False, "building a one-line module took over 3 minutes",
-                         "something is very slow or waiting for input (an antivirus scanning the build?). Try again.")
+            return Check(
+                "C compiler and Python headers",
+                False,
+                "building a one-line module took over 3 minutes",
+                "something is very slow or waiting for input (an antivirus scanning the build?). Try again.",
+            )
         seconds = time.monotonic() - began
     output = (proc.stdout or "") + (proc.stderr or "")
     if proc.returncode == 0 and "probe ok" in output:
-        return Check("C compiler and Python headers", True,
-                     f"built, imported and called a one-line C module in {seconds:.1f} s")
+        return Check(
+            "C compiler and Python headers", True, f"built, imported and called a one-line C module in {seconds:.1f} s"
+        )
     cause = diagnose_build_failure(output)
     shown = excerpt(output)
     broken = broken_cc(output)
     if broken and cause != "headers":
-        return Check("C compiler and Python headers", False, broken + ":\n" + shown,
-                     "unset CC (`unset CC`) to build with the compiler Python was built with, or set it to a "
-                     "compiler this machine has (`export CC=gcc` or `export CC=clang`). cffi, and so the grader, "
-                     "compiles with $CC whenever it is set.")
+        return Check(
+            "C compiler and Python headers",
+            False,
+            broken + ":\n" + shown,
+            "unset CC (`unset CC`) to build with the compiler Python was built with, or set it to a "
+            "compiler this machine has (`export CC=gcc` or `export CC=clang`). cffi, and so the grader, "
+            "compiles with $CC whenever it is set.",
+        )
     if cause == "headers":
-        return Check("C compiler and Python headers", False,
-                     "the C compiler runs, but Python's header files (Python.h) are missing:\n" + shown,
-                     install_advice(kind, "headers", pypy))
+        return Check(
+            "C compiler and Python headers",
+            False,
+            "the C compiler runs, but Python's header files (Python.h) are missing:\n" + shown,
+            install_advice(kind, "headers", pypy),
+        )
     if cause == "compiler":
-        return Check("C compiler and Python headers", False, "no working C compiler was found (or its C library headers are missing):\n" + shown,
-                     install_advice(kind, "both" if kind not in ("windows", "macos") else "compiler", pypy))
+        return Check(
+            "C compiler and Python headers",
+            False,
+            "no working C compiler was found (or its C library headers are missing):\n" + shown,
+            install_advice(kind, "both" if kind not in ("windows", "macos") else "compiler", pypy),
+        )
     advice = install_advice(kind, "both", pypy)
-    return Check("C compiler and Python headers", False, "building a one-line C module failed:\n" + shown,
-                 "read the last lines above. If they mention a missing program or file, "
-                 + advice[0].lower() + advice[1:])
+    return Check(
+        "C compiler and Python headers",
+        False,
+        "building a one-line C module failed:\n" + shown,
+        "read the last lines above. If they mention a missing program or file, " + advice[0].lower() + advice[1:],
+    )
 
 
 # Builds a module against zlib as lesson 15's builders do (pkg-config, else the library's
 # usual name), then imports it and calls zlibVersion(). Arguments: the folder, the header,
 # the pkg-config package and the library name (other values simulate what is missing).
-ZLIB_PROBE = textwrap.dedent('''
+ZLIB_PROBE = textwrap.dedent("""
     import os, sys
     from cffi import FFI, PkgConfigError
     folder, header, package, library = sys.argv[1:5]
@@ -336,7 +422,7 @@ ZLIB_PROBE = textwrap.dedent('''
     sys.path.insert(0, folder)
     from _doctor_zlib import ffi, lib
     print("zlib", ffi.string(lib.zlibVersion()).decode())
-''')
+""")
 
 ZLIB_NAME = "zlib (lesson 15 only)"
 
@@ -344,13 +430,17 @@ ZLIB_NAME = "zlib (lesson 15 only)"
 def zlib_advice(kind: str, missing: str) -> str:
     """How to get zlib's header and library ('header' or 'library' missing) on ``kind``."""
     if kind == "windows":
-        return ("Windows has no system zlib: `conda install zlib` puts it where lesson 15's builders look "
-                "(%CONDA_PREFIX%\\Library); with vcpkg, `vcpkg install zlib:x64-windows`, then give its "
-                "include, lib and bin folders to set_source() and os.add_dll_directory() (lesson 15, \"Finding the "
-                "library\").")
+        return (
+            "Windows has no system zlib: `conda install zlib` puts it where lesson 15's builders look "
+            "(%CONDA_PREFIX%\\Library); with vcpkg, `vcpkg install zlib:x64-windows`, then give its "
+            'include, lib and bin folders to set_source() and os.add_dll_directory() (lesson 15, "Finding the '
+            'library").'
+        )
     if kind == "macos":
-        return ("zlib comes with macOS; its header is in the SDK of Apple's command line tools: "
-                "`xcode-select --install`, then run `nox -s doctor` again.")
+        return (
+            "zlib comes with macOS; its header is in the SDK of Apple's command line tools: "
+            "`xcode-select --install`, then run `nox -s doctor` again."
+        )
     family = kind.split("-", 1)[1] if kind.startswith("wsl-") else kind
     command = {
         "debian": "sudo apt install zlib1g-dev",
@@ -370,29 +460,55 @@ def check_zlib(kind: str, header: str = "zlib.h", package: str = "zlib", library
     library = library or ("zlib" if sys.platform == "win32" else "z")
     with tempfile.TemporaryDirectory(prefix="cffi-course-doctor-") as tmp:
         try:
-            proc = subprocess.run([sys.executable, "-c", ZLIB_PROBE, tmp, header, package, library], cwd=tmp,
-                                  capture_output=True, text=True, timeout=180, check=False)
+            proc = subprocess.run(
+                [sys.executable, "-c", ZLIB_PROBE, tmp, header, package, library],
+                cwd=tmp,
+                capture_output=True,
+                text=True,
+                timeout=180,
+                check=False,
+            )
         except subprocess.TimeoutExpired:
-            return Check(ZLIB_NAME, False, "building a module against zlib took over 3 minutes",
-                         "try again; only lesson 15 needs zlib.", required=False)
+            return Check(
+                ZLIB_NAME,
+                False,
+                "building a module against zlib took over 3 minutes",
+                "try again; only lesson 15 needs zlib.",
+                required=False,
+            )
     output = (proc.stdout or "") + (proc.stderr or "")
     found = re.search(r"^zlib (\S+)$", proc.stdout or "", flags=re.M)
     if proc.returncode == 0 and found:
-        return Check(ZLIB_NAME, True, f"built, imported and called a module linked with zlib {found.group(1)}",
-                     required=False)
+        return Check(
+            ZLIB_NAME, True, f"built, imported and called a module linked with zlib {found.group(1)}", required=False
+        )
     low = output.lower()
     name = re.escape(header.lower())
     if re.search(rf"{name}'?:? (no such file|file not found)|cannot open include file: '{name}'", low):
-        return Check(ZLIB_NAME, False, f"zlib's header is not installed:\n{excerpt(output)}",
-                     zlib_advice(kind, "header"), required=False)
-    link = re.compile(r"cannot find -l|library not found for -l|cannot open (input )?file '?[^' ]*\.lib|lnk1181"
-                      r"|undefined symbol|symbol not found", re.I)
+        return Check(
+            ZLIB_NAME,
+            False,
+            f"zlib's header is not installed:\n{excerpt(output)}",
+            zlib_advice(kind, "header"),
+            required=False,
+        )
+    link = re.compile(
+        r"cannot find -l|library not found for -l|cannot open (input )?file '?[^' ]*\.lib|lnk1181"
+        r"|undefined symbol|symbol not found",
+        re.I,
+    )
     if link.search(output):
         said = "\n".join(ln.strip() for ln in output.splitlines() if link.search(ln))
-        return Check(ZLIB_NAME, False, f"zlib's library was not found:\n{said}",
-                     zlib_advice(kind, "library"), required=False)
-    return Check(ZLIB_NAME, False, f"building a module against zlib failed:\n{excerpt(output)}",
-                 "read the last lines above; " + zlib_advice(kind, "header"), required=False)
+        return Check(
+            ZLIB_NAME, False, f"zlib's library was not found:\n{said}", zlib_advice(kind, "library"), required=False
+        )
+    return Check(
+        ZLIB_NAME,
+        False,
+        f"building a module against zlib failed:\n{excerpt(output)}",
+        "read the last lines above; " + zlib_advice(kind, "header"),
+        required=False,
+    )
 
 
 def run_checks() -> list[Check]:
@@ -437,8 +553,12 @@ def _main(argv: list[str] | None) -> int:
     else:
         print("Fix the first ✗ above, then run `nox -s doctor` again.")
     if args.json:
-        Path(args.json).write_text(json.dumps({"ok": ok, "system": kind, "python": sys.version,
-                                               "checks": [asdict(c) for c in checks]}, indent=2), encoding="utf-8")
+        Path(args.json).write_text(
+            json.dumps(
+                {"ok": ok, "system": kind, "python": sys.version, "checks": [asdict(c) for c in checks]}, indent=2
+            ),
+            encoding="utf-8",
+        )
     return 0 if ok else 1
 
 

@@ -41,8 +41,10 @@ def cannot_embed() -> str | None:
         # framework builds) are written but have not been run yet: until a CI run on those
         # systems has graded the solutions, their learners get a skip that says so, not a
         # verdict the course cannot stand behind.
-        return (f"lesson 16's checks have been verified on Linux only; on {sys.platform} they are not run yet. "
-                "Read the lesson and build the examples by hand (its commands show how).")
+        return (
+            f"lesson 16's checks have been verified on Linux only; on {sys.platform} they are not run yet. "
+            "Read the lesson and build the examples by hand (its commands show how)."
+        )
     if sys.implementation.name == "pypy":
         if sys.platform == "win32":
             return None  # PyPy for Windows ships libs/python3X.lib, which cffi links with
@@ -51,10 +53,12 @@ def cannot_embed() -> str | None:
         if any((d / f"libpypy3-c{suffix}").exists() for d in dirs):
             return None
         found = sysconfig.get_config_var("LDLIBRARY") or "libpypy3-c" + suffix
-        return (f"PyPy's cffi links an embedding library with -lpypy3-c and looks for libpypy3-c{suffix} in "
-                f"{' and '.join(str(d) for d in dirs)}; there is none there (this PyPy's library is {found}, "
-                "as some Linux distributions name it). Grade lesson 16 with CPython, or put a symbolic link "
-                f"named libpypy3-c{suffix} to it in {dirs[0]}.")
+        return (
+            f"PyPy's cffi links an embedding library with -lpypy3-c and looks for libpypy3-c{suffix} in "
+            f"{' and '.join(str(d) for d in dirs)}; there is none there (this PyPy's library is {found}, "
+            "as some Linux distributions name it). Grade lesson 16 with CPython, or put a symbolic link "
+            f"named libpypy3-c{suffix} to it in {dirs[0]}."
+        )
     if sys.platform == "win32" or sysconfig.get_config_var("PYTHONFRAMEWORK"):
         return None  # Windows: pythonXY.dll and libs/pythonXY.lib; macOS framework builds: the framework
     if sysconfig.get_config_var("Py_ENABLE_SHARED"):
@@ -67,10 +71,12 @@ def cannot_embed() -> str | None:
         folder = sysconfig.get_config_var(var)
         if folder and glob.glob(os.path.join(glob.escape(folder), f"lib{version}{suffix}*")):
             return None
-    return (f"this Python has no shared libpython (Py_ENABLE_SHARED is 0, and there is no lib{version}{suffix} "
-            f"in {sysconfig.get_config_var('LIBDIR')}): its interpreter is linked into its own executable, so "
-            "a library cannot load it. Grade lesson 16 with a Python built with --enable-shared (with pyenv: "
-            "PYTHON_CONFIGURE_OPTS=--enable-shared pyenv install 3.X).")
+    return (
+        f"this Python has no shared libpython (Py_ENABLE_SHARED is 0, and there is no lib{version}{suffix} "
+        f"in {sysconfig.get_config_var('LIBDIR')}): its interpreter is linked into its own executable, so "
+        "a library cannot load it. Grade lesson 16 with a Python built with --enable-shared (with pyenv: "
+        "PYTHON_CONFIGURE_OPTS=--enable-shared pyenv install 3.X)."
+    )
 
 
 def _compiler():
@@ -91,8 +97,9 @@ def build_library(builder: Path, files: list[Path], work: Path, name: str, show)
     for f in files:
         shutil.copy2(f, work / f.name)
     try:
-        proc = subprocess.run([sys.executable, builder.name], cwd=work, capture_output=True, text=True,
-                              timeout=BUILD_TIMEOUT, check=False)
+        proc = subprocess.run(
+            [sys.executable, builder.name], cwd=work, capture_output=True, text=True, timeout=BUILD_TIMEOUT, check=False
+        )
     except subprocess.TimeoutExpired:
         raise BuildError("builder", f"`python {builder.name}` was still running after {BUILD_TIMEOUT} s") from None
     output = (proc.stdout + proc.stderr).replace(str(work) + os.sep, "").replace(str(work), ".")
@@ -107,7 +114,7 @@ def build_library(builder: Path, files: list[Path], work: Path, name: str, show)
             f"`python {builder.name}` ran, but made no lib{name}.so (.dylib, .dll)"
             + (f"; it made {', '.join(others)}" if others else "")
             + f". A C program loads a library by its file name: end {show(builder)} with "
-            f"`if __name__ == \"__main__\": ffibuilder.compile(target=\"lib{name}.*\", verbose=True)`.",
+            f'`if __name__ == "__main__": ffibuilder.compile(target="lib{name}.*", verbose=True)`.',
         )
     return work / made[0]
 
@@ -155,10 +162,18 @@ def run_host(exe: Path, args: list[str], stdin: str | bytes = b"") -> subprocess
     (UTF-8, undecodable bytes replaced), never raising on a non-zero exit."""
     data = stdin.encode("utf-8") if isinstance(stdin, str) else stdin
     try:
-        proc = subprocess.run([str(exe), *args], input=data, cwd=exe.parent, env=host_environment(),
-                              capture_output=True, timeout=RUN_TIMEOUT, check=False)
+        proc = subprocess.run(
+            [str(exe), *args],
+            input=data,
+            cwd=exe.parent,
+            env=host_environment(),
+            capture_output=True,
+            timeout=RUN_TIMEOUT,
+            check=False,
+        )
     except subprocess.TimeoutExpired as exc:
         out = (exc.stdout or b"").decode("utf-8", "replace")
         return subprocess.CompletedProcess(exc.cmd, -1, out + f"\n(still running after {RUN_TIMEOUT} s: killed)", "")
-    return subprocess.CompletedProcess(proc.args, proc.returncode, proc.stdout.decode("utf-8", "replace"),
-                                       proc.stderr.decode("utf-8", "replace"))
+    return subprocess.CompletedProcess(
+        proc.args, proc.returncode, proc.stdout.decode("utf-8", "replace"), proc.stderr.decode("utf-8", "replace")
+    )

@@ -121,8 +121,9 @@ class ChildEvents:
             self.waiting = Waiting.SETUP if self.phase == p.SETUP else Waiting.CHECK
             self.since = at
         elif kind == p.RESULT and isinstance(test, str) and status_of(ev.get(p.STATUS)) in CHECK_STATUSES:
-            self.results[test] = TestResult(test, Status(ev[p.STATUS]), _text(ev.get(p.MESSAGE)),
-                                            _text(ev.get(p.FAILURE)))
+            self.results[test] = TestResult(
+                test, Status(ev[p.STATUS]), _text(ev.get(p.MESSAGE)), _text(ev.get(p.FAILURE))
+            )
             self.current = None
             self.waiting, self.since = Waiting.COLLECT, at
         elif kind == p.DONE:

@@ -36,8 +36,10 @@ class Unusable(Exception):
         super().__init__(f"{name} {what}")
         self.name = name
         self.what = what
-        self.fix = fix or ("Grading reads only regular files: replace it with a regular file holding your code, "
-                           "or restore the starter with `nox -s reset -- {ex}` (it backs up what is there first).")
+        self.fix = fix or (
+            "Grading reads only regular files: replace it with a regular file holding your code, "
+            "or restore the starter with `nox -s reset -- {ex}` (it backs up what is there first)."
+        )
 
     def message(self, display: str, lesson_dir: str, exercise_id: str) -> str:
         text = f"{display}/{lesson_dir}/{self.name} {self.what}. {self.fix}"
@@ -66,10 +68,14 @@ def _size(n: int) -> str:
     return f"{n} bytes"
 
 
-_FOLDER_FIX = ("Grading reads only regular files: rename or move that folder, then put your file back "
-               "(`nox -s reset -- {ex}` restores the starter).")
-_OUTSIDE_FIX = ("Grading reads only the files in {folder}: put a copy of your file there instead of a link "
-                "(or restore the starter with `nox -s reset -- {ex}`).")
+_FOLDER_FIX = (
+    "Grading reads only regular files: rename or move that folder, then put your file back "
+    "(`nox -s reset -- {ex}` restores the starter)."
+)
+_OUTSIDE_FIX = (
+    "Grading reads only the files in {folder}: put a copy of your file there instead of a link "
+    "(or restore the starter with `nox -s reset -- {ex}`)."
+)
 
 
 def _inside(path: Path, folder: Path) -> bool:
@@ -88,8 +94,11 @@ def read_file(tree: Path, lesson_dir: str, name: str, limit: int = DEFAULT_MAX_B
     except (FileNotFoundError, NotADirectoryError):
         return None  # not there (or a file stands where a folder on its way should be)
     except OSError as exc:
-        raise Unusable(name, f"cannot be read ({exc.strerror or exc})",
-                       "Check its permissions (or restore the starter with `nox -s reset -- {ex}`).") from None
+        raise Unusable(
+            name,
+            f"cannot be read ({exc.strerror or exc})",
+            "Check its permissions (or restore the starter with `nox -s reset -- {ex}`).",
+        ) from None
     # Where it really is. The lesson folder of the graded tree is taken as it is
     # named in the tree, so a lesson folder that is itself a link elsewhere (to
     # another tree's solutions) does not count as "inside".
@@ -114,8 +123,11 @@ def read_file(tree: Path, lesson_dir: str, name: str, limit: int = DEFAULT_MAX_B
         raise Unusable(name, f"cannot be read ({exc.strerror or exc})") from None
     if not stat.S_ISREG(st.st_mode):
         # Never opened: opening a FIFO for reading blocks, a device may do anything.
-        raise Unusable(name, kind_of(st.st_mode) + (f" (through a link to {_target(path)})" if link else ""),
-                       _FOLDER_FIX if stat.S_ISDIR(st.st_mode) else "")
+        raise Unusable(
+            name,
+            kind_of(st.st_mode) + (f" (through a link to {_target(path)})" if link else ""),
+            _FOLDER_FIX if stat.S_ISDIR(st.st_mode) else "",
+        )
     if st.st_size > limit:
         raise _too_big(name, st.st_size, limit)
     flags = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
@@ -143,10 +155,13 @@ def read_file(tree: Path, lesson_dir: str, name: str, limit: int = DEFAULT_MAX_B
 
 
 def _too_big(name: str, size: int, limit: int) -> Unusable:
-    return Unusable(name, f"is {_size(size)}, more than the {_size(limit)} an exercise file may hold",
-                    "Is it the right file? Exercise files are short source files: restore the starter with "
-                    "`nox -s reset -- {ex}` (it backs up what is there first). The limit is `max_file_bytes` "
-                    "in course.toml.")
+    return Unusable(
+        name,
+        f"is {_size(size)}, more than the {_size(limit)} an exercise file may hold",
+        "Is it the right file? Exercise files are short source files: restore the starter with "
+        "`nox -s reset -- {ex}` (it backs up what is there first). The limit is `max_file_bytes` "
+        "in course.toml.",
+    )
 
 
 def _target(path: Path) -> str:

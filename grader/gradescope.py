@@ -52,11 +52,24 @@ def _result(ex: manifest.Exercise, entry: dict) -> ExerciseResult | None:
     if status is None or status not in VERDICTS or not isinstance(tests, list):
         return None
     # A check's status is shown as the report has it (it does not score): text it does not know stays text.
-    checks = [TestResult(_text(t.get("name")), status_of(t.get("status")) or _text(t.get("status")),  # type: ignore[arg-type]
-                         _text(t.get("message")))
-              for t in tests[:1000] if isinstance(t, dict)]
-    return ExerciseResult(id=ex.id, lesson=ex.lesson.id, status=status, points=0, max_points=ex.points,
-                                 message=_text(entry.get("message")), tests=checks)
+    checks = [
+        TestResult(
+            _text(t.get("name")),
+            status_of(t.get("status")) or _text(t.get("status")),  # type: ignore[arg-type]
+            _text(t.get("message")),
+        )
+        for t in tests[:1000]
+        if isinstance(t, dict)
+    ]
+    return ExerciseResult(
+        id=ex.id,
+        lesson=ex.lesson.id,
+        status=status,
+        points=0,
+        max_points=ex.points,
+        message=_text(entry.get("message")),
+        tests=checks,
+    )
 
 
 def results_from_report(selected: list[manifest.Exercise], data: dict) -> dict[str, ExerciseResult]:
@@ -79,11 +92,14 @@ def finish(selected: list[manifest.Exercise], report_path: Path, status: int, st
         if tail:
             lines.append(f"What it said:\n{tail}")
         if "--allow-unsandboxed" in tail:  # the engine refused: no sandbox works on this image
-            lines.append("Instructors: ALLOW_UNSANDBOXED=1 in run_autograder grades without a sandbox "
-                         "(only for work you trust); students: nothing is wrong with your submission.")
+            lines.append(
+                "Instructors: ALLOW_UNSANDBOXED=1 in run_autograder grades without a sandbox "
+                "(only for work you trust); students: nothing is wrong with your submission."
+            )
         elif "not laid out like" in tail:
-            lines.append("Submit your clone of the course, or its exercises/ folder; grade it yourself with "
-                         "nox -s grade to see.")
+            lines.append(
+                "Submit your clone of the course, or its exercises/ folder; grade it yourself with nox -s grade to see."
+            )
         return {"score": 0, "output": "\n".join(lines), "tests": []}
     out = report.to_gradescope(selected, results_from_report(selected, data))
     isolation = data.get("isolation")
@@ -99,8 +115,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _main(argv: list[str] | None) -> int:
-    p = argparse.ArgumentParser(prog="python -m grader.gradescope",
-                                description="Write Gradescope's results.json from the engine's JSON report.")
+    p = argparse.ArgumentParser(
+        prog="python -m grader.gradescope", description="Write Gradescope's results.json from the engine's JSON report."
+    )
     p.add_argument("report", help="the engine's --json report")
     p.add_argument("results", help="results.json to write")
     p.add_argument("selectors", nargs="*", metavar="SELECTOR", help="what was graded (default: all)")

@@ -33,8 +33,9 @@ def applicable(ex: manifest.Exercise, res: runner.ExerciseResult) -> list[str]:
     return [h.text for h in ex.hints if h.applies(res.message or "", failing)]
 
 
-def next_hint(course: manifest.Course, ex: manifest.Exercise, res: runner.ExerciseResult,
-              cache_root: Path, tree: Path) -> str:
+def next_hint(
+    course: manifest.Course, ex: manifest.Exercise, res: runner.ExerciseResult, cache_root: Path, tree: Path
+) -> str:
     """What ``nox -s hint`` prints for ``ex`` graded as ``res``, and one more hint counted as seen."""
     path = _seen_path(cache_root, course, tree)
     seen = cache.read_json(path)
@@ -45,8 +46,10 @@ def next_hint(course: manifest.Course, ex: manifest.Exercise, res: runner.Exerci
         return f"{ex.id} passes: no hint needed. Next: nox -s grade"
     hints = applicable(ex, res)
     if not hints:
-        return (f"{ex.id} has no hint for this problem. Reread the lesson section: {ex.lesson_link}; "
-                "the failing check's message says what was expected.")
+        return (
+            f"{ex.id} has no hint for this problem. Reread the lesson section: {ex.lesson_link}; "
+            "the failing check's message says what was expected."
+        )
     # A grade of these very files showed the first hint (the progress record has their
     # digest): each run of this command shows one more. Never graded: the first, first.
     graded = progress.load(cache_root, course, tree).get(ex.id, {}).get("files_key") == res.files_key
@@ -75,8 +78,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _main(argv: list[str] | None) -> int:
-    p = argparse.ArgumentParser(prog="python -m grader.hints",
-                                description="Show the next hint for an exercise (the grade shows the first).")
+    p = argparse.ArgumentParser(
+        prog="python -m grader.hints", description="Show the next hint for an exercise (the grade shows the first)."
+    )
     p.add_argument("exercise", help="an exercise id, e.g. 07_structs/geometry")
     command.add_course_option(p)
     args = p.parse_args(argv)

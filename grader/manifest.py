@@ -121,8 +121,7 @@ class Course:
             hits = [
                 ex.id
                 for ex in self.exercises
-                if sel in (ex.id, ex.lesson.id, ex.lesson.dir)
-                or (sel.isdigit() and ex.lesson.id == sel.zfill(2))
+                if sel in (ex.id, ex.lesson.id, ex.lesson.dir) or (sel.isdigit() and ex.lesson.id == sel.zfill(2))
             ]
             if not hits:
                 known = ", ".join(lesson.id for lesson in self.lessons)
@@ -213,8 +212,7 @@ def _no_unknown_keys(table: dict, allowed: tuple[str, ...], at: _At, what: str) 
         if key not in allowed:
             close = difflib.get_close_matches(key.replace("-", "_"), allowed, n=1, cutoff=0.6)
             guess = f" (did you mean {close[0]!r}?)" if close else ""
-            raise ManifestError(f"{at(key)}: unknown key {key!r}{guess}: {what} holds "
-                                f"{', '.join(allowed)}")
+            raise ManifestError(f"{at(key)}: unknown key {key!r}{guess}: {what} holds {', '.join(allowed)}")
 
 
 def _tables(data: dict, key: str, path: Path) -> list[dict]:
@@ -232,8 +230,10 @@ def _names(table: dict, key: str, at: _At, required: bool) -> tuple[str, ...]:
         raise ManifestError(f"{at(key)}: {key!r} must be a {'non-empty ' if required else ''}list of file names")
     for name in value:
         if not all(PART.fullmatch(part) and part not in (".", "..") for part in name.split("/")):
-            raise ManifestError(f"{at(key)}: {key!r} has {name!r}: give a path inside the lesson folder, with / "
-                                "between folders, made of letters, digits, '_', '-' and '.' (no '..', no leading /)")
+            raise ManifestError(
+                f"{at(key)}: {key!r} has {name!r}: give a path inside the lesson folder, with / "
+                "between folders, made of letters, digits, '_', '-' and '.' (no '..', no leading /)"
+            )
     if len(set(value)) != len(value):
         twice = next(v for v in value if value.count(v) > 1)
         raise ManifestError(f"{at(key)}: {key!r} lists {twice!r} twice")
@@ -252,8 +252,9 @@ def _hints(table: dict, at: _At) -> tuple[Hint, ...]:
     if isinstance(value, str):  # a list of its characters, one hint each, if it were iterated
         raise ManifestError(f"{at('hints')}: 'hints' must be a list, even of one hint: hints = [\"...\"]")
     if not isinstance(value, list):
-        raise ManifestError(f"{at('hints')}: 'hints' must be a list of strings or tables "
-                            "{ text = \"...\", when = \"...\" }")
+        raise ManifestError(
+            f'{at("hints")}: \'hints\' must be a list of strings or tables {{ text = "...", when = "..." }}'
+        )
     hints = []
     for i, item in enumerate(value, 1):
         if isinstance(item, str) and item.strip():
@@ -263,13 +264,19 @@ def _hints(table: dict, at: _At) -> tuple[Hint, ...]:
             raise ManifestError(f"{at('hints')}: hint #{i} must be a non-empty string or a table with 'text'")
         unknown = set(item) - {"text", "when", "check"}
         if unknown:
-            raise ManifestError(f"{at('hints')}: hint #{i} has unknown key(s) {', '.join(sorted(unknown))}: "
-                                "a hint table holds 'text' and one of 'when' (text of a message) or 'check' "
-                                "(the name of a check)")
-        if not all(isinstance(item.get(k, "x"), str) and item.get(k, "x").strip() for k in ("text", "when", "check")) \
-                or "text" not in item:
-            raise ManifestError(f"{at('hints')}: hint #{i}: 'text' is required, and 'text', 'when' and 'check' "
-                                "must be non-empty strings")
+            raise ManifestError(
+                f"{at('hints')}: hint #{i} has unknown key(s) {', '.join(sorted(unknown))}: "
+                "a hint table holds 'text' and one of 'when' (text of a message) or 'check' "
+                "(the name of a check)"
+            )
+        if (
+            not all(isinstance(item.get(k, "x"), str) and item.get(k, "x").strip() for k in ("text", "when", "check"))
+            or "text" not in item
+        ):
+            raise ManifestError(
+                f"{at('hints')}: hint #{i}: 'text' is required, and 'text', 'when' and 'check' "
+                "must be non-empty strings"
+            )
         if "when" in item and "check" in item:
             raise ManifestError(f"{at('hints')}: hint #{i} has both 'when' and 'check': give one (or make two hints)")
         hints.append(Hint(item["text"], when=item.get("when", ""), check=item.get("check", "")))
@@ -295,8 +302,10 @@ def _part(table: dict, at: _At, lessons: dict[str, Lesson]) -> str:
         return previous
     part = _require(table, "part", str, at).strip()
     if part != previous and any(les.part == part for les in lessons.values()):
-        raise ManifestError(f"{at('part')}: part {part!r} is also before this lesson, with another part "
-                            "between: keep the lessons of a part together, in order")
+        raise ManifestError(
+            f"{at('part')}: part {part!r} is also before this lesson, with another part "
+            "between: keep the lessons of a part together, in order"
+        )
     return part
 
 
@@ -315,11 +324,13 @@ def _lesson(table: dict, at: _At, lessons: dict[str, Lesson]) -> Lesson:
     if not lesson.dir.startswith(lesson.id + "_"):
         raise ManifestError(f"{at('dir')}: dir {lesson.dir!r} must start with {lesson.id}_")
     if not TOPIC.fullmatch(lesson.dir[3:]):
-        raise ManifestError(f"{at('dir')}: dir {lesson.dir!r} must be {lesson.id}_<topic>, the topic made of "
-                            "letters, digits and '_'")
+        raise ManifestError(
+            f"{at('dir')}: dir {lesson.dir!r} must be {lesson.id}_<topic>, the topic made of letters, digits and '_'"
+        )
     if not PAGE.fullmatch(lesson.page):
-        raise ManifestError(f"{at('page')}: page {lesson.page!r} must be the name of a Markdown file in lessons/, "
-                            "such as \"01-setup.md\"")
+        raise ManifestError(
+            f'{at("page")}: page {lesson.page!r} must be the name of a Markdown file in lessons/, such as "01-setup.md"'
+        )
     if lesson.id in lessons:
         raise ManifestError(f"{at('id')}: lesson {lesson.id} is declared twice")
     other = next((les for les in lessons.values() if les.page == lesson.page), None)
@@ -337,8 +348,10 @@ def _exercise(table: dict, at: _At, course: Course, max_bytes: int) -> Exercise:
     if lesson is None or not name:
         raise ManifestError(f"{at('id')}: id must be <lesson dir>/<name> of a declared lesson")
     if not NAME.fullmatch(name):
-        raise ManifestError(f"{at('id')}: the name {name!r} must be letters, digits and '_', not starting with "
-                            f"a digit: the grader is tests/{lesson_dir}/test_<name>.py")
+        raise ManifestError(
+            f"{at('id')}: the name {name!r} must be letters, digits and '_', not starting with "
+            f"a digit: the grader is tests/{lesson_dir}/test_<name>.py"
+        )
     if any(ex.id == ex_id for ex in course.exercises):
         raise ManifestError(f"{at('id')}: declared twice")
     points = _require(table, "points", int, at)
@@ -346,16 +359,22 @@ def _exercise(table: dict, at: _At, course: Course, max_bytes: int) -> Exercise:
         raise ManifestError(f"{at('points')}: points must be positive")
     anchor = _require(table, "anchor", str, at)
     if not ANCHOR.fullmatch(anchor):
-        raise ManifestError(f"{at('anchor')}: anchor {anchor!r} must be the id of a section of "
-                            f"lessons/{lesson.page}: letters, digits, '-' and '_', without the '#'")
+        raise ManifestError(
+            f"{at('anchor')}: anchor {anchor!r} must be the id of a section of "
+            f"lessons/{lesson.page}: letters, digits, '-' and '_', without the '#'"
+        )
     other = next((ex for ex in course.exercises if ex.lesson.page == lesson.page and ex.anchor == anchor), None)
     if other:
-        raise ManifestError(f"{at('anchor')}: anchor {anchor!r} is exercise {other.id!r}'s too: each exercise "
-                            f"has its own section of lessons/{lesson.page}")
+        raise ManifestError(
+            f"{at('anchor')}: anchor {anchor!r} is exercise {other.id!r}'s too: each exercise "
+            f"has its own section of lessons/{lesson.page}"
+        )
     stub_status = table.get("stub_status", "fail")
     if stub_status not in STUB_STATUSES:
-        raise ManifestError(f"{at('stub_status')}: 'stub_status' must be \"fail\" (the untouched starter builds "
-                            "and its checks fail) or \"error\" (the exercise is to repair a file that does not build)")
+        raise ManifestError(
+            f"{at('stub_status')}: 'stub_status' must be \"fail\" (the untouched starter builds "
+            'and its checks fail) or "error" (the exercise is to repair a file that does not build)'
+        )
     return Exercise(
         id=ex_id,
         lesson=lesson,
@@ -399,8 +418,9 @@ def load(path: Path = MANIFEST) -> Course:
         lessons[lesson.id] = lesson
         course.lessons.append(lesson)
     for i, table in enumerate(_tables(data, "exercise", path)):
-        course.exercises.append(_exercise(table, _At(path, lines, "exercise", i, f"exercise #{i + 1}"),
-                                          course, max_bytes))
+        course.exercises.append(
+            _exercise(table, _At(path, lines, "exercise", i, f"exercise #{i + 1}"), course, max_bytes)
+        )
     if not course.exercises:
         raise ManifestError(f"{path.name}: no exercises declared")
     return course

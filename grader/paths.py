@@ -36,9 +36,14 @@ class Paths:
         root = str(scratch).rstrip("/\\")
         lead = _SEP if root[:1] in "/\\" else ""  # an absolute POSIX path, or a Windows UNC one
         # Not inside a longer name on either side: /runs/x/tree is not /runs/x/tree2.
-        self._pattern = re.compile(r"(?<![\w.\-])" + lead + _SEP.join(map(re.escape, _parts(root)))
-                                   + rf"(?![^\\/\s\"'`<>|:*?(),;])(?P<rest>(?:{_REST})*)"
-                                   if root not in ("", ".") else r"(?!)")  # no folder: nothing to map
+        self._pattern = re.compile(
+            r"(?<![\w.\-])"
+            + lead
+            + _SEP.join(map(re.escape, _parts(root)))
+            + rf"(?![^\\/\s\"'`<>|:*?(),;])(?P<rest>(?:{_REST})*)"
+            if root not in ("", ".")
+            else r"(?!)"
+        )  # no folder: nothing to map
         self._root = "/".join(_parts(root))
 
     def shown(self, rel: str) -> str:
@@ -60,7 +65,7 @@ class Paths:
         parts = _parts(file)
         path = "/".join(parts)
         if path.startswith(self._root + "/"):
-            return path[len(self._root) + 1:]
+            return path[len(self._root) + 1 :]
         return None
 
     def relative_anywhere(self, file: str) -> str | None:

@@ -186,10 +186,18 @@ def pytest_runtest_makereport(item, call):
     report = outcome.get_result()
     entry = _results.setdefault(item.nodeid, _passed())
     if report.skipped and entry[p.STATUS] == Status.PASS and item.nodeid in _learner_skips:
-        entry.update({p.STATUS: Status.FAIL, p.FAILURE: "exception", p.MESSAGE: _clip(
-            "your code skipped this check:\n" + _learner_skips[item.nodeid]
-            + "\nA check is skipped only when this machine cannot run it; your code must return a result "
-            "(or raise an ordinary exception), not skip.")})
+        entry.update(
+            {
+                p.STATUS: Status.FAIL,
+                p.FAILURE: "exception",
+                p.MESSAGE: _clip(
+                    "your code skipped this check:\n"
+                    + _learner_skips[item.nodeid]
+                    + "\nA check is skipped only when this machine cannot run it; your code must return a result "
+                    "(or raise an ordinary exception), not skip."
+                ),
+            }
+        )
     elif report.skipped and entry[p.STATUS] == Status.PASS:
         reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
         entry.update({p.STATUS: Status.SKIP, p.MESSAGE: _clip(str(reason).replace("Skipped: ", "", 1))})
@@ -290,8 +298,9 @@ class ExerciseFiles:
         ``.name`` to copy it under). See grader/shlib.py."""
         from .shlib import build_shared_library
 
-        return build_shared_library(name, [self.path(s) for s in sources], exports, self.cache,
-                                    include_dirs=[self.dir], out=self.out)
+        return build_shared_library(
+            name, [self.path(s) for s in sources], exports, self.cache, include_dirs=[self.dir], out=self.out
+        )
 
     def run_script(self, name: str) -> dict:
         """Run one of the learner's scripts as a module that is not ``__main__``

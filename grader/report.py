@@ -44,8 +44,14 @@ def site_link(course: Course, ex: Exercise) -> str:
     return f"{course.site_url.rstrip('/')}/{page}/#{ex.anchor}"
 
 
-def render(console: Console, course: Course, selected: list[Exercise], results: dict[str, ExerciseResult],
-           display: str, interrupted: bool = False) -> None:
+def render(
+    console: Console,
+    course: Course,
+    selected: list[Exercise],
+    results: dict[str, ExerciseResult],
+    display: str,
+    interrupted: bool = False,
+) -> None:
     lessons = []
     for ex in selected:
         if ex.lesson not in lessons:
@@ -79,8 +85,9 @@ def render(console: Console, course: Course, selected: list[Exercise], results: 
         graded = sum(1 for ex in selected if ex.id in results and results[ex.id].status != "interrupted")
         console.print(f"Interrupted: {graded} of {len(selected)} exercises were graded before Ctrl-C.")
 
-    first = next((ex for ex in selected if ex.id in results
-                  and results[ex.id].status not in ("pass", "interrupted")), None)
+    first = next(
+        (ex for ex in selected if ex.id in results and results[ex.id].status not in ("pass", "interrupted")), None
+    )
     if first is None:
         if not interrupted and len(results) == len(selected):
             console.print("[green]Everything selected passes.[/]")
@@ -89,20 +96,30 @@ def render(console: Console, course: Course, selected: list[Exercise], results: 
     _detail(console, course, first, results[first.id], display)
     if score == 0 and first == course.exercises[0] and display == "exercises":
         console.print()
-        console.print(f"[bold]Start here:[/] read lessons/{first.lesson.page}, then fill in the TODOs in "
-                      f"{display}/{first.lesson.dir}/{first.files[0]} and run `nox -s grade` again.")
+        console.print(
+            f"[bold]Start here:[/] read lessons/{first.lesson.page}, then fill in the TODOs in "
+            f"{display}/{first.lesson.dir}/{first.files[0]} and run `nox -s grade` again."
+        )
 
 
-def render_progress(console: Console, course: Course, summary, selected: list[Exercise],
-                    results: dict[str, ExerciseResult], records: dict[str, dict] | None = None) -> None:
+def render_progress(
+    console: Console,
+    course: Course,
+    summary,
+    selected: list[Exercise],
+    results: dict[str, ExerciseResult],
+    records: dict[str, dict] | None = None,
+) -> None:
     """One line on the whole course (from grades kept between runs), and the next exercise to do
     when it is not the one this report already showed in detail. With a selector (``selected``
     is not the whole course), next stays inside the selection, or says the selection passes
     and names the first exercise after it that does not (progress.next_in)."""
     if summary.total == 0:
         return
-    line = (f"[bold]Progress:[/] {summary.done}/{summary.total} exercises pass in the whole course "
-            f"({summary.points}/{summary.max_points} points)")
+    line = (
+        f"[bold]Progress:[/] {summary.done}/{summary.total} exercises pass in the whole course "
+        f"({summary.points}/{summary.max_points} points)"
+    )
     if summary.next is None:
         console.print(line + ". [green]You have finished the course.[/]")
         return
@@ -111,15 +128,21 @@ def render_progress(console: Console, course: Course, summary, selected: list[Ex
     if records is not None and len(selected) < len(course.exercises):
         nxt, inside = next_in(course, records, selected)
     if nxt is None:
-        console.print("[green]What you selected passes[/], and so does everything after it in the course; "
-                      "earlier exercises remain (`nox -s grade` shows them).", soft_wrap=True)
+        console.print(
+            "[green]What you selected passes[/], and so does everything after it in the course; "
+            "earlier exercises remain (`nox -s grade` shows them).",
+            soft_wrap=True,
+        )
         return
     shown = next((ex for ex in selected if ex.id in results and results[ex.id].status != "pass"), None)
     if shown is not None and shown.id == nxt.id:
         return  # the report above already showed it in detail
     lead = "[bold]Next:[/]" if inside else "[bold]Next in the course:[/]"
-    console.print(f"{lead} {escape(nxt.id)} · {escape(nxt.title)} ({escape(nxt.lesson_link)}), "
-                  f"then `nox -s grade -- {escape(nxt.id)}`.", soft_wrap=True)
+    console.print(
+        f"{lead} {escape(nxt.id)} · {escape(nxt.title)} ({escape(nxt.lesson_link)}), "
+        f"then `nox -s grade -- {escape(nxt.id)}`.",
+        soft_wrap=True,
+    )
 
 
 def _detail(console: Console, course: Course, ex: Exercise, res: ExerciseResult, display: str) -> None:
@@ -201,8 +224,9 @@ def _indent(text: str, n: int, columns: int | None = None) -> Text:
         if line[:1].isspace() or len(line) <= width:
             out.append(pad + line)
         else:
-            out.extend(pad + part for part in textwrap.wrap(line, width, break_long_words=False,
-                                                           break_on_hyphens=False))
+            out.extend(
+                pad + part for part in textwrap.wrap(line, width, break_long_words=False, break_on_hyphens=False)
+            )
     return Text("\n".join(out), no_wrap=True, overflow="ignore")
 
 
@@ -210,8 +234,19 @@ def to_json(selected: list[Exercise], results: dict[str, ExerciseResult], displa
     exercises = []
     for ex in selected:
         res = results.get(ex.id)
-        entry = res.to_json() if res else {"id": ex.id, "lesson": ex.lesson.id, "status": "not graded",
-                                            "points": 0, "max_points": ex.points, "message": "", "tests": []}
+        entry = (
+            res.to_json()
+            if res
+            else {
+                "id": ex.id,
+                "lesson": ex.lesson.id,
+                "status": "not graded",
+                "points": 0,
+                "max_points": ex.points,
+                "message": "",
+                "tests": [],
+            }
+        )
         entry["title"] = ex.title
         entry["lesson_link"] = ex.lesson_link
         exercises.append(entry)
@@ -251,14 +286,16 @@ def to_gradescope(selected: list[Exercise], results: dict[str, ExerciseResult]) 
         if hint:
             lines.append(f"Hint: {hint}")
         lines.append(f"Lesson: {ex.lesson_link}")
-        tests.append({
-            "name": f"{ex.id} · {ex.title}",
-            "score": ex.points if status == "pass" else 0,
-            "max_score": ex.points,
-            "status": "passed" if status == "pass" else "failed",
-            "output": "\n".join(lines),
-            "visibility": "visible",
-        })
+        tests.append(
+            {
+                "name": f"{ex.id} · {ex.title}",
+                "score": ex.points if status == "pass" else 0,
+                "max_score": ex.points,
+                "status": "passed" if status == "pass" else "failed",
+                "output": "\n".join(lines),
+                "visibility": "visible",
+            }
+        )
     score = sum(t["score"] for t in tests)
     return {
         "score": score,

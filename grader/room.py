@@ -67,8 +67,13 @@ def readable(name: str) -> str:
 
 
 def _what(mode: int) -> str:
-    for test, what in ((stat.S_ISREG, "a file"), (stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISSOCK, "a socket"),
-                       (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device")):
+    for test, what in (
+        (stat.S_ISREG, "a file"),
+        (stat.S_ISFIFO, "a FIFO (named pipe)"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+    ):
         if test(mode):
             return what
     return "not a regular folder"
@@ -120,13 +125,20 @@ def participants(folder: Path, course: manifest.Course) -> tuple[list[Participan
     return out, hidden
 
 
-def grade_room(course: manifest.Course, selected: list[manifest.Exercise], trees: list[tuple[str, Path]],
-               jobs: int, sandbox: sandbox_mod.Sandbox | None = None,
-               hide: tuple[Path, ...] = (), cache_root: Path | None = None) -> dict[str, dict[str, runner.ExerciseResult]]:
+def grade_room(
+    course: manifest.Course,
+    selected: list[manifest.Exercise],
+    trees: list[tuple[str, Path]],
+    jobs: int,
+    sandbox: sandbox_mod.Sandbox | None = None,
+    hide: tuple[Path, ...] = (),
+    cache_root: Path | None = None,
+) -> dict[str, dict[str, runner.ExerciseResult]]:
     settings = runner.Settings(sandbox=sandbox, hide=hide)  # the room's folder is hidden from sandboxed code
     session = Session(course.root, cache.cache_root() if cache_root is None else cache_root, settings)
-    graded = session.grade([Task(ex, tree.resolve(), readable(name), name) for name, tree in trees for ex in selected],
-                           jobs)
+    graded = session.grade(
+        [Task(ex, tree.resolve(), readable(name), name) for name, tree in trees for ex in selected], jobs
+    )
     results: dict[str, dict[str, runner.ExerciseResult]] = {name: {} for name, _ in trees}
     for task, res in graded.items():
         results[task.who][res.id] = res
@@ -151,15 +163,18 @@ def starter_keys(course: manifest.Course, selected: list[manifest.Exercise]) -> 
     return keys
 
 
-def not_started(course: manifest.Course, selected: list[manifest.Exercise],
-                results: dict[str, dict[str, runner.ExerciseResult]]) -> dict[str, set[str]]:
+def not_started(
+    course: manifest.Course, selected: list[manifest.Exercise], results: dict[str, dict[str, runner.ExerciseResult]]
+) -> dict[str, set[str]]:
     """Per participant, the exercises whose files are the starter's, byte for byte. The
     digest compared is the one of the very bytes graded (``files_key``), so a file
     changed during the grade cannot be counted one way and graded the other. A missing
     or unreadable file has no digest: it is graded as such, never "not started"."""
     keys = starter_keys(course, selected)
-    return {name: {ex_id for ex_id, res in by_id.items() if res.files_key and res.files_key == keys.get(ex_id)}
-            for name, by_id in results.items()}
+    return {
+        name: {ex_id for ex_id, res in by_id.items() if res.files_key and res.files_key == keys.get(ex_id)}
+        for name, by_id in results.items()
+    }
 
 
 NOT_STARTED = "·"  # a lesson cell whose exercises are all not started
@@ -177,18 +192,26 @@ def _note(part: Participant, selected: list[manifest.Exercise], untouched: set[s
 
 
 def _results_line(statuses: Sequence[str], unstarted: int) -> str:
-    """"1/3 pass (33%): 1 fail, 1 crash; 2 not started": counts, never a "mostly" for one case."""
+    """ "1/3 pass (33%): 1 fail, 1 crash; 2 not started": counts, never a "mostly" for one case."""
     passed = statuses.count("pass")
     others = Counter(s for s in statuses if s != "pass")
     rank = {str(s): i for i, s in enumerate(VERDICTS)}
     text = f"{passed}/{len(statuses)} pass ({passed / len(statuses):.0%})"
     if others:
-        text += ": " + ", ".join(f"{others[s]} {s}" for s in sorted(others, key=lambda s: (-others[s], rank.get(s, 99), s)))
+        text += ": " + ", ".join(
+            f"{others[s]} {s}" for s in sorted(others, key=lambda s: (-others[s], rank.get(s, 99), s))
+        )
     return text + (f"; {unstarted} not started" if unstarted else "")
 
 
-def render(console, course: manifest.Course, selected: list[manifest.Exercise], found: list[Participant],
-           results: dict[str, dict[str, runner.ExerciseResult]], fresh: dict[str, set[str]] | None = None) -> None:
+def render(
+    console,
+    course: manifest.Course,
+    selected: list[manifest.Exercise],
+    found: list[Participant],
+    results: dict[str, dict[str, runner.ExerciseResult]],
+    fresh: dict[str, set[str]] | None = None,
+) -> None:
     """The room's table, then the hardest exercises. ``fresh``: per participant, the
     exercises not started (see not_started); they are shown as such and left out of the rates."""
     fresh = fresh or {}
@@ -196,8 +219,9 @@ def render(console, course: manifest.Course, selected: list[manifest.Exercise], 
     skipped = [p for p in found if p.tree is None]
     n = len(found) - len(skipped)
     title = f"{course.title}: {n} participant{'' if n == 1 else 's'}"
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False,
-                  title=title + (f", {len(skipped)} not graded" if skipped else ""))
+    table = Table(
+        box=box.SIMPLE_HEAD, pad_edge=False, title=title + (f", {len(skipped)} not graded" if skipped else "")
+    )
     table.add_column("participant")
     for lesson in lessons:
         table.add_column(lesson.id, justify="right")
@@ -239,7 +263,9 @@ def render(console, course: manifest.Course, selected: list[manifest.Exercise], 
         statuses = [by_id[ex.id].status for by_id, untouched in graded if ex.id in by_id and ex.id not in untouched]
         unstarted = sum(ex.id in untouched for _, untouched in graded)
         if statuses:
-            rates.append((sum(s == "pass" for s in statuses) / len(statuses), -len(statuses), ex.id, ex, statuses, unstarted))
+            rates.append(
+                (sum(s == "pass" for s in statuses) / len(statuses), -len(statuses), ex.id, ex, statuses, unstarted)
+            )
         elif unstarted:
             nobody.append(ex.id)
     hardest = sorted((r for r in rates if r[0] < 1.0), key=lambda r: r[:3])[:5]
@@ -266,12 +292,21 @@ def to_json(selected, found: list[Participant], results, fresh: dict[str, set[st
             entry["points"] = entry["max_points"] if entry["status"] == "pass" else 0
             entry["started"] = None if part.tree is None else entry["id"] not in fresh.get(part.name, set())
         data["score"] = sum(entry["points"] for entry in data["exercises"])
-        out.append({"name": part.label, "folder": part.folder, "graded": part.tree is not None,
-                    "problem": part.problem, **data})
+        out.append(
+            {
+                "name": part.label,
+                "folder": part.folder,
+                "graded": part.tree is not None,
+                "problem": part.problem,
+                **data,
+            }
+        )
     return {"schema": 1, "participants": out}
 
 
-def write_csv(path: Path, selected, found: list[Participant], results, fresh: dict[str, set[str]] | None = None) -> None:
+def write_csv(
+    path: Path, selected, found: list[Participant], results, fresh: dict[str, set[str]] | None = None
+) -> None:
     """One row per participant and exercise; a participant not graded has a row per
     exercise too ("not graded", with the reason in ``note``). ``folder`` is the exact
     folder name, percent-encoded (see Participant.folder). Then, added after the first
@@ -281,8 +316,21 @@ def write_csv(path: Path, selected, found: list[Participant], results, fresh: di
     fresh = fresh or {}
     buf = io.StringIO()
     w = csv.writer(buf)
-    w.writerow(["participant", "exercise", "lesson", "status", "points", "max_points", "note", "folder",
-                "started", "checks_passed", "first_failing_check"])
+    w.writerow(
+        [
+            "participant",
+            "exercise",
+            "lesson",
+            "status",
+            "points",
+            "max_points",
+            "note",
+            "folder",
+            "started",
+            "checks_passed",
+            "first_failing_check",
+        ]
+    )
     for part in found:
         by_id = results.get(part.name, {})
         for ex in selected:
@@ -291,9 +339,21 @@ def write_csv(path: Path, selected, found: list[Participant], results, fresh: di
             passed = sum(t.status == "pass" for t in tests)
             failing = next((t.name for t in tests if t.status not in ("pass", "skip")), "")
             started = "" if res is None else "no" if ex.id in fresh.get(part.name, set()) else "yes"
-            w.writerow([part.label, ex.id, ex.lesson.id, res.status if res else "not graded", _earned(ex, res),
-                        ex.points, part.problem, part.folder, started,
-                        f"{passed}/{len(tests)}" if tests else "", failing])
+            w.writerow(
+                [
+                    part.label,
+                    ex.id,
+                    ex.lesson.id,
+                    res.status if res else "not graded",
+                    _earned(ex, res),
+                    ex.points,
+                    part.problem,
+                    part.folder,
+                    started,
+                    f"{passed}/{len(tests)}" if tests else "",
+                    failing,
+                ]
+            )
     cache.write_text_atomic(path.resolve(), buf.getvalue(), newline="")
 
 
@@ -308,8 +368,11 @@ def _main(argv: list[str] | None) -> int:
     p.add_argument("--json", metavar="FILE", help="every participant's report, as JSON")
     p.add_argument("--csv", metavar="FILE", help="one row per participant and exercise")
     p.add_argument("--jobs", type=int, default=0, metavar="N", help="exercises graded at once (default: one per core)")
-    p.add_argument("--allow-unsandboxed", action="store_true",
-                   help="grade even where no sandbox is possible (participants' code then runs with your rights)")
+    p.add_argument(
+        "--allow-unsandboxed",
+        action="store_true",
+        help="grade even where no sandbox is possible (participants' code then runs with your rights)",
+    )
     command.add_course_option(p)
     args = p.parse_args(argv)
     console = report.Console(highlight=False)
@@ -323,9 +386,10 @@ def _main(argv: list[str] | None) -> int:
     trees = [(part.name, part.tree) for part in found if part.tree is not None]
     if not trees:
         seen = "; ".join(f"{part.label}: {part.problem}" for part in found[:5])
-        raise UsageError(f"{folder} holds no participant folder (a clone of the course, or a folder "
-                         f"laid out like exercises/, with {course.lessons[0].dir}/ ...)"
-                         + (f". Found {seen}" if seen else ""))
+        raise UsageError(
+            f"{folder} holds no participant folder (a clone of the course, or a folder "
+            f"laid out like exercises/, with {course.lessons[0].dir}/ ...)" + (f". Found {seen}" if seen else "")
+        )
     # Participants' code is not the instructor's: always sandboxed, or refused.
     sandbox = choose_sandbox(args.allow_unsandboxed, err)
     # The same cache checks as nox -s grade: not inside the room or the course, ours or refused,
@@ -336,12 +400,16 @@ def _main(argv: list[str] | None) -> int:
     fresh = not_started(course, selected, results)
     render(console, course, selected, found, results, fresh)
     if hidden:
-        console.print(f"[dim]Hidden entries left out: {report.escape(', '.join(hidden[:5]))}"
-                      f"{' ...' if len(hidden) > 5 else ''}[/]")
+        console.print(
+            f"[dim]Hidden entries left out: {report.escape(', '.join(hidden[:5]))}"
+            f"{' ...' if len(hidden) > 5 else ''}[/]"
+        )
     console.print(sandbox.describe())
     if args.json:
-        cache.write_json_atomic(Path(args.json).expanduser().resolve(),
-                                {**to_json(selected, found, results, fresh), "isolation": sandbox.kind})
+        cache.write_json_atomic(
+            Path(args.json).expanduser().resolve(),
+            {**to_json(selected, found, results, fresh), "isolation": sandbox.kind},
+        )
         console.print(f"JSON report written to {args.json}")
     if args.csv:
         write_csv(Path(args.csv).expanduser(), selected, found, results, fresh)

@@ -114,9 +114,17 @@ class _Run:
     phase: str | None = None  # protocol.SETUP or CALL: what the last test was doing
 
 
-def _run_child(args: list[str], env: dict, cwd: Path, events_path: Path, settings: Settings,
-               live: procs.LiveProcesses, events: ChildEvents, readable: tuple[Path, ...] = (),
-               uid: int | None = None) -> _Run:
+def _run_child(
+    args: list[str],
+    env: dict,
+    cwd: Path,
+    events_path: Path,
+    settings: Settings,
+    live: procs.LiveProcesses,
+    events: ChildEvents,
+    readable: tuple[Path, ...] = (),
+    uid: int | None = None,
+) -> _Run:
     """Run one child to its end (or kill it: a time limit, Ctrl-C), feeding ``events``
     what it reports."""
     env = dict(env, **{proto.EVENTS: str(events_path)})
@@ -147,8 +155,11 @@ def _run_child(args: list[str], env: dict, cwd: Path, events_path: Path, setting
 
     threading.Thread(target=wait_then_say, daemon=True).start()
     events.new_child()
-    limits = {Waiting.COLLECT: settings.collect_timeout, Waiting.CHECK: settings.test_timeout,
-              Waiting.SETUP: max(settings.setup_timeout, settings.test_timeout)}
+    limits = {
+        Waiting.COLLECT: settings.collect_timeout,
+        Waiting.CHECK: settings.test_timeout,
+        Waiting.SETUP: max(settings.setup_timeout, settings.test_timeout),
+    }
     offset = 0
     started = time.time()
     stopped = None
@@ -213,7 +224,7 @@ def _stuck_at(output: str, paths: Paths) -> str:
         m = re.match(r'\s*File "(?P<file>[^"]+)", line (?P<line>\d+)(?: in (?P<func>\S+))?', line)
         rel = paths.relative(m["file"]) if m else None
         if m and rel is not None:
-            shown = f'{paths.shown(rel)}, line {m["line"]}'
+            shown = f"{paths.shown(rel)}, line {m['line']}"
             if m["func"]:
                 shown += f" in {m['func']}()"
             source = paths.source(rel, int(m["line"]))
@@ -227,10 +238,13 @@ def _crash_details(output: str, paths: Paths) -> tuple[str, str]:
     lines = []
     for line in output.splitlines():
         s = line.strip()
-        if re.search(r"(free\(\)|double free|corrupted|malloc\(\)|stack smashing|AddressSanitizer|Assertion .* failed)", s):
+        if re.search(
+            r"(free\(\)|double free|corrupted|malloc\(\)|stack smashing|AddressSanitizer|Assertion .* failed)", s
+        ):
             lines.append(s)
-    where = [paths.show(ln.strip()) for ln in output.splitlines()
-             if ln.strip().startswith("File ") and paths.mentions(ln)]
+    where = [
+        paths.show(ln.strip()) for ln in output.splitlines() if ln.strip().startswith("File ") and paths.mentions(ln)
+    ]
     return (lines[0] if lines else ""), (where[0].replace("File ", "", 1) if where else "")
 
 
@@ -242,13 +256,16 @@ def _learner_output(output: str, paths: Paths, keep: int = 2000) -> str:
     for line in output.splitlines():
         if line.strip().startswith("File ") and paths.mentions(line):
             lines.append(paths.show(line))
-        elif not re.search(r'^\s*File "|^Extension modules:|^(Current thread|Thread) 0x|^Stack \(most recent|^\s*$', line):
+        elif not re.search(
+            r'^\s*File "|^Extension modules:|^(Current thread|Thread) 0x|^Stack \(most recent|^\s*$', line
+        ):
             lines.append(line)
     return "\n".join(lines)[-keep:]
 
 
-def _death(run: _Run, test: str | None, paths: Paths, asan: list[str] | None = None,
-           after_checks: bool = False) -> TestResult:
+def _death(
+    run: _Run, test: str | None, paths: Paths, asan: list[str] | None = None, after_checks: bool = False
+) -> TestResult:
     """The status and message for a child that did not finish on its own, while
     running ``test``, before any check started (None), or ``after_checks`` ended."""
     test = test.rsplit("::", 1)[-1] if test else test
@@ -264,39 +281,65 @@ def _death(run: _Run, test: str | None, paths: Paths, asan: list[str] | None = N
     if run.stopped == "timeout":
         stuck = _stuck_at(run.output, paths)
         if stuck:
-            where = (f"\nIt was stopped at: {stuck}\nLook at the loop this line is in: what should end it, "
-                     "and does it ever change?")
+            where = (
+                f"\nIt was stopped at: {stuck}\nLook at the loop this line is in: what should end it, "
+                "and does it ever change?"
+            )
         elif "Fatal Python error: Aborted" in run.output:  # a stack was dumped: no line of the learner's Python
-            where = (" No line of your Python was running: it was inside C. Look at the loops of your C "
-                     "functions for a condition that never changes.")
+            where = (
+                " No line of your Python was running: it was inside C. Look at the loops of your C "
+                "functions for a condition that never changes."
+            )
         else:
-            where = (" Look for a loop that never ends: in C a condition that never "
-                     "changes, in Python a `while` with no way out.")
-        return TestResult(name, Status.TIMEOUT, f"still running after {run.limit:g} s {what}, so it was stopped." + where)
+            where = (
+                " Look for a loop that never ends: in C a condition that never "
+                "changes, in Python a `while` with no way out."
+            )
+        return TestResult(
+            name, Status.TIMEOUT, f"still running after {run.limit:g} s {what}, so it was stopped." + where
+        )
     sig = procs.crash_signal(run.returncode)
     said, running = _crash_details(run.output, paths)
     if asan:
-        return TestResult(name, Status.CRASH,
-                          "\n".join([f"AddressSanitizer stopped the test process {what}.",
-                                      *_finding_lines(sanitizer.analyse(asan[0], paths), paths),
-                                      *([f"Your code was running: {running}"] if running else [])]))
+        return TestResult(
+            name,
+            Status.CRASH,
+            "\n".join(
+                [
+                    f"AddressSanitizer stopped the test process {what}.",
+                    *_finding_lines(sanitizer.analyse(asan[0], paths), paths),
+                    *([f"Your code was running: {running}"] if running else []),
+                ]
+            ),
+        )
     if sig:
         happened, causes = procs.describe_signal(sig)
-        details = ([f"The C library said: {said}"] if said else []) + ([f"Your code was running: {running}"]
-                                                                         if running else [])
-        return TestResult(name, Status.CRASH,
-                          "\n".join([f"the test process was killed by {happened} [{sig}] {what}.",
-                                      f"Common causes: {causes}.", *details]))
+        details = ([f"The C library said: {said}"] if said else []) + (
+            [f"Your code was running: {running}"] if running else []
+        )
+        return TestResult(
+            name,
+            Status.CRASH,
+            "\n".join(
+                [f"the test process was killed by {happened} [{sig}] {what}.", f"Common causes: {causes}.", *details]
+            ),
+        )
     if not test and run.returncode in (2, 3, 4):
         # pytest's own exit codes before any check: learner code has not run yet
         # (graders import it inside checks), so pytest could not start the grader.
-        return TestResult(STARTUP, Status.ERROR,
-                          f"pytest could not start the grader (exit code {run.returncode}): a fault of the course "
-                          "or of its installation, not of your code. Its output is below; please report it.")
-    return TestResult(name, Status.ERROR,
-                      f"the test process ended early (exit code {run.returncode}) {what}. "
-                      "Something called exit(), os._exit() or sys.exit(); learner code must "
-                      "return, not end the process.")
+        return TestResult(
+            STARTUP,
+            Status.ERROR,
+            f"pytest could not start the grader (exit code {run.returncode}): a fault of the course "
+            "or of its installation, not of your code. Its output is below; please report it.",
+        )
+    return TestResult(
+        name,
+        Status.ERROR,
+        f"the test process ended early (exit code {run.returncode}) {what}. "
+        "Something called exit(), os._exit() or sys.exit(); learner code must "
+        "return, not end the process.",
+    )
 
 
 MAX_ASAN_RERUNS = 3  # per exercise graded: each costs a child (and the first a sanitized build)
@@ -320,8 +363,16 @@ def _asan_for_reruns() -> dict | None:
         return _asan_env
 
 
-def _where_under_asan(test: str, env: dict, work: Path, run_dir: Path, settings: Settings,
-                      live: procs.LiveProcesses, readable: tuple[Path, ...], paths: Paths) -> str:
+def _where_under_asan(
+    test: str,
+    env: dict,
+    work: Path,
+    run_dir: Path,
+    settings: Settings,
+    live: procs.LiveProcesses,
+    readable: tuple[Path, ...],
+    paths: Paths,
+) -> str:
     """Run one crashed check again, alone, with the learner's C built under
     AddressSanitizer, and return its finding: the kind of fault and ``Where:`` the C
     function and the learner's line are, with that line's source. "" when the
@@ -338,8 +389,11 @@ def _where_under_asan(test: str, env: dict, work: Path, run_dir: Path, settings:
     out.mkdir(exist_ok=True)
     # No address-space limit: the sanitizer reserves terabytes of shadow memory (memcheck does the same).
     rerun_env = dict(env, **sanitizer.child_env(asan, log), **{proto.BUILD_OUT: str(out), proto.MEMORY: "0"})
-    slow = dataclasses.replace(settings, test_timeout=settings.test_timeout * sanitizer.SLOWDOWN,
-                               setup_timeout=settings.setup_timeout * sanitizer.SLOWDOWN)
+    slow = dataclasses.replace(
+        settings,
+        test_timeout=settings.test_timeout * sanitizer.SLOWDOWN,
+        setup_timeout=settings.setup_timeout * sanitizer.SLOWDOWN,
+    )
     run = _run_child([test], rerun_env, work, run_dir / f"asan-rerun-{n}.jsonl", slow, live, ChildEvents(), readable)
     if run.stopped == "interrupt":
         return ""
@@ -354,8 +408,7 @@ def _where_under_asan(test: str, env: dict, work: Path, run_dir: Path, settings:
     return "\n" + "\n".join(_finding_lines(found, paths, "Run again alone under AddressSanitizer, it found"))
 
 
-def _finding_lines(finding: sanitizer.Finding, paths: Paths,
-                   found: str = "AddressSanitizer found") -> list[str]:
+def _finding_lines(finding: sanitizer.Finding, paths: Paths, found: str = "AddressSanitizer found") -> list[str]:
     """A sanitizer's finding in words, its ``Where:`` line followed by the source of
     the learner's line it names."""
     lines = finding.lines(found)
@@ -377,19 +430,24 @@ def read_files(ex: Exercise, tree: Path) -> dict[str, bytes | None]:
     """The exercise's files in ``tree`` (None: not there). Raises files.Unusable for
     one that is there but is not a regular file in its lesson folder within the size
     limit (a FIFO, a device, a link out of the folder, a folder...): see files.py."""
-    return {name: files_mod.read_file(tree, ex.lesson.dir, name, ex.max_file_bytes)
-            for name in (*ex.files, *ex.lesson.support)}
+    return {
+        name: files_mod.read_file(tree, ex.lesson.dir, name, ex.max_file_bytes)
+        for name in (*ex.files, *ex.lesson.support)
+    }
 
 
-def verdict_key(ex: Exercise, course_root: Path, files_key: str, display: str, settings: Settings,
-                fingerprint: str) -> str:
+def verdict_key(
+    ex: Exercise, course_root: Path, files_key: str, display: str, settings: Settings, fingerprint: str
+) -> str:
     grader = course_root / ex.grader
     try:
         grader_bytes = grader.read_bytes()
     except OSError:
         grader_bytes = b"\0missing grader"
-    limits = (f"{ex.timeout or settings.test_timeout}:{settings.setup_timeout}:{settings.collect_timeout}:"
-              f"{settings.memory_limit}:{'asan' if settings.sanitizer_env else ''}")
+    limits = (
+        f"{ex.timeout or settings.test_timeout}:{settings.setup_timeout}:{settings.collect_timeout}:"
+        f"{settings.memory_limit}:{'asan' if settings.sanitizer_env else ''}"
+    )
     # The manifest entry whole (points, time limit, files, lesson...): a verdict
     # stores points, and one graded before `points` changed must not be found.
     # The sandbox too: code that reaches the network passes only without one.
@@ -401,13 +459,13 @@ def _add_warnings(tests: list[TestResult], warned: list[str], not_run: list[Test
     """Add the compiler's warnings about the learner's own lines to the check the
     exercise's message is about, when it crashed, failed or timed out (not to one
     that did not run): a warning at `if (out = NULL)` is often the whole story of a segfault."""
-    bad = [t for t in tests if t.status in (Status.CRASH, Status.TIMEOUT, Status.FAIL)
-           and not any(t is n for n in not_run)]
+    bad = [
+        t for t in tests if t.status in (Status.CRASH, Status.TIMEOUT, Status.FAIL) and not any(t is n for n in not_run)
+    ]
     if any(t.status == Status.ERROR for t in tests) or not bad:
         return
     target = next(t for status in (Status.CRASH, Status.TIMEOUT, Status.FAIL) for t in bad if t.status == status)
-    target.message += ("\nThe C compiler warned about your code (a warning is often the cause):\n"
-                       + "\n".join(warned))
+    target.message += "\nThe C compiler warned about your code (a warning is often the cause):\n" + "\n".join(warned)
 
 
 def _summarise(tests: list[TestResult]) -> tuple[Status, str]:
@@ -426,22 +484,37 @@ def _summarise(tests: list[TestResult]) -> tuple[Status, str]:
     return bad[0].status, bad[0].message
 
 
-def grade(ex: Exercise, course_root: Path, tree: Path, display: str, cache_root: Path, settings: Settings,
-          fingerprint: str, live: procs.LiveProcesses) -> ExerciseResult:
+def grade(
+    ex: Exercise,
+    course_root: Path,
+    tree: Path,
+    display: str,
+    cache_root: Path,
+    settings: Settings,
+    fingerprint: str,
+    live: procs.LiveProcesses,
+) -> ExerciseResult:
     began = time.time()
     try:
         files = read_files(ex, tree)
     except files_mod.Unusable as exc:
         # "error", not "missing": the file is there (the learner sees it), but the
         # checks cannot run on it. Not cached: refusing it costs a stat.
-        return ExerciseResult(ex.id, ex.lesson.id, Status.ERROR, 0, ex.points,
-                              exc.message(display, ex.lesson.dir, ex.id))
+        return ExerciseResult(
+            ex.id, ex.lesson.id, Status.ERROR, 0, ex.points, exc.message(display, ex.lesson.dir, ex.id)
+        )
     missing = [name for name in ex.files if files.get(name) is None]
     if missing:
         shown = ", ".join(f"{display}/{ex.lesson.dir}/{m}" for m in missing)
-        return ExerciseResult(ex.id, ex.lesson.id, Status.MISSING, 0, ex.points,
-                              f"{shown} is missing. Restore the starter files with `nox -s reset -- {ex.id}` "
-                              "(it backs up the exercise's other files first) and try again.")
+        return ExerciseResult(
+            ex.id,
+            ex.lesson.id,
+            Status.MISSING,
+            0,
+            ex.points,
+            f"{shown} is missing. Restore the starter files with `nox -s reset -- {ex.id}` "
+            "(it backs up the exercise's other files first) and try again.",
+        )
     files_key = exercise_key(ex, files)
     key = verdict_key(ex, course_root, files_key, display, settings, fingerprint)
     verdict_path = cache.verdict_path(cache_root, key)
@@ -491,8 +564,16 @@ def _cached_verdict(ex: Exercise, verdict_path: Path) -> ExerciseResult | None:
     return result
 
 
-def _attempt(ex: Exercise, course_root: Path, files: dict[str, bytes | None], files_key: str, display: str,
-             cache_root: Path, settings: Settings, live: procs.LiveProcesses) -> tuple[ExerciseResult, str, str]:
+def _attempt(
+    ex: Exercise,
+    course_root: Path,
+    files: dict[str, bytes | None],
+    files_key: str,
+    display: str,
+    cache_root: Path,
+    settings: Settings,
+    live: procs.LiveProcesses,
+) -> tuple[ExerciseResult, str, str]:
     """Grade once in a new run folder: (result, fault, blame). ``fault`` says what
     went wrong with the cache or the machine ("" if nothing did; then ``result`` is
     not the learner's verdict), ``blame`` what to repair (see _fault_of)."""
@@ -500,8 +581,11 @@ def _attempt(ex: Exercise, course_root: Path, files: dict[str, bytes | None], fi
     try:
         run_dir = cache.new_run(cache_root)
     except OSError as exc:
-        return (ExerciseResult(ex.id, ex.lesson.id, Status.ERROR, 0, ex.points, ""),
-                f"no run folder could be made in the cache ({type(exc).__name__}: {exc.strerror or exc})", "cache")
+        return (
+            ExerciseResult(ex.id, ex.lesson.id, Status.ERROR, 0, ex.points, ""),
+            f"no run folder could be made in the cache ({type(exc).__name__}: {exc.strerror or exc})",
+            "cache",
+        )
     try:
         result = _grade_in(ex, course_root, files, files_key, run_dir, display, cache_root, settings, live)
         return (result, *_fault_of(result, run_dir, cache_root, tagged))
@@ -530,11 +614,15 @@ def _fault_of(result: ExerciseResult, run_dir: Path, cache_root: Path, tagged: b
         return hit.message, "bytecode"
     compiler = _missing_compiler() if any(t.kind == "compile" for t in result.tests) else ""
     if compiler and os.environ.get("CC"):
-        return (f"the environment variable CC names the C compiler `{compiler}`, which is not installed or not "
-                "on PATH: unset CC or set it to an installed compiler. `nox -s doctor` checks it"), "machine"
+        return (
+            f"the environment variable CC names the C compiler `{compiler}`, which is not installed or not "
+            "on PATH: unset CC or set it to an installed compiler. `nox -s doctor` checks it"
+        ), "machine"
     if compiler:
-        return (f"this machine has no C compiler: `{compiler}` is not installed or not on PATH. "
-                "`nox -s doctor` says what to install"), "machine"
+        return (
+            f"this machine has no C compiler: `{compiler}` is not installed or not on PATH. "
+            "`nox -s doctor` says what to install"
+        ), "machine"
     if result.status != Status.FAIL and all(t.name == STARTUP for t in result.tests):
         return "the grader stopped before any check started, before any of your code ran", "bytecode"
     return "", ""
@@ -562,16 +650,29 @@ def _fault_result(ex: Exercise, result: ExerciseResult, fault: str, blame: str, 
     if blame == "machine":
         message = f"Not your code: {fault}. This result is not kept: grade again once that is fixed."
     else:
-        message = (f"Not your code: {fault}. It happened twice: a fault of the grading cache ({cache_root}), of this "
-                   "machine or of the course, so this result is not kept. Grade again; if it happens again, delete "
-                   "that cache folder (it holds nothing of yours), and if that does not help, report it.")
+        message = (
+            f"Not your code: {fault}. It happened twice: a fault of the grading cache ({cache_root}), of this "
+            "machine or of the course, so this result is not kept. Grade again; if it happens again, delete "
+            "that cache folder (it holds nothing of yours), and if that does not help, report it."
+        )
     if result.message:
         message += "\nWhat the grader said: " + result.message
-    return dataclasses.replace(result, status=Status.ERROR, points=0, max_points=ex.points, message=message, cached=False)
+    return dataclasses.replace(
+        result, status=Status.ERROR, points=0, max_points=ex.points, message=message, cached=False
+    )
 
 
-def _grade_in(ex: Exercise, course_root: Path, files: dict[str, bytes | None], files_key: str, run_dir: Path,
-              display: str, cache_root: Path, settings: Settings, live: procs.LiveProcesses) -> ExerciseResult:
+def _grade_in(
+    ex: Exercise,
+    course_root: Path,
+    files: dict[str, bytes | None],
+    files_key: str,
+    run_dir: Path,
+    display: str,
+    cache_root: Path,
+    settings: Settings,
+    live: procs.LiveProcesses,
+) -> ExerciseResult:
     tree = run_dir / "tree"
     lesson_dir = tree / ex.lesson.dir
     lesson_dir.mkdir(parents=True)
@@ -593,15 +694,17 @@ def _grade_in(ex: Exercise, course_root: Path, files: dict[str, bytes | None], f
     # learner's files; so it may be written even where the user's environment
     # says not to, and the child's imports (pytest alone is ~1 s uncached) stay fast.
     env.pop("PYTHONDONTWRITEBYTECODE", None)
-    env.update({
-        proto.SCRATCH_TREE: str(tree),
-        proto.DISPLAY_TREE: display,
-        proto.EXERCISE: ex.id,
-        proto.FILES_KEY: files_key,
-        proto.CACHE: str(cache_root),
-        proto.MEMORY: str(settings.memory_limit),
-        proto.BUILD_OUT: str(out),
-    })
+    env.update(
+        {
+            proto.SCRATCH_TREE: str(tree),
+            proto.DISPLAY_TREE: display,
+            proto.EXERCISE: ex.id,
+            proto.FILES_KEY: files_key,
+            proto.CACHE: str(cache_root),
+            proto.MEMORY: str(settings.memory_limit),
+            proto.BUILD_OUT: str(out),
+        }
+    )
     env.update(
         PYTHONPYCACHEPREFIX=str(cache_root / cache.PYCACHE),
         PYTEST_DISABLE_PLUGIN_AUTOLOAD="1",  # graders need no third-party plugins: faster, isolated
@@ -617,15 +720,32 @@ def _grade_in(ex: Exercise, course_root: Path, files: dict[str, bytes | None], f
         # and keeps its home and temporary files in its run folder.
         for sub in ("home", "tmp"):
             (run_dir / sub).mkdir()
-        env.update(PYTHONPYCACHEPREFIX=str(cache_root / cache.PYCACHE_SANDBOXED), HOME=str(run_dir / "home"),
-                   TMPDIR=str(run_dir / "tmp"))
+        env.update(
+            PYTHONPYCACHEPREFIX=str(cache_root / cache.PYCACHE_SANDBOXED),
+            HOME=str(run_dir / "home"),
+            TMPDIR=str(run_dir / "tmp"),
+        )
         sandbox_mod.warm_pycache(cache_root / cache.PYCACHE_SANDBOXED, env)
         if sandbox.kind == "user":
             uid = sandbox.acquire_uid()
             sandbox_mod.hand_over(run_dir, uid)
     try:
-        return _grade_children(ex, course_root, files, files_key, run_dir, display, cache_root,
-                               _run_settings(ex, settings), live, env, work, out, tree, uid)
+        return _grade_children(
+            ex,
+            course_root,
+            files,
+            files_key,
+            run_dir,
+            display,
+            cache_root,
+            _run_settings(ex, settings),
+            live,
+            env,
+            work,
+            out,
+            tree,
+            uid,
+        )
     finally:
         if uid is not None and sandbox is not None:
             sandbox.release_uid(uid)
@@ -635,9 +755,22 @@ def _run_settings(ex: Exercise, settings: Settings) -> Settings:
     return dataclasses.replace(settings, test_timeout=(ex.timeout or settings.test_timeout) * settings.slowdown)
 
 
-def _grade_children(ex: Exercise, course_root: Path, files: dict[str, bytes | None], files_key: str, run_dir: Path,
-                    display: str, cache_root: Path, settings: Settings, live: procs.LiveProcesses, env: dict,
-                    work: Path, out: Path, tree: Path, uid: int | None) -> ExerciseResult:
+def _grade_children(
+    ex: Exercise,
+    course_root: Path,
+    files: dict[str, bytes | None],
+    files_key: str,
+    run_dir: Path,
+    display: str,
+    cache_root: Path,
+    settings: Settings,
+    live: procs.LiveProcesses,
+    env: dict,
+    work: Path,
+    out: Path,
+    tree: Path,
+    uid: int | None,
+) -> ExerciseResult:
     readable = (ROOT, course_root, cache_root)
     asan_log = run_dir / "asan"
     if settings.sanitizer_env:
@@ -661,8 +794,15 @@ def _grade_children(ex: Exercise, course_root: Path, files: dict[str, bytes | No
         if run.stopped == "interrupt":
             return ExerciseResult(ex.id, ex.lesson.id, Status.INTERRUPTED, 0, ex.points, "interrupted")
         if events.collect_error is not None:
-            return ExerciseResult(ex.id, ex.lesson.id, Status.ERROR, 0, ex.points,
-                                  "the grader could not load:\n" + events.collect_error, output=run.output[-2000:])
+            return ExerciseResult(
+                ex.id,
+                ex.lesson.id,
+                Status.ERROR,
+                0,
+                ex.points,
+                "the grader could not load:\n" + events.collect_error,
+                output=run.output[-2000:],
+            )
         order, current = events.order, events.current
         if events.done and run.stopped is None:
             sig = procs.crash_signal(run.returncode)
@@ -670,31 +810,44 @@ def _grade_children(ex: Exercise, course_root: Path, files: dict[str, bytes | No
                 results[PROCESS_EXIT] = _death(run, None, paths, asan, after_checks=True)
                 output = _learner_output(run.output, paths)
             elif events.exitstatus in (3, 4):
-                return ExerciseResult(ex.id, ex.lesson.id, Status.ERROR, 0, ex.points,
-                                      "the grader itself failed (a fault of the course: please report it):\n"
-                                      + run.output[-1500:])
+                return ExerciseResult(
+                    ex.id,
+                    ex.lesson.id,
+                    Status.ERROR,
+                    0,
+                    ex.points,
+                    "the grader itself failed (a fault of the course: please report it):\n" + run.output[-1500:],
+                )
             # pytest ended the run before every check did: something in the process called
             # pytest.exit() or raised KeyboardInterrupt. A check that never ended is not a pass.
             ended = None if current is None else current.rsplit("::", 1)[-1]
             for name in order:
                 if name not in results:
-                    results[name] = TestResult(name, Status.ERROR, (
-                        f"the test process stopped its checks early (pytest's exit status {events.exitstatus}) "
-                        + (f"while running {ended}" if ended else "before this check") + ". Something called "
-                        "pytest.exit() or raised KeyboardInterrupt; learner code must return, not end the run."))
+                    results[name] = TestResult(
+                        name,
+                        Status.ERROR,
+                        (
+                            f"the test process stopped its checks early (pytest's exit status {events.exitstatus}) "
+                            + (f"while running {ended}" if ended else "before this check")
+                            + ". Something called "
+                            "pytest.exit() or raised KeyboardInterrupt; learner code must return, not end the run."
+                        ),
+                    )
             break
         death = _death(run, current, paths, asan)
         # A time-out's stack dump (_dump_stack) is in the message already, not the learner's output.
-        output = _learner_output(run.output.split("Fatal Python error: Aborted")[0] if run.stopped == "timeout"
-                                 else run.output, paths)
+        output = _learner_output(
+            run.output.split("Fatal Python error: Aborted")[0] if run.stopped == "timeout" else run.output, paths
+        )
         if current is None:
             # Died before collecting, or between tests: nothing more will run well.
             for name in order or [STARTUP]:
                 results.setdefault(name, TestResult(name, death.status, death.message))
             break
         if death.status == Status.CRASH and not asan and not settings.sanitizer_env and uid is None:
-            death.message += _where_under_asan(str(Path(grader).parent / current), env, work, run_dir, settings,
-                                               live, readable, paths)
+            death.message += _where_under_asan(
+                str(Path(grader).parent / current), env, work, run_dir, settings, live, readable, paths
+            )
         results[current] = death
         if run.phase in (None, proto.SETUP):
             note = f"not run: {current} stopped while preparing the learner's code, which every check needs"
@@ -707,8 +860,10 @@ def _grade_children(ex: Exercise, course_root: Path, files: dict[str, bytes | No
             # One time-out is enough to act on: the next checks would most likely
             # run into the same loop and cost a full time limit each.
             shown = current.rsplit("::", 1)[-1]
-            note = (f"not run: {shown} reached the time limit first, and one time-out is enough "
-                    "to act on. Fix that and grade again.")
+            note = (
+                f"not run: {shown} reached the time limit first, and one time-out is enough "
+                "to act on. Fix that and grade again."
+            )
             for name in order:
                 if name not in results:
                     results[name] = TestResult(name, Status.TIMEOUT, note)
@@ -722,7 +877,9 @@ def _grade_children(ex: Exercise, course_root: Path, files: dict[str, bytes | No
             # Whatever the check then said (a wrong total, a crash), the exception is often why.
             hit.message += "".join(
                 "\nA Python exception was raised inside your callback, called from C: cffi printed it and gave C "
-                f"the callback's error value instead (0 unless you passed error=...):\n{text}" for text in texts[:2])
+                f"the callback's error value instead (0 unless you passed error=...):\n{text}"
+                for text in texts[:2]
+            )
     order = events.order
     ordered = [results[n] for n in order if n in results] + [r for n, r in results.items() if n not in order]
     for t in ordered:  # "tests/01_setup/test_hello.py::test_add" -> "test_add"
@@ -730,6 +887,13 @@ def _grade_children(ex: Exercise, course_root: Path, files: dict[str, bytes | No
     if events.warnings:
         _add_warnings(ordered, events.warnings, not_run)
     status, message = _summarise(ordered)
-    return ExerciseResult(ex.id, ex.lesson.id, status, ex.points if status == Status.PASS else 0, ex.points,
-                          message, ordered, output=output if status in (Status.CRASH, Status.TIMEOUT, Status.ERROR)
-                          else "")
+    return ExerciseResult(
+        ex.id,
+        ex.lesson.id,
+        status,
+        ex.points if status == Status.PASS else 0,
+        ex.points,
+        message,
+        ordered,
+        output=output if status in (Status.CRASH, Status.TIMEOUT, Status.ERROR) else "",
+    )

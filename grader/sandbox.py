@@ -46,12 +46,17 @@ ENV_VAR = "CFFI_COURSE_SANDBOX"
 UID_VAR = "CFFI_COURSE_SANDBOX_UID"  # first uid of the "user" kind's pool
 DEFAULT_UID = 64000  # below 65536 (Docker's default uid map), above distributions' system and user ranges
 KINDS = ("bwrap", "user", "none")
-INSTALL = ("install bubblewrap (Debian/Ubuntu: apt install bubblewrap; Fedora: dnf install bubblewrap; "
-           "Arch: pacman -S bubblewrap; Alpine: apk add bubblewrap)")
+INSTALL = (
+    "install bubblewrap (Debian/Ubuntu: apt install bubblewrap; Fedora: dnf install bubblewrap; "
+    "Arch: pacman -S bubblewrap; Alpine: apk add bubblewrap)"
+)
 
 # Signals a learner's code dies of; bwrap reports such a death as exit code 128+N.
-_CRASH_SIGNALS = {getattr(signal, n) for n in ("SIGSEGV", "SIGBUS", "SIGABRT", "SIGFPE", "SIGILL", "SIGKILL",
-                                               "SIGXCPU", "SIGXFSZ", "SIGTERM", "SIGSYS") if hasattr(signal, n)}
+_CRASH_SIGNALS = {
+    getattr(signal, n)
+    for n in ("SIGSEGV", "SIGBUS", "SIGABRT", "SIGFPE", "SIGILL", "SIGKILL", "SIGXCPU", "SIGXFSZ", "SIGTERM", "SIGSYS")
+    if hasattr(signal, n)
+}
 
 
 @dataclass
@@ -72,8 +77,10 @@ class Sandbox:
         if self.kind == "bwrap":
             return "Isolation: bwrap (each check's process: read-only system, no network, own PID namespace)."
         if self.kind == "user":
-            return ("Isolation: user (each check's process runs as a separate unprivileged uid; "
-                    f"the network is NOT isolated: {self.reason}).")
+            return (
+                "Isolation: user (each check's process runs as a separate unprivileged uid; "
+                f"the network is NOT isolated: {self.reason})."
+            )
         return f"Isolation: none ({self.reason})."
 
     # --- the "user" kind: one uid per running child, so killing all of a uid's
@@ -89,8 +96,14 @@ class Sandbox:
         with self._lock:
             self._busy.discard(uid - self.uid_base)
 
-    def wrap(self, argv: list[str], run_dir: Path, readable: Sequence[Path] = (), cwd: Path | None = None,
-             hide: Sequence[Path] = ()) -> list[str]:
+    def wrap(
+        self,
+        argv: list[str],
+        run_dir: Path,
+        readable: Sequence[Path] = (),
+        cwd: Path | None = None,
+        hide: Sequence[Path] = (),
+    ) -> list[str]:
         """The command that runs ``argv`` in this sandbox, from ``cwd`` (default:
         the run folder). ``run_dir`` is the only writable place; ``hide`` are
         folders the child must not see (the graded trees), hidden only when none
@@ -110,13 +123,25 @@ class Sandbox:
         # /tmp stays the host's, read-only (a cache or a course may live there): the
         # child's TMPDIR is in its run folder, on disk (a tmpfs would fill memory).
         cmd += [
-            "--bind", str(run_dir), str(run_dir),
+            "--bind",
+            str(run_dir),
+            str(run_dir),
             # A user namespace even when the engine runs as root: inside, uid nobody
             # with no capabilities, and mounts that cannot be made writable again.
-            "--unshare-all", "--unshare-user", "--uid", "65534", "--gid", "65534", "--cap-drop", "ALL",
-            "--die-with-parent", "--new-session",
-            "--chdir", str(cwd),
-            "--", *argv,
+            "--unshare-all",
+            "--unshare-user",
+            "--uid",
+            "65534",
+            "--gid",
+            "65534",
+            "--cap-drop",
+            "ALL",
+            "--die-with-parent",
+            "--new-session",
+            "--chdir",
+            str(cwd),
+            "--",
+            *argv,
         ]
         return cmd
 
@@ -146,14 +171,27 @@ def kill_uid(uid: int) -> None:
     """End every process of ``uid`` (double forks and new sessions included): a
     helper that becomes that uid and sends SIGKILL to -1, i.e. to every process
     it may signal, which is exactly that uid's."""
-    subprocess.run([sys.executable, "-S", "-I", "-c",
-                    "import os, signal\ntry:\n os.kill(-1, signal.SIGKILL)\nexcept OSError:\n pass"],
-                   user=uid, group=uid, extra_groups=[], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                   stderr=subprocess.DEVNULL, check=False, timeout=30)
+    subprocess.run(
+        [
+            sys.executable,
+            "-S",
+            "-I",
+            "-c",
+            "import os, signal\ntry:\n os.kill(-1, signal.SIGKILL)\nexcept OSError:\n pass",
+        ],
+        user=uid,
+        group=uid,
+        extra_groups=[],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        check=False,
+        timeout=30,
+    )
 
 
 def hand_over(run_dir: Path, uid: int) -> None:
-    """"user" kind: the run folder (and only it) becomes the child uid's."""
+    """ "user" kind: the run folder (and only it) becomes the child uid's."""
     for dirpath, dirnames, filenames in os.walk(run_dir):
         for name in [dirpath, *(os.path.join(dirpath, n) for n in dirnames + filenames)]:
             os.lchown(name, uid, uid)
@@ -200,9 +238,16 @@ def warm_pycache(prefix: Path, env: dict) -> None:
                 test.write_text(_WARM_TEST, encoding="utf-8")
                 warm_env = {k: v for k, v in env.items() if k not in (protocol.EVENTS, protocol.BUILD_OUT)}
                 warm_env.update(PYTHONPYCACHEPREFIX=str(prefix), HOME=tmp, TMPDIR=tmp)
-                done = subprocess.run([sys.executable, "-m", "grader.child", str(test)], cwd=tmp, env=warm_env,
-                                      stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                      stderr=subprocess.DEVNULL, timeout=300, check=False)
+                done = subprocess.run(
+                    [sys.executable, "-m", "grader.child", str(test)],
+                    cwd=tmp,
+                    env=warm_env,
+                    stdin=subprocess.DEVNULL,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                    timeout=300,
+                    check=False,
+                )
             if done.returncode == 0:
                 stamp.touch()
         except (OSError, subprocess.SubprocessError):
@@ -216,8 +261,17 @@ def _probe(cmd: list[str], **kwargs) -> str:
 
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]))
     try:
-        proc = subprocess.run(cmd, env=env, cwd="/", stdin=subprocess.DEVNULL, capture_output=True, text=True,
-                              timeout=60, check=False, **kwargs)
+        proc = subprocess.run(
+            cmd,
+            env=env,
+            cwd="/",
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+            **kwargs,
+        )
     except (OSError, subprocess.SubprocessError, ValueError) as exc:
         return str(exc)
     if proc.returncode != 0:
@@ -245,8 +299,10 @@ def _bwrap_problem() -> tuple[str, str]:
         # (Importing the engine here would cost half a second on every room.)
         problem = _probe(sb.wrap([sys.executable, "-S", "-c", "pass"], Path(tmp)))
     if problem:
-        return "", (f"bwrap cannot start a sandbox here ({problem}); user namespaces are probably "
-                    "disabled (Docker without --privileged, or kernel.unprivileged_userns_clone=0)")
+        return "", (
+            f"bwrap cannot start a sandbox here ({problem}); user namespaces are probably "
+            "disabled (Docker without --privileged, or kernel.unprivileged_userns_clone=0)"
+        )
     return tool, ""
 
 
@@ -258,16 +314,24 @@ def _user_problem(uid: int, cache_folder: str) -> str:
         return "a separate uid needs the engine to run as root"
     problem = _probe(PROBE, user=uid, group=uid, extra_groups=[])
     if problem:
-        return (f"uid {uid} cannot run the engine ({problem}): the interpreter, its packages and the course "
-                "must be readable by every user (chmod -R o+rX)")
+        return (
+            f"uid {uid} cannot run the engine ({problem}): the interpreter, its packages and the course "
+            "must be readable by every user (chmod -R o+rX)"
+        )
     # The child's run folder is in the cache: the uid must be able to reach it.
     reach = Path(cache_folder)
     while not reach.exists() and reach.parent != reach:
         reach = reach.parent
-    if _probe([sys.executable, "-S", "-c", "import os, sys; os.listdir(sys.argv[1])", str(reach)],
-              user=uid, group=uid, extra_groups=[]):
-        return (f"uid {uid} cannot reach the cache folder ({reach}): point CFFI_COURSE_CACHE at a folder "
-                "every user can enter (e.g. /var/cache/cffi-course)")
+    if _probe(
+        [sys.executable, "-S", "-c", "import os, sys; os.listdir(sys.argv[1])", str(reach)],
+        user=uid,
+        group=uid,
+        extra_groups=[],
+    ):
+        return (
+            f"uid {uid} cannot reach the cache folder ({reach}): point CFFI_COURSE_CACHE at a folder "
+            "every user can enter (e.g. /var/cache/cffi-course)"
+        )
     return ""
 
 
@@ -291,7 +355,8 @@ def detect(want: str | None = None) -> Sandbox:
 
         problem = _user_problem(uid_base, str(cache_root()))
         if not problem:
-            return Sandbox("user", "bwrap unavailable: " + "; ".join(reasons) if reasons else f"{ENV_VAR}=user",
-                           uid_base=uid_base)
+            return Sandbox(
+                "user", "bwrap unavailable: " + "; ".join(reasons) if reasons else f"{ENV_VAR}=user", uid_base=uid_base
+            )
         reasons.append(problem)
     return Sandbox("none", "; ".join(reasons))

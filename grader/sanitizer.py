@@ -41,8 +41,7 @@ COMPILE_FLAGS = "-fsanitize=address -fno-omit-frame-pointer -g -O1"
 # sent from pthread_kill at the process id, not the faulting access (no NULL, and the
 # learner's frame third). The sanitizer's own handler reports it; its abort
 # (abort_on_error) still gets faulthandler's Python stack.
-ASAN_OPTIONS = ("detect_leaks=0:abort_on_error=1:allocator_may_return_null=1:symbolize=1:"
-                "allow_user_segv_handler=0")
+ASAN_OPTIONS = "detect_leaks=0:abort_on_error=1:allocator_may_return_null=1:symbolize=1:allow_user_segv_handler=0"
 # LD_PRELOAD stays set for everything a test process starts: the compiler
 # (it runs fine with the runtime preloaded) and any fresh Python a grader
 # starts, which would refuse to import a sanitized module without it.
@@ -61,16 +60,19 @@ def _compiler() -> list[str]:
 
 def _runtime(cc: list[str]) -> str:
     try:
-        out = subprocess.run([*cc, "-print-file-name=libasan.so"], capture_output=True, text=True,
-                             timeout=30).stdout.strip()
+        out = subprocess.run(
+            [*cc, "-print-file-name=libasan.so"], capture_output=True, text=True, timeout=30
+        ).stdout.strip()
     except (OSError, subprocess.SubprocessError) as exc:
-        raise Unsupported(f"could not run the C compiler {' '.join(cc)!r} ({exc}). "
-                          "Check your setup with `nox -s grade` first.") from None
+        raise Unsupported(
+            f"could not run the C compiler {' '.join(cc)!r} ({exc}). Check your setup with `nox -s grade` first."
+        ) from None
     if not out or not os.path.isabs(out) or not os.path.exists(out):
         raise Unsupported(
             f"the C compiler {' '.join(cc)!r} has no AddressSanitizer runtime (libasan.so). memcheck uses "
             "gcc's: on Debian/Ubuntu it comes with gcc (package libasanN), on Fedora `dnf install libasan`. "
-            "With clang, run with CC=gcc.")
+            "With clang, run with CC=gcc."
+        )
     return out
 
 
@@ -80,16 +82,22 @@ def prepare(log_dir_token: str = "{log}") -> dict[str, str]:
     ``ASAN_OPTIONS`` keeps ``log_dir_token`` where each run's log path goes
     (``child_env`` fills it in)."""
     if sys.platform == "darwin":
-        raise Unsupported("memcheck does not run on macOS: it preloads the AddressSanitizer runtime into "
-                          "Python, which macOS's System Integrity Protection blocks. Run it in Linux: the "
-                          "course's dev container, a Linux VM or a CI job.")
+        raise Unsupported(
+            "memcheck does not run on macOS: it preloads the AddressSanitizer runtime into "
+            "Python, which macOS's System Integrity Protection blocks. Run it in Linux: the "
+            "course's dev container, a Linux VM or a CI job."
+        )
     if os.name == "nt":
-        raise Unsupported("memcheck does not run on Windows: MSVC's AddressSanitizer needs its runtime "
-                          "linked into python.exe itself. Run it in WSL (Ubuntu: apt install build-essential "
-                          "python3-dev) with the same command.")
+        raise Unsupported(
+            "memcheck does not run on Windows: MSVC's AddressSanitizer needs its runtime "
+            "linked into python.exe itself. Run it in WSL (Ubuntu: apt install build-essential "
+            "python3-dev) with the same command."
+        )
     if sys.implementation.name != "cpython":
-        raise Unsupported(f"memcheck needs CPython; this is {sys.implementation.name}. "
-                          "Run it as `nox -s memcheck` with a CPython interpreter.")
+        raise Unsupported(
+            f"memcheck needs CPython; this is {sys.implementation.name}. "
+            "Run it as `nox -s memcheck` with a CPython interpreter."
+        )
     if not sys.platform.startswith("linux"):
         raise Unsupported(f"memcheck is only set up for Linux, not {sys.platform}.")
     runtime = _runtime(_compiler())
@@ -117,8 +125,9 @@ def _smoke_test(env: dict[str, str]) -> None:
     probe = dict(os.environ, **env)
     probe["ASAN_OPTIONS"] = ASAN_OPTIONS
     try:
-        proc = subprocess.run([sys.executable, "-c", "import _cffi_backend"], env=probe, capture_output=True,
-                              text=True, timeout=60)
+        proc = subprocess.run(
+            [sys.executable, "-c", "import _cffi_backend"], env=probe, capture_output=True, text=True, timeout=60
+        )
     except (OSError, subprocess.SubprocessError) as exc:
         raise Unsupported(f"Python did not start with AddressSanitizer preloaded: {exc}") from None
     if proc.returncode != 0:
@@ -159,11 +168,15 @@ _KINDS = {
     "free on address which was not malloc()-ed": "a free() of memory that malloc() never gave out "
     "(for example memory owned by ffi.new())",
 }
-_ERROR = re.compile(r"ERROR: AddressSanitizer: (?:attempting )?(?P<kind>free on address which was not "
-                    r"malloc\(\)-ed|[\w-]+)")
+_ERROR = re.compile(
+    r"ERROR: AddressSanitizer: (?:attempting )?(?P<kind>free on address which was not "
+    r"malloc\(\)-ed|[\w-]+)"
+)
 _ACCESS = re.compile(r"^(?P<op>READ|WRITE) of size (?P<size>\d+)", re.M)
-_REGION = re.compile(r"is located (?P<off>\d+) bytes (?P<where>to the left of|to the right of|inside of) "
-                     r"(?P<size>\d+)-byte region")
+_REGION = re.compile(
+    r"is located (?P<off>\d+) bytes (?P<where>to the left of|to the right of|inside of) "
+    r"(?P<size>\d+)-byte region"
+)
 _FRAME = re.compile(r"^\s*#\d+ 0x[0-9a-f]+ in (?P<func>\S+) (?P<loc>\S+)", re.M)
 _SECTIONS = re.compile(r"^(?P<head>(?:freed|previously allocated|allocated) by thread \S+ here):\s*$", re.M)
 
@@ -178,8 +191,11 @@ def _own_module_frame(block: str) -> str:
     """The first function in a module cffi built from the learner's code (not cffi's own
     backend, not its generated wrappers), or ""."""
     for m in _MODULE_FRAME.finditer(block):
-        if ("_cffi" in m["module"] and not m["module"].startswith("_cffi_backend")
-                and not m["func"].startswith("_cffi_")):
+        if (
+            "_cffi" in m["module"]
+            and not m["module"].startswith("_cffi_backend")
+            and not m["func"].startswith("_cffi_")
+        ):
             return m["func"]
     return ""
 
@@ -214,8 +230,11 @@ def _frames(block: str, paths: Paths) -> list[_Frame]:
 
 # Who in cffi allocated or freed a block, told by the functions of its stack.
 _CFFI_SIDES = (
-    ("owner-died", ("cdataowning_dealloc", "cdata_dealloc"),
-     "freed by cffi, because the Python object from ffi.new() that owned it had died"),
+    (
+        "owner-died",
+        ("cdataowning_dealloc", "cdata_dealloc"),
+        "freed by cffi, because the Python object from ffi.new() that owned it had died",
+    ),
     ("ffi-new", ("direct_newp", "ffi_new"), "allocated by ffi.new() (its size includes cffi's small header)"),
     ("ffi-gc", ("gcp_finalize", "cdatagcp"), "freed by a destructor attached with ffi.gc()"),
 )
@@ -251,8 +270,12 @@ class Finding:
     advice: str = ""
 
     def lines(self, found: str = "AddressSanitizer found") -> list[str]:
-        return [f"{found} {self.what}.", *filter(None, [self.access, self.where]), *self.blocks,
-                *filter(None, [self.advice])]
+        return [
+            f"{found} {self.what}.",
+            *filter(None, [self.access, self.where]),
+            *self.blocks,
+            *filter(None, [self.advice]),
+        ]
 
 
 def explain(report: str, paths: Paths) -> str:
@@ -276,8 +299,9 @@ def analyse(report: str, paths: Paths) -> Finding:
     finding = Finding(what)
     region = _REGION.search(report)
     if access and region:
-        where = {"to the right of": "past the end of", "to the left of": "before the start of",
-                 "inside of": "inside"}[region["where"]]
+        where = {"to the right of": "past the end of", "to the left of": "before the start of", "inside of": "inside"}[
+            region["where"]
+        ]
         if region["where"] == "inside of":
             off = ""
         elif region["off"] == "0":
@@ -286,8 +310,10 @@ def analyse(report: str, paths: Paths) -> Finding:
             off = f"{region['off']} bytes "
         size = access["size"]
         article = "an" if region["size"][0] == "8" or region["size"] in ("11", "18") else "a"
-        finding.access = (f"The {access['op'].lower()} of {size} byte{'s' if size != '1' else ''} was {off}{where} "
-                          f"{article} {region['size']}-byte block.")
+        finding.access = (
+            f"The {access['op'].lower()} of {size} byte{'s' if size != '1' else ''} was {off}{where} "
+            f"{article} {region['size']}-byte block."
+        )
     parts = _SECTIONS.split(report)
     every = _frames(parts[0], paths)
     mine = [f for f in every if f.learners]
@@ -299,9 +325,11 @@ def analyse(report: str, paths: Paths) -> Finding:
         finding.where = f"Where: {_own_module_frame(parts[0])}() in your compiled module (its line is not known)."
     elif every:
         func = every[0].func.replace("__interceptor_", "").replace("___interceptor_", "")
-        finding.where = (f"Where: in {func}(), not in your C: Python reached this memory through CFFI "
-                         "(ffi.string(), ffi.unpack(), the arguments of a C call); the line of your code is shown "
-                         "below.")
+        finding.where = (
+            f"Where: in {func}(), not in your C: Python reached this memory through CFFI "
+            "(ffi.string(), ffi.unpack(), the arguments of a C call); the line of your code is shown "
+            "below."
+        )
     owner_died = False
     for head, block in zip(parts[1::2], parts[2::2]):
         every = _frames(block, paths)
@@ -316,9 +344,13 @@ def analyse(report: str, paths: Paths) -> Finding:
         elif every:
             finding.blocks.append(f"The block was {label} in {every[0]}.")
     if owner_died:
-        finding.advice = ("Keep the object returned by ffi.new() referenced (in a variable or an attribute) "
-                          "for as long as C may use the pointer.")
+        finding.advice = (
+            "Keep the object returned by ffi.new() referenced (in a variable or an attribute) "
+            "for as long as C may use the pointer."
+        )
     elif kind == "heap-buffer-overflow" and verb == "wrote":
-        finding.advice = ("Check the size you allocate (a string needs strlen + 1 for its NUL) and the "
-                          "bounds of each loop that writes.")
+        finding.advice = (
+            "Check the size you allocate (a string needs strlen + 1 for its NUL) and the "
+            "bounds of each loop that writes."
+        )
     return finding

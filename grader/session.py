@@ -39,8 +39,11 @@ def _inside(child: Path, parent: Path) -> bool:
 
 def _check_place(cache_root: Path, graded: Iterable[Path], course_root: Path) -> None:
     for tree in graded:
-        for other, what in ((manifest.ROOT, "the course repository"), (course_root, "the course"),
-                            (tree, "the graded folder")):
+        for other, what in (
+            (manifest.ROOT, "the course repository"),
+            (course_root, "the course"),
+            (tree, "the graded folder"),
+        ):
             if _inside(cache_root, other):
                 raise UsageError(
                     f"the cache folder {cache_root} is inside {what}; builds must not be written there. "
@@ -86,9 +89,13 @@ def choose_sandbox(allow_unsandboxed: bool, err) -> sandbox_mod.Sandbox:
             f"no sandbox is possible here ({box.reason}), and the work graded is not your own: its code would "
             f"run with your rights. {sandbox_mod.INSTALL[0].upper()}{sandbox_mod.INSTALL[1:]}, or run the engine "
             "as root where user namespaces are blocked (it then uses a separate uid); or pass "
-            "--allow-unsandboxed to grade anyway, unprotected.")
-    err.print(f"[bold red]WARNING: grading WITHOUT a sandbox ({report.escape(box.reason)}): learner code runs "
-              "with your rights and can read and change your files.[/]", soft_wrap=True)
+            "--allow-unsandboxed to grade anyway, unprotected."
+        )
+    err.print(
+        f"[bold red]WARNING: grading WITHOUT a sandbox ({report.escape(box.reason)}): learner code runs "
+        "with your rights and can read and change your files.[/]",
+        soft_wrap=True,
+    )
     return box
 
 
@@ -121,8 +128,9 @@ class Session:
     fingerprint: str = field(default_factory=cache.fingerprint)
     live: procs.LiveProcesses = field(default_factory=procs.LiveProcesses)
 
-    def grade(self, tasks: list[Task], jobs: int = 0,
-              tick: Callable[[int, list[Task]], None] | None = None) -> dict[Task, runner.ExerciseResult]:
+    def grade(
+        self, tasks: list[Task], jobs: int = 0, tick: Callable[[int, list[Task]], None] | None = None
+    ) -> dict[Task, runner.ExerciseResult]:
         """Grade ``tasks``, ``jobs`` at once (default: one per core). ``tick(done,
         running)`` is called as they finish, and every 0.2 s (a spinner). A stop kills
         every child and raises Interrupted with the results that finished; any other
@@ -131,8 +139,20 @@ class Session:
         futures = {}
         pool = ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 2)
         try:
-            futures = {pool.submit(runner.grade, t.exercise, self.course_root, t.tree, t.shown, self.cache_root,
-                                   self.settings, self.fingerprint, self.live): t for t in tasks}
+            futures = {
+                pool.submit(
+                    runner.grade,
+                    t.exercise,
+                    self.course_root,
+                    t.tree,
+                    t.shown,
+                    self.cache_root,
+                    self.settings,
+                    self.fingerprint,
+                    self.live,
+                ): t
+                for t in tasks
+            }
             pending = set(futures)
             while pending:
                 done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)

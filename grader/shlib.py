@@ -27,8 +27,9 @@ def library_kind() -> str:
     return "dylib" if sys.platform == "darwin" else "shared"
 
 
-def _key(name: str, fingerprint: str, exports: list[str], sources: list[tuple[str, bytes]],
-         headers: list[tuple[str, bytes]]) -> str:
+def _key(
+    name: str, fingerprint: str, exports: list[str], sources: list[tuple[str, bytes]], headers: list[tuple[str, bytes]]
+) -> str:
     parts: list[bytes | str] = [name, library_kind(), fingerprint, *exports]
     for src_name, data in sources:
         parts += [src_name, data]
@@ -37,8 +38,14 @@ def _key(name: str, fingerprint: str, exports: list[str], sources: list[tuple[st
     return cache.digest(*parts)
 
 
-def build_shared_library(name: str, sources: list[Path], exports: list[str], cache_root: Path,
-                         include_dirs: list[Path] | None = None, out: Path | None = None) -> Path:
+def build_shared_library(
+    name: str,
+    sources: list[Path],
+    exports: list[str],
+    cache_root: Path,
+    include_dirs: list[Path] | None = None,
+    out: Path | None = None,
+) -> Path:
     """Compile ``sources`` into a shared library exporting ``exports`` and
     return its path. Cached by content. Looks in ``<cache_root>/libs`` (read-only
     here), then in ``<out>/libs``, else builds into ``<out>/libs``, which the
@@ -48,8 +55,13 @@ def build_shared_library(name: str, sources: list[Path], exports: list[str], cac
 
     fingerprint = cache.environment_fingerprint()
     headers = [h for folder in include_dirs or () for h in sorted(Path(folder).glob("*.h"))]
-    key = _key(name, fingerprint, list(exports), [(s.name, s.read_bytes()) for s in sources],
-               [(h.name, h.read_bytes()) for h in headers])
+    key = _key(
+        name,
+        fingerprint,
+        list(exports),
+        [(s.name, s.read_bytes()) for s in sources],
+        [(h.name, h.read_bytes()) for h in headers],
+    )
 
     importlib.import_module("setuptools")  # first: makes `distutils` setuptools' copy (Python 3.12+ has none)
     from distutils.ccompiler import new_compiler
@@ -68,15 +80,21 @@ def build_shared_library(name: str, sources: list[Path], exports: list[str], cac
     tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=libs))
     try:
         build = tmp / "obj"
-        objects = compiler.compile([str(s) for s in sources], output_dir=str(build),
-                                   include_dirs=[str(d) for d in include_dirs or ()])
+        objects = compiler.compile(
+            [str(s) for s in sources], output_dir=str(build), include_dirs=[str(d) for d in include_dirs or ()]
+        )
         # The object files keep the sources' full paths below output_dir; only the
         # library itself is published.
         # link(), not link_shared_lib(): the latter names the file for lib_type
         # "shared" (libNAME.so even on macOS), not the name returned below.
-        compiler.link(compiler.SHARED_LIBRARY,  # type: ignore[attr-defined]  # not in the stubs
-                      objects, filename, output_dir=str(tmp),
-                      export_symbols=list(exports) or None, target_lang="c")
+        compiler.link(
+            compiler.SHARED_LIBRARY,  # type: ignore[attr-defined]  # not in the stubs
+            objects,
+            filename,
+            output_dir=str(tmp),
+            export_symbols=list(exports) or None,
+            target_lang="c",
+        )
         shutil.rmtree(build, ignore_errors=True)
         for junk in tmp.glob("*.exp"):  # MSVC's import-library leftovers
             with contextlib.suppress(OSError):
@@ -89,8 +107,7 @@ def build_shared_library(name: str, sources: list[Path], exports: list[str], cac
             folder = Path(include_dirs[0])
             if all(s.parent == folder for s in sources):
                 inputs = {"sources": [s.name for s in sources], "headers": [h.name for h in headers]}
-        write_entry_meta(tmp, {"name": name, "fingerprint": fingerprint, "exports": list(exports),
-                               "inputs": inputs})
+        write_entry_meta(tmp, {"name": name, "fingerprint": fingerprint, "exports": list(exports), "inputs": inputs})
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -108,8 +125,13 @@ def publish_libs(out: Path, cache_root: Path, files: dict[str, bytes | None]) ->
     def expected(meta: dict) -> str | None:
         inputs = meta.get("inputs")
         name, fingerprint, exports = meta.get("name"), meta.get("fingerprint"), meta.get("exports")
-        if not (isinstance(inputs, dict) and isinstance(name, str) and isinstance(fingerprint, str)
-                and isinstance(exports, list) and all(isinstance(e, str) for e in exports)):
+        if not (
+            isinstance(inputs, dict)
+            and isinstance(name, str)
+            and isinstance(fingerprint, str)
+            and isinstance(exports, list)
+            and all(isinstance(e, str) for e in exports)
+        ):
             return None
         sources = inputs.get("sources")
         if inputs.get("headers") != headers or not isinstance(sources, list):
@@ -117,8 +139,6 @@ def publish_libs(out: Path, cache_root: Path, files: dict[str, bytes | None]) ->
         if not all(isinstance(s, str) and files.get(s) is not None for s in sources):
             return None
         present = {n: data for n, data in files.items() if data is not None}
-        return _key(name, fingerprint, exports, [(s, present[s]) for s in sources],
-                    [(h, present[h]) for h in headers])
+        return _key(name, fingerprint, exports, [(s, present[s]) for s in sources], [(h, present[h]) for h in headers])
 
     return publish_entries(out / cache.LIBS, cache_root / cache.LIBS, expected)
-

@@ -350,8 +350,7 @@ def callback_output(capfd: Any, monkeypatch: Any):
     seen: list[str] = []
 
     def hook(unraisable) -> None:
-        text = "".join(traceback.format_exception(unraisable.exc_type, unraisable.exc_value,
-                                                  unraisable.exc_traceback))
+        text = "".join(traceback.format_exception(unraisable.exc_type, unraisable.exc_value, unraisable.exc_traceback))
         seen.append(f"{unraisable.err_msg or 'Exception ignored'}: {unraisable.object!r}\n{text}")
 
     if hasattr(sys, "unraisablehook"):
@@ -371,8 +370,7 @@ def callback_output(capfd: Any, monkeypatch: Any):
     return watch
 
 
-def build_with_system_library(exercise: ExerciseFiles, builder: str, header: str, library: str,
-                              install: str) -> Built:
+def build_with_system_library(exercise: ExerciseFiles, builder: str, header: str, library: str, install: str) -> Built:
     """``exercise.build_module(builder)`` for a given builder that links a library installed on
     the system (lesson 15's zlib: ``header`` "zlib.h", ``library`` "z"). Where this machine does
     not have it (the compiler finds no ``header``, or the linker no ``library``), every check of
@@ -386,12 +384,20 @@ def build_with_system_library(exercise: ExerciseFiles, builder: str, header: str
         return exercise.build_module(builder)
     except BuildError as exc:
         name, lib = re.escape(header), re.escape(library)
-        missing = re.search(rf"(?<!\w){name}'?:? (no such file|file not found)|cannot open include file: '{name}'", str(exc),
-                            re.IGNORECASE)
-        unlinked = re.search(rf"cannot find -l{lib}\b|library not found for -l{lib}\b|cannot open input file "
-                             rf"'{lib}\.lib'", str(exc), re.IGNORECASE)  # ld, Apple's ld, MSVC's link
+        missing = re.search(
+            rf"(?<!\w){name}'?:? (no such file|file not found)|cannot open include file: '{name}'",
+            str(exc),
+            re.IGNORECASE,
+        )
+        unlinked = re.search(
+            rf"cannot find -l{lib}\b|library not found for -l{lib}\b|cannot open input file "
+            rf"'{lib}\.lib'",
+            str(exc),
+            re.IGNORECASE,
+        )  # ld, Apple's ld, MSVC's link
         if missing or unlinked:
             what = f"its header, {header}" if missing else f"the library (-l{library})"
-            pytest.skip(f"this machine cannot build against {header.split('.')[0]}: the compiler did not find {what}. "
-                        f"{install}")
+            pytest.skip(
+                f"this machine cannot build against {header.split('.')[0]}: the compiler did not find {what}. {install}"
+            )
         raise

@@ -101,8 +101,9 @@ def _back_up(path: Path, target: Path, change: Change, course_root: Path) -> Non
         try:
             os.symlink(os.readlink(path), target)
         except OSError:  # Windows without the right to make links: say where it led
-            change.notes.append(f"{shown} was a link to {os.readlink(path)}; the link itself could not be "
-                                "kept in the backup")
+            change.notes.append(
+                f"{shown} was a link to {os.readlink(path)}; the link itself could not be kept in the backup"
+            )
         return
     if not stat.S_ISREG(st.st_mode):
         change.notes.append(f"{shown} {files.kind_of(st.st_mode)}: it had no content to back up")
@@ -141,8 +142,9 @@ def _write(path: Path, data: bytes, number: int) -> None:
     tmp = path.with_name(path.name + TMP_SUFFIX)
     with contextlib.suppress(FileNotFoundError):
         os.unlink(tmp)  # a stale one of ours (never followed: unlink removes a link itself)
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
-                 | getattr(os, "O_NOFOLLOW", 0), 0o666)
+    fd = os.open(
+        tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOFOLLOW", 0), 0o666
+    )
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
@@ -175,9 +177,11 @@ def replace_files(course: manifest.Course, new_content: dict[Path, bytes], chang
         except (FileNotFoundError, NotADirectoryError):
             continue
         if stat.S_ISDIR(st.st_mode):
-            raise ToolError(f"{path.relative_to(course.root).as_posix()} is a folder where the course expects a "
-                            "file. Rename or move that folder (it may hold your work), then run this again. "
-                            "Nothing was changed.")
+            raise ToolError(
+                f"{path.relative_to(course.root).as_posix()} is a folder where the course expects a "
+                "file. Rename or move that folder (it may hold your work), then run this again. "
+                "Nothing was changed."
+            )
         existing.append(path)
     if existing:
         stamp = _stamp()
@@ -204,15 +208,19 @@ def _git(course_root: Path, *args: str) -> subprocess.CompletedProcess:
     try:
         return subprocess.run(["git", *args], cwd=course_root, capture_output=True, check=False)
     except FileNotFoundError:
-        raise ToolError("reset takes the starter files from git, and git is not installed here. Install git, "
-                        "or download the starter file again from the course's repository.") from None
+        raise ToolError(
+            "reset takes the starter files from git, and git is not installed here. Install git, "
+            "or download the starter file again from the course's repository."
+        ) from None
 
 
 def starter_ref(course_root: Path) -> tuple[str, str]:
     """(git revision, how to describe it) that holds the course's starter files."""
     if _git(course_root, "rev-parse", "--is-inside-work-tree").returncode != 0:
-        raise ToolError(f"{course_root} is not a git clone, so the starter files cannot be found. Clone the "
-                        "course with git, or download the starter file again from the course's repository.")
+        raise ToolError(
+            f"{course_root} is not a git clone, so the starter files cannot be found. Clone the "
+            "course with git, or download the starter file again from the course's repository."
+        )
     up = _git(course_root, "rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{upstream}")
     if up.returncode == 0 and up.stdout.strip():
         name = up.stdout.decode().strip()
@@ -227,8 +235,9 @@ def starter_files(course: manifest.Course, ex: manifest.Exercise) -> tuple[dict[
         rel = f"exercises/{ex.lesson.dir}/{name}"
         shown = _git(course.root, "show", f"{ref}:{rel}")
         if shown.returncode != 0:
-            raise ToolError(f"{rel} is not in {described}, so there is no starter version of it to restore. "
-                            "Nothing was changed.")
+            raise ToolError(
+                f"{rel} is not in {described}, so there is no starter version of it to restore. Nothing was changed."
+            )
         out[course.root / rel] = shown.stdout
     return out, described
 
@@ -244,8 +253,9 @@ def reset(course: manifest.Course, exercise_id: str, change: Change | None = Non
 # --- catchup ------------------------------------------------------------------------------------
 
 
-def _passes_now(course: manifest.Course, exercises: list[manifest.Exercise], tree: Path,
-                cache_root: Path) -> dict[str, runner.ExerciseResult]:
+def _passes_now(
+    course: manifest.Course, exercises: list[manifest.Exercise], tree: Path, cache_root: Path
+) -> dict[str, runner.ExerciseResult]:
     """Grade ``exercises`` as their files are now, as `nox -s grade` would (same
     cache: a verdict already there costs nothing). A stop ends every child."""
     shown = session.display(tree)
@@ -253,12 +263,15 @@ def _passes_now(course: manifest.Course, exercises: list[manifest.Exercise], tre
     return {res.id: res for res in graded.values()}
 
 
-def catchup(course: manifest.Course, lesson_id: str, cache_root: Path, change: Change | None = None,
-            say=print) -> Change:
+def catchup(
+    course: manifest.Course, lesson_id: str, cache_root: Path, change: Change | None = None, say=print
+) -> Change:
     ids = [lesson.id for lesson in course.lessons]
     if lesson_id not in ids:
-        raise ToolError(f"no lesson {lesson_id!r}: catchup takes the number of the lesson you want to start, "
-                        f"one of {', '.join(ids)} (e.g. `nox -s catchup -- 07`).")
+        raise ToolError(
+            f"no lesson {lesson_id!r}: catchup takes the number of the lesson you want to start, "
+            f"one of {', '.join(ids)} (e.g. `nox -s catchup -- 07`)."
+        )
     before = [lesson for lesson in course.lessons if ids.index(lesson.id) < ids.index(lesson_id)]
     if not before:
         raise ToolError(f"lesson {lesson_id} is the first: there is nothing before it to catch up on.")
@@ -274,8 +287,9 @@ def catchup(course: manifest.Course, lesson_id: str, cache_root: Path, change: C
         for name in (*ex.files, *ex.lesson.support):
             source = course.root / "solutions" / ex.lesson.dir / name
             if not source.is_file():
-                raise ToolError(f"the course has no solution file {source.relative_to(course.root)}; nothing was "
-                                "changed.")
+                raise ToolError(
+                    f"the course has no solution file {source.relative_to(course.root)}; nothing was changed."
+                )
             solutions[ex.id][tree / ex.lesson.dir / name] = source.read_bytes()
         if all(_same(path, data) for path, data in solutions[ex.id].items()):
             continue  # already the solution: nothing to judge, nothing to write
@@ -293,8 +307,10 @@ def catchup(course: manifest.Course, lesson_id: str, cache_root: Path, change: C
     if to_grade:
         # The last grade recorded is not enough: the files may have changed since
         # (fixed after a failing grade, or never graded). Grade them as they are.
-        say(f"Grading your own files of {len(to_grade)} exercise{'s' if len(to_grade) != 1 else ''} first "
-            "(one that passes is left as it is)...")
+        say(
+            f"Grading your own files of {len(to_grade)} exercise{'s' if len(to_grade) != 1 else ''} first "
+            "(one that passes is left as it is)..."
+        )
         results = _passes_now(course, to_grade, tree, cache_root)
         passed = {ex_id: res for ex_id, res in results.items() if res.status == "pass"}
         change.skipped += [ex.id for ex in to_grade if ex.id in passed]
@@ -326,8 +342,10 @@ def _print_change(change: Change, root: Path, what: str) -> None:
     else:
         print(f"{what}: nothing to replace, every file already holds that version.")
     if change.backup_dir is not None:
-        print(f"Your previous versions are saved in {_show(change.backup_dir, root)}/ "
-              "(same folders as in the repository).")
+        print(
+            f"Your previous versions are saved in {_show(change.backup_dir, root)}/ "
+            "(same folders as in the repository)."
+        )
     for note in change.notes:
         print(f"({note})")
 
@@ -336,11 +354,15 @@ def _stopped(change: Change, root: Path) -> str:
     """The one line a stop ends with: what was replaced, and where the previous versions are."""
     if change.written and change.backup_dir is not None:  # nothing is replaced before it is backed up
         n = len(change.written)
-        return (f"Stopped after replacing {n} file{'s' if n != 1 else ''}; your previous versions are in "
-                f"{_show(change.backup_dir, root)}/ (the other files were not touched).")
+        return (
+            f"Stopped after replacing {n} file{'s' if n != 1 else ''}; your previous versions are in "
+            f"{_show(change.backup_dir, root)}/ (the other files were not touched)."
+        )
     if change.backup_dir is not None and change.backup_dir.exists():
-        return (f"Stopped before any file was replaced: nothing in exercises/ changed (copies were being made in "
-                f"{_show(change.backup_dir, root)}/).")
+        return (
+            f"Stopped before any file was replaced: nothing in exercises/ changed (copies were being made in "
+            f"{_show(change.backup_dir, root)}/)."
+        )
     return "Stopped before any file was replaced: nothing was changed."
 
 
@@ -353,8 +375,9 @@ def main(argv: list[str] | None = None) -> int:
 
     def body() -> int:
         nonlocal args
-        p = argparse.ArgumentParser(prog="python -m grader.tools",
-                                    description="Reset an exercise, or catch up to a lesson.")
+        p = argparse.ArgumentParser(
+            prog="python -m grader.tools", description="Reset an exercise, or catch up to a lesson."
+        )
         sub = p.add_subparsers(dest="command", required=True)
         r = sub.add_parser("reset", help="restore an exercise's starter files (your version is backed up first)")
         r.add_argument("exercise", help="an exercise id, e.g. 07_structs/geometry")
@@ -372,11 +395,15 @@ def main(argv: list[str] | None = None) -> int:
         # cannot be written gives a temporary one (one warning line), as for a grade.
         tree = course.root / "exercises"
         cache_root = session.open_cache([tree], course.root, report.Console(stderr=True, highlight=False))
-        catchup(course, args.lesson.zfill(2) if args.lesson.isdigit() else args.lesson, cache_root,
-                change, say=lambda line: print(line, flush=True))
+        catchup(
+            course,
+            args.lesson.zfill(2) if args.lesson.isdigit() else args.lesson,
+            cache_root,
+            change,
+            say=lambda line: print(line, flush=True),
+        )
         _print_change(change, course.root, f"Caught up to lesson {args.lesson}")
-        print(f"Lesson {args.lesson} and the ones after it were not touched. Start here: "
-              f"nox -s grade -- {args.lesson}")
+        print(f"Lesson {args.lesson} and the ones after it were not touched. Start here: nox -s grade -- {args.lesson}")
         return 0
 
     return command.run(body, errors=(ToolError, OSError), stopped=stopped)

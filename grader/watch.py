@@ -58,8 +58,9 @@ def _watch_files(tree: Path, poll: bool, events: queue.Queue, stop: threading.Ev
     import watchfiles
 
     try:
-        for changes in watchfiles.watch(tree, stop_event=stop, force_polling=poll, poll_delay_ms=500,
-                                        debounce=400, raise_interrupt=False):
+        for changes in watchfiles.watch(
+            tree, stop_event=stop, force_polling=poll, poll_delay_ms=500, debounce=400, raise_interrupt=False
+        ):
             events.put(("files", {Path(p) for _, p in changes}))
     except Exception as exc:  # e.g. too many inotify watches: say so, keep the manual key
         events.put(("error", f"watching files stopped ({exc}); press Enter to grade again by hand."))
@@ -77,10 +78,12 @@ def main(argv: list[str] | None = None) -> int:
 
 def _main(argv: list[str] | None) -> int:
     p = argparse.ArgumentParser(prog="nox -s watch --", description="Grade again on every save.")
-    p.add_argument("selectors", nargs="*", metavar="SELECTOR", help="a lesson (07) or an exercise id; default: "
-                   "your next exercise")
-    p.add_argument("--poll", action="store_true", help="look for changes every half second instead of waiting "
-                   "for file events")
+    p.add_argument(
+        "selectors", nargs="*", metavar="SELECTOR", help="a lesson (07) or an exercise id; default: your next exercise"
+    )
+    p.add_argument(
+        "--poll", action="store_true", help="look for changes every half second instead of waiting for file events"
+    )
     p.add_argument("--tree", metavar="DIR", help=argparse.SUPPRESS)
     command.add_course_option(p)
     args = p.parse_args(argv)
@@ -99,8 +102,11 @@ def _main(argv: list[str] | None) -> int:
             # Ctrl-C or SIGTERM stopped the grade (it said what it had graded): that stops
             # the watch too, or a closed terminal would leave it running.
             raise KeyboardInterrupt
-        print(f"Watching {len(chosen)} exercise{'s' if len(chosen) != 1 else ''} for saves"
-              f"{' (polling)' if poll else ''}. Enter: grade again · q, Enter: quit", flush=True)
+        print(
+            f"Watching {len(chosen)} exercise{'s' if len(chosen) != 1 else ''} for saves"
+            f"{' (polling)' if poll else ''}. Enter: grade again · q, Enter: quit",
+            flush=True,
+        )
 
     events: queue.Queue = queue.Queue()
     stop = threading.Event()

@@ -43,8 +43,10 @@ def build(output: Path) -> list[str]:
     """Write the zip and return the names it holds."""
     archive = subprocess.run(["git", "archive", "--format=tar", "HEAD"], cwd=ROOT, capture_output=True, check=True)
     names = []
-    with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar, \
-            zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as z:
+    with (
+        tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar,
+        zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as z,
+    ):
         for script in SCRIPTS:
             info = zipfile.ZipInfo(script)
             info.external_attr = 0o755 << 16  # executable
@@ -63,5 +65,7 @@ def build(output: Path) -> list[str]:
 if __name__ == "__main__":
     out = Path(sys.argv[1] if len(sys.argv) > 1 else "autograder.zip").resolve()
     held = build(out)
-    print(f"{out}: {len(held)} files (setup.sh and run_autograder at the top; the engine, the starters and "
-          f"the graders; no solution in any folder)")
+    print(
+        f"{out}: {len(held)} files (setup.sh and run_autograder at the top; the engine, the starters and "
+        f"the graders; no solution in any folder)"
+    )

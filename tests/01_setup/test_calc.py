@@ -53,8 +53,9 @@ def _c_function(built, name):
 
 def test_module_name(built):
     if built.module_name != "_calc_cffi":
-        pytest.fail(f"set_source() names the module {built.module_name!r}, expected '_calc_cffi' "
-                    "(calc.py imports that name)")
+        pytest.fail(
+            f"set_source() names the module {built.module_name!r}, expected '_calc_cffi' (calc.py imports that name)"
+        )
 
 
 @pytest.mark.parametrize("name", ["divide", "modulo"])
@@ -159,15 +160,23 @@ def test_wrapper_returns_the_c_result(calc, built, monkeypatch, name):
     a, b = PROBE[name]
     call, got = _call(calc, name, a, b)
     if name not in [n for n, _ in spy.calls]:
-        pytest.fail(f"{call} returned {got!r} without calling the C function lib.{name}: the wrapper's job is to "
-                    f"call it and return its result.")
+        pytest.fail(
+            f"{call} returned {got!r} without calling the C function lib.{name}: the wrapper's job is to "
+            f"call it and return its result."
+        )
     answer = C_VALUES[name][a, b] + _OtherAnswerSpy.OFFSET
     if got != answer:
-        again = (" That is the right answer, but not the one C returned: the wrapper computed it again in Python "
-                 "after the call." if got == C_VALUES[name][a, b] else "")
-        pytest.fail(f"{call} returned {got!r}, while the grader's stand-in for lib.{name} returned {answer} (not "
-                    f"the answer for {a} and {b}: a number of its own, to see whose number comes back).{again} Return what lib.{name}(a, b) "
-                    "returns.")
+        again = (
+            " That is the right answer, but not the one C returned: the wrapper computed it again in Python "
+            "after the call."
+            if got == C_VALUES[name][a, b]
+            else ""
+        )
+        pytest.fail(
+            f"{call} returned {got!r}, while the grader's stand-in for lib.{name} returned {answer} (not "
+            f"the answer for {a} and {b}: a number of its own, to see whose number comes back).{again} Return what lib.{name}(a, b) "
+            "returns."
+        )
 
 
 @pytest.mark.parametrize("name", ["divide", "modulo"])

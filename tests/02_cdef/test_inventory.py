@@ -76,8 +76,11 @@ def _same(ffi, got, spelled: str) -> bool:
         return got.item.cname == want.item.cname
     if got.kind == "primitive":
         floats = ("float", "double", "long double")
-        return (ffi.sizeof(got) == ffi.sizeof(want) and (got.cname in floats) == (want.cname in floats)
-                and _integer_sign(ffi, got) == _integer_sign(ffi, want))
+        return (
+            ffi.sizeof(got) == ffi.sizeof(want)
+            and (got.cname in floats) == (want.cname in floats)
+            and _integer_sign(ffi, got) == _integer_sign(ffi, want)
+        )
     return False
 
 
@@ -101,14 +104,14 @@ def test_constant(built, name):
                 "cdef()'s #define only takes integers: declare it as a constant of type double whose "
                 "value the C compiler supplies (see the lesson's section on constants)."
             )
-        pytest.fail(f"lib has no constant {name}: lib only has what cdef() declares. "
-                    f"Declare it in cdef(), as {HEADER} does.")
+        pytest.fail(
+            f"lib has no constant {name}: lib only has what cdef() declares. Declare it in cdef(), as {HEADER} does."
+        )
     got = getattr(built.lib, name)
     if type(got) is not type(expected) or got != expected:
         note = ""
         if isinstance(expected, float) and isinstance(got, float):
-            note = (" That is 0.2 rounded to a C float: declare the constant as a double, the type "
-                    "that 0.2 has in C.")
+            note = " That is 0.2 rounded to a C float: declare the constant as a double, the type that 0.2 has in C."
         pytest.fail(f"lib.{name} is {got!r}, expected {expected!r} (a Python {type(expected).__name__}).{note}")
 
 
@@ -120,29 +123,39 @@ def test_typedef(built, name):
     ffi = built.ffi
     got = _typeof(ffi, name)
     if got is None:
-        pytest.fail(f"ffi.typeof({name!r}) failed: the type name {name} is not declared. "
-                    f"Copy its typedef from {HEADER} into cdef(), before the prototypes that use it.")
+        pytest.fail(
+            f"ffi.typeof({name!r}) failed: the type name {name} is not declared. "
+            f"Copy its typedef from {HEADER} into cdef(), before the prototypes that use it."
+        )
     if not _same(ffi, got, name):
-        pytest.fail(f"ffi.typeof({name!r}) is {got.cname!r} ({ffi.sizeof(got)} bytes), expected "
-                    f"{TYPEDEFS[name]!r}: {HEADER} says `typedef {TYPEDEFS[name]} {name};`.")
+        pytest.fail(
+            f"ffi.typeof({name!r}) is {got.cname!r} ({ffi.sizeof(got)} bytes), expected "
+            f"{TYPEDEFS[name]!r}: {HEADER} says `typedef {TYPEDEFS[name]} {name};`."
+        )
 
 
 def test_enum_type(built):
     ffi = built.ffi
     got = _typeof(ffi, ENUM)
     if got is None:
-        pytest.fail(f"ffi.typeof({ENUM!r}) failed: the type name {ENUM} is not declared. "
-                    f"Copy the `typedef enum {{ ... }} {ENUM};` of {HEADER} into cdef().")
+        pytest.fail(
+            f"ffi.typeof({ENUM!r}) failed: the type name {ENUM} is not declared. "
+            f"Copy the `typedef enum {{ ... }} {ENUM};` of {HEADER} into cdef()."
+        )
     if got.kind != "enum":
-        pytest.fail(f"ffi.typeof({ENUM!r}) is {got.cname!r}, of kind {got.kind!r}; expected an enum type, "
-                    f"as in {HEADER}: `typedef enum {{ ... }} {ENUM};`.")
+        pytest.fail(
+            f"ffi.typeof({ENUM!r}) is {got.cname!r}, of kind {got.kind!r}; expected an enum type, "
+            f"as in {HEADER}: `typedef enum {{ ... }} {ENUM};`."
+        )
 
 
 @pytest.mark.parametrize("name", list(ENUM_VALUES))
 def test_enum_value(built, name):
     if not hasattr(built.lib, name):
-        pytest.fail(f"lib has no {name}: each value of the enum {ENUM} becomes a constant on lib "
-                    f"once the enum is declared in cdef(). Declare all four values of {HEADER}'s enum.")
+        pytest.fail(
+            f"lib has no {name}: each value of the enum {ENUM} becomes a constant on lib "
+            f"once the enum is declared in cdef(). Declare all four values of {HEADER}'s enum."
+        )
     got = getattr(built.lib, name)
     if got != ENUM_VALUES[name]:
         pytest.fail(f"lib.{name} is {got!r}, expected {ENUM_VALUES[name]}")
@@ -153,8 +166,10 @@ def test_enum_value(built, name):
 
 def _function(built, name):
     if not hasattr(built.lib, name):
-        pytest.fail(f"lib has no function {name}: lib only has what cdef() declares. "
-                    f"Declare it as in {HEADER}: {PROTOTYPES[name]}")
+        pytest.fail(
+            f"lib has no function {name}: lib only has what cdef() declares. "
+            f"Declare it as in {HEADER}: {PROTOTYPES[name]}"
+        )
     return getattr(built.lib, name)
 
 
@@ -173,8 +188,9 @@ def test_function_type(built, name):
             if not _same(ffi, got, want):
                 problems.append(f"parameter {i} is {got.cname}, expected {want}")
     if problems:
-        pytest.fail(f"ffi.typeof(lib.{name}) is {ftype.cname!r}: {'; '.join(problems)}. "
-                    f"{HEADER} declares: {PROTOTYPES[name]}")
+        pytest.fail(
+            f"ffi.typeof(lib.{name}) is {ftype.cname!r}: {'; '.join(problems)}. {HEADER} declares: {PROTOTYPES[name]}"
+        )
 
 
 # --- calling the library -------------------------------------------------------------------
@@ -212,8 +228,10 @@ def test_calls(built):
     for (name, *args), expected in checks:
         shown, got = _call(built, name, *args)
         if got != expected:
-            pytest.fail(f"after adding 3 hammers at 12.50 and 40 apples at 0.45, {shown} returned {got!r}, "
-                        f"expected {expected!r}. Check that its prototype in cdef() matches {HEADER}.")
+            pytest.fail(
+                f"after adding 3 hammers at 12.50 and 40 apples at 0.45, {shown} returned {got!r}, "
+                f"expected {expected!r}. Check that its prototype in cdef() matches {HEADER}."
+            )
     _call(built, "inv_clear")
     shown, got = _call(built, "inv_count", lib.CAT_FOOD)
     if got != 0:

@@ -65,8 +65,10 @@ def c_value(built, name: str) -> float:
     """What the C compiler says (timer.c's timer_c_value)."""
     func = getattr(built.lib, "timer_c_value", None)
     if func is None:
-        pytest.fail("lib has no function timer_c_value: keep the given cdef() that declares "
-                    "`double timer_c_value(const char *name);` (the grader uses it to ask C for the real values).")
+        pytest.fail(
+            "lib has no function timer_c_value: keep the given cdef() that declares "
+            "`double timer_c_value(const char *name);` (the grader uses it to ask C for the real values)."
+        )
     value = func(name.encode())
     if value == -1:
         pytest.fail(f"timer_c_value({name!r}) does not know that name: use timer.c as it is.")
@@ -89,8 +91,10 @@ def test_type(built, declared, name):
     got = _typeof(ffi, name)
     real = INTEGER_TYPES.get(name) or FLOAT_TYPES[name]
     if got is None:
-        pytest.fail(f"ffi.typeof({name!r}) failed: the type name {name} is not declared. In {HEADER} it "
-                    f"is {WHY[name]}: declare {name} so that the C compiler decides which type it is ({GAPS}).")
+        pytest.fail(
+            f"ffi.typeof({name!r}) failed: the type name {name} is not declared. In {HEADER} it "
+            f"is {WHY[name]}: declare {name} so that the C compiler decides which type it is ({GAPS})."
+        )
     size = int(c_value(built, f"sizeof {name}"))
     is_float = got.kind == "primitive" and got.cname in ("float", "double", "long double")
     if name in FLOAT_TYPES:
@@ -98,12 +102,18 @@ def test_type(built, declared, name):
         expected = f"a floating-point type of {size} bytes"
     else:
         signed = bool(c_value(built, f"signed {name}"))
-        right = (got.kind == "primitive" and not is_float and ffi.sizeof(got) == size
-                 and (int(ffi.cast(got, -1)) < 0) == signed)
+        right = (
+            got.kind == "primitive"
+            and not is_float
+            and ffi.sizeof(got) == size
+            and (int(ffi.cast(got, -1)) < 0) == signed
+        )
         expected = f"a{' signed' if signed else 'n unsigned'} integer type of {size} bytes, like {real} here"
     if not right:
-        pytest.fail(f"ffi.typeof({name!r}) is {got.cname!r} ({ffi.sizeof(got)} bytes), expected {expected}. "
-                    f"Let the C compiler decide which type it is ({GAPS}).")
+        pytest.fail(
+            f"ffi.typeof({name!r}) is {got.cname!r} ({ffi.sizeof(got)} bytes), expected {expected}. "
+            f"Let the C compiler decide which type it is ({GAPS})."
+        )
     if declared is not None:
         tp = declared.get(f"typedef {name}")
         wanted = "UnknownFloatType" if name in FLOAT_TYPES else "UnknownIntegerType"
@@ -124,10 +134,14 @@ def test_constant(built, declared, name):
     lib = built.lib
     expected = c_value(built, name)
     if not hasattr(lib, name):
-        extra = (" Note that cdef()'s #define only takes integers, and this one is a double." if name == "TIMER_RESOLUTION"
-                 else "")
-        pytest.fail(f"lib has no constant {name}: declare it in cdef() with its value left to the C compiler "
-                    f"({GAPS}).{extra}")
+        extra = (
+            " Note that cdef()'s #define only takes integers, and this one is a double."
+            if name == "TIMER_RESOLUTION"
+            else ""
+        )
+        pytest.fail(
+            f"lib has no constant {name}: declare it in cdef() with its value left to the C compiler ({GAPS}).{extra}"
+        )
     got = getattr(lib, name)
     if got != expected:
         pytest.fail(f"lib.{name} is {got!r}, but the C compiler says {name} is {expected!r}")
@@ -152,9 +166,11 @@ def test_enum_value(built, declared, name):
     lib = built.lib
     expected = int(c_value(built, name))
     if not hasattr(lib, name):
-        pytest.fail(f"lib has no {name}: declare `{ENUM}` with its three values in cdef(). {HEADER} "
-                    f"writes them as expressions over TIMER_STATE_BASE, which cdef() cannot compute: "
-                    f"let the C compiler fill in the values ({GAPS}).")
+        pytest.fail(
+            f"lib has no {name}: declare `{ENUM}` with its three values in cdef(). {HEADER} "
+            f"writes them as expressions over TIMER_STATE_BASE, which cdef() cannot compute: "
+            f"let the C compiler fill in the values ({GAPS})."
+        )
     got = getattr(lib, name)
     if got != expected:
         pytest.fail(f"lib.{name} is {got!r}, but the C compiler says {expected}")
@@ -209,8 +225,9 @@ def test_function_type(built, name):
             if not _same(ffi, got, ffi.typeof(spelled)):
                 problems.append(f"parameter {i} is {got.cname}, expected {spelled} ({ffi.typeof(spelled).cname})")
     if problems:
-        pytest.fail(f"ffi.typeof(lib.{name}) is {ftype.cname!r}: {'; '.join(problems)}. "
-                    f"{HEADER} declares: {PROTOTYPES[name]}")
+        pytest.fail(
+            f"ffi.typeof(lib.{name}) is {ftype.cname!r}: {'; '.join(problems)}. {HEADER} declares: {PROTOTYPES[name]}"
+        )
 
 
 # --- calling the library -------------------------------------------------------------------

@@ -72,8 +72,10 @@ def test_function(built, name):
     ffi = built.ffi
     result, params, prototype = FUNCTIONS[name]
     if not hasattr(built.lib, name):
-        pytest.fail(f"lib has no function {name}: the stub declared it, so the repaired cdef() must too. "
-                    f"Declare it as {prototype}")
+        pytest.fail(
+            f"lib has no function {name}: the stub declared it, so the repaired cdef() must too. "
+            f"Declare it as {prototype}"
+        )
     got = ffi.typeof(getattr(built.lib, name))
     want = ffi.typeof(f"{result}(*)({', '.join(params) or 'void'})")
     if got is not want:

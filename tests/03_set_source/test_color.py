@@ -40,28 +40,39 @@ def _hex(value) -> str:
     return f"0x{value:06X}" if isinstance(value, int) and value >= 0 else repr(value)
 
 
-
 @pytest.fixture(scope="module")
 def built(exercise):
     try:
         return exercise.build_module(BUILDER)
     except BuildError as exc:
         if "color.h" in exc.message and any(words in exc.message for words in HEADER_MISSING):
-            raise BuildError(exc.kind, exc.message + (
-                '\nThe compiler looks for "color.h" next to the C file cffi generates, which is in the build '
-                "folder, and then in the folders of include_dirs=. Pass include_dirs=[str(HERE)] to set_source()."
-            )) from None
+            raise BuildError(
+                exc.kind,
+                exc.message
+                + (
+                    '\nThe compiler looks for "color.h" next to the C file cffi generates, which is in the build '
+                    "folder, and then in the folders of include_dirs=. Pass include_dirs=[str(HERE)] to set_source()."
+                ),
+            ) from None
         if any(f"multiple definition of `{name}'" in exc.message for name in DECLARATIONS):
-            raise BuildError(exc.kind, exc.message + (
-                "\nThe library's functions are defined twice: in color.c, compiled through sources=, and in the "
-                'set_source() string. Leave their code in color.c only: the string needs just #include "color.h".'
-            )) from None
+            raise BuildError(
+                exc.kind,
+                exc.message
+                + (
+                    "\nThe library's functions are defined twice: in color.c, compiled through sources=, and in the "
+                    'set_source() string. Leave their code in color.c only: the string needs just #include "color.h".'
+                ),
+            ) from None
         if any(f"`{name}` is declared in cdef()" in exc.message for name in DECLARATIONS):
-            raise BuildError(exc.kind, exc.message + (
-                "\nHere that C code is in color.c: compile it into the module with "
-                'sources=[str(HERE / "color.c")], and put #include "color.h" in the set_source() string so that '
-                "the glue knows the functions (do not copy color.c's code into the string)."
-            )) from None
+            raise BuildError(
+                exc.kind,
+                exc.message
+                + (
+                    "\nHere that C code is in color.c: compile it into the module with "
+                    'sources=[str(HERE / "color.c")], and put #include "color.h" in the set_source() string so that '
+                    "the glue knows the functions (do not copy color.c's code into the string)."
+                ),
+            ) from None
         raise
 
 
@@ -127,8 +138,10 @@ def test_color_c_is_compiled_in(exercise, options):
             'sources=[str(HERE / "color.c")].'
         )
     if sources:
-        pytest.fail(f"sources= is {[str(p) for p in sources]}, which does not name the color.c next to your "
-                    'builder. Use sources=[str(HERE / "color.c")].')
+        pytest.fail(
+            f"sources= is {[str(p) for p in sources]}, which does not name the color.c next to your "
+            'builder. Use sources=[str(HERE / "color.c")].'
+        )
     pytest.fail(
         "set_source() has no sources= list, so color.c is not compiled into the module (if lib's functions "
         "exist, their C code came from somewhere else, such as a copy in the set_source() string). Leave "
@@ -177,8 +190,10 @@ def test_pack_saturates(built):
                 "does not help: it only reaches that string, and color.c is compiled as a file of its own."
             )
         if got != expected:
-            pytest.fail(f"lib.rgb_pack{args} returned {_hex(got)}, expected {_hex(expected)} (components clamped "
-                        "into 0..255 by COLOR_SATURATE)")
+            pytest.fail(
+                f"lib.rgb_pack{args} returned {_hex(got)}, expected {_hex(expected)} (components clamped "
+                "into 0..255 by COLOR_SATURATE)"
+            )
 
 
 def test_gray(built):
@@ -186,8 +201,10 @@ def test_gray(built):
     for color, expected in GRAY.items():
         got = func(color)
         if got != expected:
-            pytest.fail(f"lib.rgb_gray({_hex(color)}) returned {got!r}, expected {expected} "
-                        "(the weighted brightness color.c computes)")
+            pytest.fail(
+                f"lib.rgb_gray({_hex(color)}) returned {got!r}, expected {expected} "
+                "(the weighted brightness color.c computes)"
+            )
 
 
 def test_mix(built):

@@ -19,8 +19,10 @@ import pytest
 BUILDER = "dates_build.py"
 HELPER = "is_leap"
 SIGNATURES = {"days_in_year": "int(*)(int)", "days_in_month": "int(*)(int, int)"}
-DECLARATIONS = {"days_in_year": "int days_in_year(int year);",
-                "days_in_month": "int days_in_month(int year, int month);"}
+DECLARATIONS = {
+    "days_in_year": "int days_in_year(int year);",
+    "days_in_month": "int days_in_month(int year, int month);",
+}
 YEARS = [1900, 2000, 2023, 2024, 2100, 1996]  # century rules: 1900 and 2100 are not leap years, 2000 is
 
 
@@ -86,8 +88,10 @@ def test_days_in_year(built):
         expected = 366 if calendar.isleap(year) else 365
         got = func(year)
         if got != expected:
-            pytest.fail(f"lib.days_in_year({year}) returned {got!r}, expected {expected}. It calls the helper "
-                        f"{HELPER}(): keep the helper's C code as it was, only make it private.")
+            pytest.fail(
+                f"lib.days_in_year({year}) returned {got!r}, expected {expected}. It calls the helper "
+                f"{HELPER}(): keep the helper's C code as it was, only make it private."
+            )
 
 
 def test_days_in_month(built):
@@ -108,10 +112,12 @@ INT_MIN, INT_MAX = -(2**31), 2**31 - 1
 # Far outside 1..12: an unchecked table read at days[-1] or days[-2] may happen to find a 0 next to the table,
 # but not 12 or a thousand ints away; a month kept in a char or a short wraps 257 or 65537 around to 1.
 FAR_OUTSIDE = [-2, -12, -13, 24, 257, 1000, 65537, -65535, INT_MAX, INT_MIN + 1, INT_MIN]
-WHY_OUTSIDE = ("months run from 1 to 12, and any other month number has no days. Check both ends "
-               "(month < 1 || month > 12) before using the month, in the int it arrived in: reading a table outside "
-               "its 12 entries is undefined in C (it may find a 0 there by luck), and a smaller type (char, short) "
-               "wraps big numbers around into 1..12.")
+WHY_OUTSIDE = (
+    "months run from 1 to 12, and any other month number has no days. Check both ends "
+    "(month < 1 || month > 12) before using the month, in the int it arrived in: reading a table outside "
+    "its 12 entries is undefined in C (it may find a 0 there by luck), and a smaller type (char, short) "
+    "wraps big numbers around into 1..12."
+)
 
 
 @pytest.mark.parametrize("month", [0, 13, -1, 100])

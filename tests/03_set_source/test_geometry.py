@@ -24,7 +24,10 @@ from grader.testing import BuildError, set_source_args
 
 BUILDER = "geometry_build.py"
 SIGNATURES = {
-    "distance": ("double(*)(double, double, double, double)", "double distance(double x1, double y1, double x2, double y2);"),
+    "distance": (
+        "double(*)(double, double, double, double)",
+        "double distance(double x1, double y1, double x2, double y2);",
+    ),
     "cube_root": ("double(*)(double)", "double cube_root(double x);"),
 }
 DISTANCES = [
@@ -52,8 +55,10 @@ def built(exercise):
 
 def _function(built, name):
     if not hasattr(built.lib, name):
-        pytest.fail(f"the compiled module {built.module_name} has no function `{name}`: keep its declaration "
-                    f"`{SIGNATURES[name][1]}` in cdef(), and its definition in the C code of set_source().")
+        pytest.fail(
+            f"the compiled module {built.module_name} has no function `{name}`: keep its declaration "
+            f"`{SIGNATURES[name][1]}` in cdef(), and its definition in the C code of set_source()."
+        )
     return getattr(built.lib, name)
 
 
@@ -93,16 +98,20 @@ def test_signature(built, name):
     expected, declaration = SIGNATURES[name]
     got = built.ffi.typeof(_function(built, name)).cname
     if got != expected:
-        pytest.fail(f"ffi.typeof(lib.{name}).cname is {got!r}, expected {expected!r}: keep the declaration "
-                    f"`{declaration}` in cdef() and the same types in the C code.")
+        pytest.fail(
+            f"ffi.typeof(lib.{name}).cname is {got!r}, expected {expected!r}: keep the declaration "
+            f"`{declaration}` in cdef() and the same types in the C code."
+        )
 
 
 def _check_distances(func):
     for args, expected in DISTANCES:
         got = func(*args)
         if not _close(got, expected):
-            pytest.fail(f"lib.distance{args} returned {got!r}, expected {expected!r}: the length of the straight "
-                        "line between (x1, y1) and (x2, y2), hypot(x2 - x1, y2 - y1)")
+            pytest.fail(
+                f"lib.distance{args} returned {got!r}, expected {expected!r}: the length of the straight "
+                "line between (x1, y1) and (x2, y2), hypot(x2 - x1, y2 - y1)"
+            )
 
 
 def _check_cube_roots(func):
@@ -124,9 +133,11 @@ def test_distance_does_not_overflow(built, case):
     got = func(*args)
     if not _close(got, expected):
         squared = "overflows to inf" if case is HUGE else "underflows to 0"
-        pytest.fail(f"lib.distance{args} returned {got!r}, expected {expected!r}. Squaring a difference of "
-                    f"{args[2]:g} {squared} in a C double; hypot() from <math.h> computes the same length "
-                    "without that intermediate square.")
+        pytest.fail(
+            f"lib.distance{args} returned {got!r}, expected {expected!r}. Squaring a difference of "
+            f"{args[2]:g} {squared} in a C double; hypot() from <math.h> computes the same length "
+            "without that intermediate square."
+        )
 
 
 def test_cube_root(built):
@@ -139,8 +150,11 @@ def test_cube_root_of_negative_numbers(built):
     for x, expected in NEGATIVE_CUBE_ROOTS:
         got = func(x)
         if not _close(got, expected):
-            why = (": pow(x, 1.0 / 3) gives NaN (not a number) for a negative x, cbrt(x) does not"
-                   if isinstance(got, float) and math.isnan(got) else " (cbrt(x) from <math.h>)")
+            why = (
+                ": pow(x, 1.0 / 3) gives NaN (not a number) for a negative x, cbrt(x) does not"
+                if isinstance(got, float) and math.isnan(got)
+                else " (cbrt(x) from <math.h>)"
+            )
             pytest.fail(f"lib.cube_root({x!r}) returned {got!r}, expected {expected!r}{why}")
 
 

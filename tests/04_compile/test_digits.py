@@ -108,8 +108,10 @@ def test_build_returns_the_module_path(outcome):
     if not path.is_absolute():
         path = outcome.cwd / path
     if not path.is_file():
-        pytest.fail(f"build(outdir) returned {str(path)!r}, which is not a file: return the path of the module file "
-                    "that compile() built (compile() returns it).")
+        pytest.fail(
+            f"build(outdir) returned {str(path)!r}, which is not a file: return the path of the module file "
+            "that compile() built (compile() returns it)."
+        )
     if path.suffix in (".c", ".o", ".obj"):
         pytest.fail(
             f"build(outdir) returned {str(path)!r}, the {'generated C source' if path.suffix == '.c' else 'object file'}"
@@ -117,8 +119,10 @@ def test_build_returns_the_module_path(outcome):
             f"{suffixes[0]!r} here), which is what compile() returns."
         )
     if not (path.name.startswith(MODULE + ".") and any(path.name.endswith(s) for s in suffixes)):
-        pytest.fail(f"build(outdir) returned {str(path)!r}, expected the path of the module file "
-                    f"{MODULE}{suffixes[0]} (what compile() returns)")
+        pytest.fail(
+            f"build(outdir) returned {str(path)!r}, expected the path of the module file "
+            f"{MODULE}{suffixes[0]} (what compile() returns)"
+        )
 
 
 def test_module_is_built_in_outdir(outcome):
@@ -133,8 +137,10 @@ def test_module_is_built_in_outdir(outcome):
             "current folder (not your script's): pass tmpdir=outdir."
         )
     if folder != outcome.outdir.resolve():
-        pytest.fail(f"build(outdir) built the module at {str(path)!r}, expected it directly in outdir, "
-                    f"{str(outcome.outdir)!r}: pass outdir itself as compile()'s tmpdir=")
+        pytest.fail(
+            f"build(outdir) built the module at {str(path)!r}, expected it directly in outdir, "
+            f"{str(outcome.outdir)!r}: pass outdir itself as compile()'s tmpdir="
+        )
 
 
 def test_current_folder_is_unchanged(outcome):

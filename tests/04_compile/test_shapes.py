@@ -98,8 +98,14 @@ def main_run(exercise, built, workspace):
     shutil.copytree(exercise.dir, project)
     elsewhere.mkdir()
     try:
-        proc = subprocess.run([sys.executable, str(project / BUILDER)], cwd=elsewhere, capture_output=True,
-                              text=True, timeout=RUN_TIMEOUT, check=False)
+        proc = subprocess.run(
+            [sys.executable, str(project / BUILDER)],
+            cwd=elsewhere,
+            capture_output=True,
+            text=True,
+            timeout=RUN_TIMEOUT,
+            check=False,
+        )
     except subprocess.TimeoutExpired:
         return MainRun(project, elsewhere, None, "")
     return MainRun(project, elsewhere, proc.returncode, proc.stdout + proc.stderr)
@@ -109,25 +115,37 @@ def main_run(exercise, built, workspace):
 def probe(exercise, built, workspace):
     """Import the learner's package in a fresh interpreter, with the engine's build of the module in it."""
     if built.module_name != MODULE:
-        return {"unavailable": f"`import shapes` was not tried: the package needs its compiled module named "
-                               f"{MODULE!r}, and set_source() names it {built.module_name!r} (see "
-                               "test_module_name_is_dotted)"}
+        return {
+            "unavailable": f"`import shapes` was not tried: the package needs its compiled module named "
+            f"{MODULE!r}, and set_source() names it {built.module_name!r} (see "
+            "test_module_name_is_dotted)"
+        }
     root = workspace / "package"
     shutil.copytree(exercise.path(PACKAGE), root / PACKAGE)
     for stale in _module_files(root):  # only the module built from the learner's current builder
         stale.unlink()
     built_files = _module_files(built.directory / PACKAGE)
     if not built_files:
-        return {"unavailable": f"the engine's build has no {LEAF} module in {PACKAGE}/ (a fault of the course: "
-                               "please report it)"}
+        return {
+            "unavailable": f"the engine's build has no {LEAF} module in {PACKAGE}/ (a fault of the course: "
+            "please report it)"
+        }
     shutil.copy2(built_files[0], root / PACKAGE / built_files[0].name)
-    proc = subprocess.run([sys.executable, "-c", PROBE, str(root)], cwd=workspace, capture_output=True, text=True,
-                          timeout=RUN_TIMEOUT, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-c", PROBE, str(root)],
+        cwd=workspace,
+        capture_output=True,
+        text=True,
+        timeout=RUN_TIMEOUT,
+        check=False,
+    )
     found = [ln for ln in proc.stdout.splitlines() if ln.startswith("@@probe@@")]
     if not found:
-        return {"unavailable": f"`import shapes` in a fresh Python ended the process (exit {proc.returncode}):\n"
-                               + _tail(proc.stdout + proc.stderr)}
-    return json.loads(found[-1][len("@@probe@@"):])
+        return {
+            "unavailable": f"`import shapes` in a fresh Python ended the process (exit {proc.returncode}):\n"
+            + _tail(proc.stdout + proc.stderr)
+        }
+    return json.loads(found[-1][len("@@probe@@") :])
 
 
 def test_module_name_is_dotted(built):
@@ -139,8 +157,9 @@ def test_module_name_is_dotted(built):
             f"set_source() names the module {name!r}, a top-level module: it is built next to the package, not "
             f"in it, and `import shapes` cannot find it there. Give the dotted name {MODULE!r}: package, dot, module."
         )
-    pytest.fail(f"set_source() names the module {name!r}, expected {MODULE!r} (the module {LEAF} in the package "
-                f"{PACKAGE})")
+    pytest.fail(
+        f"set_source() names the module {name!r}, expected {MODULE!r} (the module {LEAF} in the package {PACKAGE})"
+    )
 
 
 def test_c_functions(built):
@@ -178,13 +197,17 @@ def test_running_the_builder_builds_into_the_package(main_run):
             pytest.fail(
                 f"{command} built the module as {where}: one shapes/ too many. compile() adds the package "
                 f"folder of the dotted name {MODULE!r} itself, so tmpdir must be the folder that holds shapes/, "
-                "the script's own folder (HERE), not HERE / \"shapes\"."
+                'the script\'s own folder (HERE), not HERE / "shapes".'
             )
         if inside[0].parent == run.project:
-            pytest.fail(f"{command} built the module as {where}, outside the package: name it {MODULE!r} in "
-                        "set_source(), and compile() puts it in shapes/")
-        pytest.fail(f"{command} built the module as {where}, expected shapes/{inside[0].name}: tmpdir must be "
-                    "the folder that holds the package (HERE), and the module name shapes._shapes_cffi")
+            pytest.fail(
+                f"{command} built the module as {where}, outside the package: name it {MODULE!r} in "
+                "set_source(), and compile() puts it in shapes/"
+            )
+        pytest.fail(
+            f"{command} built the module as {where}, expected shapes/{inside[0].name}: tmpdir must be "
+            "the folder that holds the package (HERE), and the module name shapes._shapes_cffi"
+        )
     pytest.fail(f"{command} ran, but built no {LEAF} module anywhere. Its output ends with:\n{_tail(run.output)}")
 
 

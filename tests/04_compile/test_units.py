@@ -60,8 +60,10 @@ def test_module_name(built):
 def test_declared(built, name):
     got = built.ffi.typeof(_function(built, name)).cname
     if got != SIGNATURE:
-        pytest.fail(f"ffi.typeof(lib.{name}).cname is {got!r}, expected {SIGNATURE!r}: keep "
-                    f"`double {name}(double {PARAMETERS[name]})` in cdef() and in the C code")
+        pytest.fail(
+            f"ffi.typeof(lib.{name}).cname is {got!r}, expected {SIGNATURE!r}: keep "
+            f"`double {name}(double {PARAMETERS[name]})` in cdef() and in the C code"
+        )
 
 
 @pytest.mark.parametrize("name", list(PARAMETERS))
@@ -72,7 +74,9 @@ def test_values(built, name):
         if not math.isclose(got, expected, rel_tol=1e-9, abs_tol=1e-9):
             single = ""
             if math.isclose(got, expected, rel_tol=1e-6, abs_tol=1e-6):
-                single = (" That is right to about 7 digits only, a C float's precision: somewhere in the C "
-                          f"function a value is a float (the parameter, the result, a variable, a 9.0f). Make "
-                          f"every one a double, as cdef() declares: `double {name}(double {PARAMETERS[name]})`.")
+                single = (
+                    " That is right to about 7 digits only, a C float's precision: somewhere in the C "
+                    f"function a value is a float (the parameter, the result, a variable, a 9.0f). Make "
+                    f"every one a double, as cdef() declares: `double {name}(double {PARAMETERS[name]})`."
+                )
             pytest.fail(f"lib.{name}({arg}) returned {got!r}, expected {expected!r} ({FORMULAS[name]}).{single}")

@@ -54,8 +54,10 @@ def _built(exercise, builder):
     beside the point of this exercise.)"""
     assigned = set_source_args(builder)
     if assigned is None:
-        pytest.fail(f"convert_build.py never calls ffibuilder.set_source(): it names the module to generate, "
-                    f"{MODULE!r}, and says which mode: None for ABI mode.")
+        pytest.fail(
+            f"convert_build.py never calls ffibuilder.set_source(): it names the module to generate, "
+            f"{MODULE!r}, and says which mode: None for ABI mode."
+        )
     source = assigned.source
     if source is not None:
         shown = repr(source) if len(repr(source)) <= 60 else repr(source)[:57] + "..."
@@ -107,8 +109,10 @@ def test_generated_module_is_pure_python(exercise, builder):
     if not hasattr(built.module, "ffi"):
         pytest.fail(f"the generated {MODULE}.py has no `ffi`.")
     if hasattr(built.module, "lib"):
-        pytest.fail(f"the generated {MODULE} has a `lib`: an out-of-line ABI module has only `ffi`, and the "
-                    "library comes from ffi.dlopen(path) at run time.")
+        pytest.fail(
+            f"the generated {MODULE} has a `lib`: an out-of-line ABI module has only `ffi`, and the "
+            "library comes from ffi.dlopen(path) at run time."
+        )
 
 
 @pytest.mark.parametrize("name", list(SIGNATURES))
@@ -118,8 +122,10 @@ def test_declared_as_convert_c_says(exercise, builder, library, name):
     try:
         func = getattr(lib, name)
     except AttributeError:
-        pytest.fail(f"{MODULE} does not declare `{name}`: a library opened with its ffi only has what "
-                    f"ffibuilder.cdef() declares. Declare `{SOURCE[name]}` in cdef(), as convert.c defines it.")
+        pytest.fail(
+            f"{MODULE} does not declare `{name}`: a library opened with its ffi only has what "
+            f"ffibuilder.cdef() declares. Declare `{SOURCE[name]}` in cdef(), as convert.c defines it."
+        )
     got = built.ffi.typeof(func).cname
     if got != SIGNATURES[name]:
         pytest.fail(
@@ -146,9 +152,11 @@ def _load(convert, library):
     except TypeError as exc:
         pytest.fail(f"{call} raised TypeError: {exc}. ffi.dlopen() takes the path as a str: str(path).")
     except OSError as exc:
-        pytest.fail(f"{call} raised OSError: {exc}\nThe out-of-line ffi.dlopen() passes its argument unchanged to "
-                    "the system, which looks for a bare file name in the system's library folders, not in the "
-                    "folder of `path`: give it the full path load() was given, as a str.")
+        pytest.fail(
+            f"{call} raised OSError: {exc}\nThe out-of-line ffi.dlopen() passes its argument unchanged to "
+            "the system, which looks for a bare file name in the system's library folders, not in the "
+            "folder of `path`: give it the full path load() was given, as a str."
+        )
     except Exception as exc:
         pytest.fail(f"{call} raised {type(exc).__name__}: {exc}")
     if lib is None:
@@ -162,13 +170,17 @@ def test_load_uses_the_generated_ffi(exercise, builder, library):
     convert = _convert(exercise, builder)
     call, lib = _load(convert, library)
     if type(lib).__module__.startswith("cffi"):
-        pytest.fail(f"{call} returned a library opened by a cffi.FFI() made at run time (in-line ABI mode), "
-                    f"which parses its cdef() at every start. Open it with the ffi of {MODULE}: "
-                    f"`from {MODULE} import ffi`.")
+        pytest.fail(
+            f"{call} returned a library opened by a cffi.FFI() made at run time (in-line ABI mode), "
+            f"which parses its cdef() at every start. Open it with the ffi of {MODULE}: "
+            f"`from {MODULE} import ffi`."
+        )
     inline = [name for name, value in vars(convert).items() if isinstance(value, cffi.FFI)]
     if inline:
-        pytest.fail(f"convert.py holds a cffi.FFI() object ({', '.join(inline)}): at run time, use the ffi of the "
-                    f"generated module, `from {MODULE} import ffi`, whose declarations were parsed at build time.")
+        pytest.fail(
+            f"convert.py holds a cffi.FFI() object ({', '.join(inline)}): at run time, use the ffi of the "
+            f"generated module, `from {MODULE} import ffi`, whose declarations were parsed at build time."
+        )
 
 
 @pytest.mark.parametrize("name", list(SIGNATURES))
@@ -182,13 +194,17 @@ def test_load_gives_working_functions(exercise, builder, library, name):
     except AttributeError:
         pytest.fail(f"{call} returned a library without `{name}`: declare it in convert_build.py's cdef().")
     if not isinstance(func, cffi.FFI().CData):
-        pytest.fail(f"lib.{name} is a {type(func).__name__}, not a C function pointer from ffi.dlopen(): load() "
-                    "opens the library file it is given, in ABI mode.")
+        pytest.fail(
+            f"lib.{name} is a {type(func).__name__}, not a C function pointer from ffi.dlopen(): load() "
+            "opens the library file it is given, in ABI mode."
+        )
     for arg, expected in VALUES[name].items():
         got = func(arg)
         if got != pytest.approx(expected):
-            pytest.fail(f"{call}.{name}({arg!r}) returned {got!r}, expected {expected!r}. The library computes it "
-                        "right: check that name's declaration in cdef() against convert.c.")
+            pytest.fail(
+                f"{call}.{name}({arg!r}) returned {got!r}, expected {expected!r}. The library computes it "
+                "right: check that name's declaration in cdef() against convert.c."
+            )
 
 
 def test_run_time_parses_no_c(exercise, builder, library):
@@ -203,15 +219,20 @@ def test_run_time_parses_no_c(exercise, builder, library):
         f"convert.load({str(library)!r})\n"
         "print(json.dumps(sorted(m for m in ('pycparser', 'convert_build') if m in sys.modules)))\n"
     )
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
-                          cwd=str(library.parent), check=False)
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=str(library.parent), check=False
+    )
     if proc.returncode != 0:
         pytest.fail(f"importing convert.py and calling load() in a fresh Python failed:\n{proc.stderr[-1500:]}")
     found = json.loads(proc.stdout.strip().splitlines()[-1])
     if "convert_build" in found:
-        pytest.fail("importing convert.py imported convert_build.py, the build-time script. At run time, import "
-                    f"only the generated module: `from {MODULE} import ffi`.")
+        pytest.fail(
+            "importing convert.py imported convert_build.py, the build-time script. At run time, import "
+            f"only the generated module: `from {MODULE} import ffi`."
+        )
     if "pycparser" in found:
-        pytest.fail("importing convert.py and calling load() parsed C declarations (cffi's C parser, pycparser, "
-                    f"was imported): something made a cffi.FFI() at run time, which loads the parser. The point of "
-                    f"{MODULE} is that its declarations were parsed at build time: use its ffi.")
+        pytest.fail(
+            "importing convert.py and calling load() parsed C declarations (cffi's C parser, pycparser, "
+            f"was imported): something made a cffi.FFI() at run time, which loads the parser. The point of "
+            f"{MODULE} is that its declarations were parsed at build time: use its ffi."
+        )

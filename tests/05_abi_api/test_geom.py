@@ -25,7 +25,7 @@ SIGNATURES = {
 }
 HEADER = {
     "geom_triangle_area": "double geom_triangle_area(double ax, double ay, double bx, double by, double cx, "
-                          "double cy);",
+    "double cy);",
     "geom_quadrant": "int geom_quadrant(double x, double y);",
 }
 TRIANGLES = {
@@ -100,8 +100,10 @@ def _c_function(lib, name):
     try:
         return getattr(lib, name)
     except AttributeError as exc:
-        pytest.fail(f"the library geom.load() returned has no `{name}` ({exc}): it only has what ffi.cdef() "
-                    f"declares. Declare `{HEADER[name]}` in cdef(), as in geom.h.")
+        pytest.fail(
+            f"the library geom.load() returned has no `{name}` ({exc}): it only has what ffi.cdef() "
+            f"declares. Declare `{HEADER[name]}` in cdef(), as in geom.h."
+        )
 
 
 # --- the file name ------------------------------------------------------------------------
@@ -115,8 +117,9 @@ def test_library_filename_here(geom):
         pytest.fail("library_filename('geom') raised NotImplementedError: replace its TODO with your code.")
     expected = _conventional("geom")
     if got != expected:
-        pytest.fail(f"library_filename('geom') returned {got!r} on this system ({sys.platform}), expected "
-                    f"{expected!r}.")
+        pytest.fail(
+            f"library_filename('geom') returned {got!r} on this system ({sys.platform}), expected {expected!r}."
+        )
 
 
 @pytest.mark.parametrize("system", list(SYSTEMS))
@@ -143,8 +146,10 @@ def test_library_filename_on_each_system(geom, monkeypatch, system):
             pytest.fail(f"{call} raised {type(got).__name__}: {got}")
         expected = pattern.format(name)
         if got != expected:
-            pytest.fail(f"{call} returned {got!r}, expected {expected!r}. Shared libraries are named lib<name>.so "
-                        "on Linux, lib<name>.dylib on macOS and <name>.dll on Windows.")
+            pytest.fail(
+                f"{call} returned {got!r}, expected {expected!r}. Shared libraries are named lib<name>.so "
+                "on Linux, lib<name>.dylib on macOS and <name>.dll on Windows."
+            )
 
 
 # --- the library --------------------------------------------------------------------------
@@ -160,8 +165,7 @@ def test_loaded_with_dlopen(geom, folder, name):
         kind = type(func).__name__
         pytest.fail(
             f"lib.{name} is a {kind}, not a C function pointer (cdata) from ffi.dlopen()"
-            + (": that is a function of a compiled (API-mode) module." if kind == "builtin_function_or_method"
-               else ".")
+            + (": that is a function of a compiled (API-mode) module." if kind == "builtin_function_or_method" else ".")
             + " load() opens the library file it is given, with ffi.dlopen(): ABI mode, no compiler."
         )
 
@@ -190,8 +194,10 @@ def test_triangle_area(geom, folder):
     for corners, expected in TRIANGLES.items():
         got = func(*corners)
         if got != pytest.approx(expected):
-            pytest.fail(f"lib.geom_triangle_area{corners} returned {got!r}, expected {expected}. The library "
-                        "computes it right: check the types of its declaration in cdef() against geom.h.")
+            pytest.fail(
+                f"lib.geom_triangle_area{corners} returned {got!r}, expected {expected}. The library "
+                "computes it right: check the types of its declaration in cdef() against geom.h."
+            )
 
 
 def test_quadrant(geom, folder):
@@ -200,5 +206,7 @@ def test_quadrant(geom, folder):
     for point, expected in QUADRANTS.items():
         got = func(*point)
         if got != expected:
-            pytest.fail(f"lib.geom_quadrant{point} returned {got!r}, expected {expected}. The library computes it "
-                        "right: check the types of its declaration in cdef() against geom.h.")
+            pytest.fail(
+                f"lib.geom_quadrant{point} returned {got!r}, expected {expected}. The library computes it "
+                "right: check the types of its declaration in cdef() against geom.h."
+            )

@@ -34,8 +34,12 @@ SYSTEMS = {
     "macOS": ("darwin", "posix", "Darwin", {"c": "/usr/lib/libc.dylib"}),
     # On Windows, find_library("c") finds nothing for Python 3.5+; it does find
     # DLLs on the PATH by their name.
-    "Windows": ("win32", "nt", "Windows", {"ucrtbase": r"C:\Windows\system32\ucrtbase.dll",
-                                           "msvcrt": r"C:\Windows\system32\msvcrt.dll"}),
+    "Windows": (
+        "win32",
+        "nt",
+        "Windows",
+        {"ucrtbase": r"C:\Windows\system32\ucrtbase.dll", "msvcrt": r"C:\Windows\system32\msvcrt.dll"},
+    ),
 }
 
 
@@ -69,8 +73,10 @@ def _call_name(libc, where=""):
 def _lib(libc):
     lib = getattr(libc, "lib", None)
     if lib is None:
-        pytest.fail("libc.lib is None: load the C library at the TODO with ffi.dlopen(c_library_name()) and "
-                    "keep the result in `lib`.")
+        pytest.fail(
+            "libc.lib is None: load the C library at the TODO with ffi.dlopen(c_library_name()) and "
+            "keep the result in `lib`."
+        )
     return lib
 
 
@@ -79,8 +85,10 @@ def _function(libc, name):
     try:
         return getattr(lib, name)
     except AttributeError as exc:
-        pytest.fail(f"libc.lib.{name} is missing ({exc}): lib only has what ffi.cdef() declares. Declare "
-                    f"`{STANDARD[name]}` in cdef().")
+        pytest.fail(
+            f"libc.lib.{name} is missing ({exc}): lib only has what ffi.cdef() declares. Declare "
+            f"`{STANDARD[name]}` in cdef()."
+        )
 
 
 # --- finding the C library ----------------------------------------------------------------
@@ -95,8 +103,10 @@ def test_c_library_loads_here(libc):
     try:
         lib = probe.dlopen(name)
     except OSError as exc:
-        pytest.fail(f"c_library_name() returned {name!r} on this system ({sys.platform}), and ffi.dlopen({name!r}) "
-                    f"failed: {exc}")
+        pytest.fail(
+            f"c_library_name() returned {name!r} on this system ({sys.platform}), and ffi.dlopen({name!r}) "
+            f"failed: {exc}"
+        )
     if not hasattr(lib, "strlen"):
         pytest.fail(f"c_library_name() returned {name!r}, a library without strlen: expected the C library.")
 
@@ -141,24 +151,33 @@ def test_c_library_name_on_each_system(libc, monkeypatch, system):
     where = f"c_library_name(), run as if on {system} (sys.platform == {SYSTEMS[system][0]!r}),"
     if system == "Windows":
         if got is None:
-            pytest.fail(f"{where} returned None. ffi.dlopen(None) does not work on Windows with Python 3: it raises "
-                        "OSError. There, name the C runtime DLL itself: ucrtbase (or the older msvcrt). "
-                        "ctypes.util.find_library('c') does not find it either: it returns None on Windows.")
+            pytest.fail(
+                f"{where} returned None. ffi.dlopen(None) does not work on Windows with Python 3: it raises "
+                "OSError. There, name the C runtime DLL itself: ucrtbase (or the older msvcrt). "
+                "ctypes.util.find_library('c') does not find it either: it returns None on Windows."
+            )
         if not isinstance(got, str) or not _windows_dll(got):
-            pytest.fail(f"{where} returned {got!r}, expected the C runtime DLL: 'ucrtbase' (Python 3.5+) or "
-                        "'msvcrt'. Test sys.platform == 'win32' for Windows.")
+            pytest.fail(
+                f"{where} returned {got!r}, expected the C runtime DLL: 'ucrtbase' (Python 3.5+) or "
+                "'msvcrt'. Test sys.platform == 'win32' for Windows."
+            )
         return
     if got is not None and not isinstance(got, str):
-        pytest.fail(f"{where} returned {got!r}, expected a str (or None, which means the C library on Linux and "
-                    "macOS).")
+        pytest.fail(
+            f"{where} returned {got!r}, expected a str (or None, which means the C library on Linux and macOS)."
+        )
     if got is not None and _windows_dll(got):
-        pytest.fail(f"{where} returned {got!r}, a Windows DLL: {system} has no such library. Only Windows gets "
-                    "'ucrtbase' (test sys.platform == 'win32').")
+        pytest.fail(
+            f"{where} returned {got!r}, a Windows DLL: {system} has no such library. Only Windows gets "
+            "'ucrtbase' (test sys.platform == 'win32')."
+        )
     answer = SYSTEMS[system][3]["c"]
     other = "dylib" if system == "Linux" else ".so"
     if got is not None and other in got:
-        pytest.fail(f"{where} returned {got!r}, a file name of another system: on {system} the C library is "
-                    f"{answer!r}. Ask ctypes.util.find_library('c') rather than writing a file name.")
+        pytest.fail(
+            f"{where} returned {got!r}, a file name of another system: on {system} the C library is "
+            f"{answer!r}. Ask ctypes.util.find_library('c') rather than writing a file name."
+        )
 
 
 # --- declarations and ABI mode ------------------------------------------------------------
@@ -171,8 +190,7 @@ def test_lib_comes_from_dlopen(libc, name):
         kind = type(func).__name__
         pytest.fail(
             f"libc.lib.{name} is a {kind}, not a C function pointer (cdata) loaded by ffi.dlopen()"
-            + (": that is a function of a compiled (API-mode) module." if kind == "builtin_function_or_method"
-               else ".")
+            + (": that is a function of a compiled (API-mode) module." if kind == "builtin_function_or_method" else ".")
             + " This exercise is about ABI mode: no C compiler, lib = ffi.dlopen(c_library_name())."
         )
 
@@ -230,8 +248,9 @@ def _call(libc, wrapper, text):
     except NotImplementedError:
         pytest.fail(f"{call} raised NotImplementedError: replace the TODO in {wrapper}() with your code.")
     except TypeError as exc:
-        pytest.fail(f"{call} raised TypeError: {exc}. A `char *` argument takes bytes, not str: pass "
-                    "text.encode('utf-8').")
+        pytest.fail(
+            f"{call} raised TypeError: {exc}. A `char *` argument takes bytes, not str: pass text.encode('utf-8')."
+        )
     except Exception as exc:
         pytest.fail(f"{call} raised {type(exc).__name__}: {exc}")
 
@@ -244,8 +263,10 @@ def test_wrapper_results(libc, monkeypatch, wrapper):
     for text, expected in cases.items():
         call, got = _call(libc, wrapper, text)
         if got != expected or type(got) is not int:
-            pytest.fail(f"{call} returned {got!r}, expected {expected}: the int that C's {c_name} gives for "
-                        f"{text.encode('utf-8')!r}.")
+            pytest.fail(
+                f"{call} returned {got!r}, expected {expected}: the int that C's {c_name} gives for "
+                f"{text.encode('utf-8')!r}."
+            )
 
 
 @pytest.mark.parametrize("wrapper", list(WRAPPERS))
@@ -256,8 +277,10 @@ def test_wrapper_calls_c(libc, monkeypatch, wrapper):
     text = next(iter(cases))
     call, got = _call(libc, wrapper, text)
     if c_name not in spy.names():
-        pytest.fail(f"{call} returned {got!r} without calling lib.{c_name}. The wrapper's job is to call the C "
-                    f"function {c_name} through lib and return its result.")
+        pytest.fail(
+            f"{call} returned {got!r} without calling lib.{c_name}. The wrapper's job is to call the C "
+            f"function {c_name} through lib and return its result."
+        )
 
 
 @pytest.mark.parametrize("wrapper", list(WRAPPERS))
@@ -268,12 +291,20 @@ def test_wrapper_returns_the_c_result(libc, monkeypatch, wrapper):
     text = "héllo" if wrapper == "byte_length" else "  42 apples"
     call, got = _call(libc, wrapper, text)
     if c_name not in spy.names():
-        pytest.fail(f"{call} returned {got!r} without calling lib.{c_name}. The wrapper's job is to call the C "
-                    f"function {c_name} through lib and return its result.")
+        pytest.fail(
+            f"{call} returned {got!r} without calling lib.{c_name}. The wrapper's job is to call the C "
+            f"function {c_name} through lib and return its result."
+        )
     answer = cases[text] + _OtherAnswerLib.OFFSET
     if got != answer:
-        again = (" That is the right answer, but not the one C returned: the wrapper computed it again in Python "
-                 "after the call." if got == cases[text] else "")
-        pytest.fail(f"{call} returned {got!r}, while the grader's stand-in for lib.{c_name} returned {answer} (not "
-                    f"the answer for {text!r}: a number of its own, to see whose number comes back).{again} Return "
-                    f"what lib.{c_name} returns.")
+        again = (
+            " That is the right answer, but not the one C returned: the wrapper computed it again in Python "
+            "after the call."
+            if got == cases[text]
+            else ""
+        )
+        pytest.fail(
+            f"{call} returned {got!r}, while the grader's stand-in for lib.{c_name} returned {answer} (not "
+            f"the answer for {text!r}: a number of its own, to see whose number comes back).{again} Return "
+            f"what lib.{c_name} returns."
+        )

@@ -100,8 +100,10 @@ def _call(checksum, name, data):
     except TypeError as exc:
         hint = ""
         if "cdata" in str(exc).lower():
-            hint = (" ffi.cast() gives a cdata object, and Python does not compute with those: turn it back into "
-                    "a Python int with int(...) before the next operation.")
+            hint = (
+                " ffi.cast() gives a cdata object, and Python does not compute with those: turn it back into "
+                "a Python int with int(...) before the next operation."
+            )
         elif "not str" in str(exc):
             hint = " The C function takes bytes: pass data itself, as fnv1a_c receives it."
         pytest.fail(f"{call} raised TypeError: {exc}.{hint}")
@@ -121,8 +123,11 @@ def test_fnv1a32_declared_types(built):
             f"ffi.typeof(lib.fnv1a32) is {ctype.cname!r}, expected 'uint32_t(*)(char *, size_t)': declare "
             f"`{PROTOTYPE}` in cdef(), the types of the C definition. cffi converts values by the types cdef() "
             "declares"
-            + (": a signed result turns every checksum of 2**31 or more into a negative number."
-               if result != "uint32_t" and args == ARGS else ".")
+            + (
+                ": a signed result turns every checksum of 2**31 or more into a negative number."
+                if result != "uint32_t" and args == ARGS
+                else "."
+            )
         )
 
 
@@ -134,8 +139,10 @@ def test_c_checksums(built):
         if got != expected:
             note = ""
             if got < 0 and got & MASK == expected:
-                note = (f" That is {expected} read as a signed 32-bit number: cdef() declares a signed result. "
-                        "Declare it uint32_t, as the C code does.")
+                note = (
+                    f" That is {expected} read as a signed 32-bit number: cdef() declares a signed result. "
+                    "Declare it uint32_t, as the C code does."
+                )
             pytest.fail(f"lib.fnv1a32({_show(data)}, {len(data)}) returned {got}, expected {expected}.{note}")
 
 
@@ -147,11 +154,14 @@ def test_fnv1a_c_returns_what_c_computes(checksum, built, spy):
         if "fnv1a32" not in spy.calls:
             pytest.fail(f"{call} returned {got!r} without calling the C function lib.fnv1a32: fnv1a_c must call it.")
         if isinstance(got, int) and got < 0 and got & MASK == expected:
-            pytest.fail(f"{call} returned {got}, expected {expected}: that is the right checksum read as a "
-                        "signed number. Declare the result uint32_t in checksum_build.py's cdef().")
+            pytest.fail(
+                f"{call} returned {got}, expected {expected}: that is the right checksum read as a "
+                "signed number. Declare the result uint32_t in checksum_build.py's cdef()."
+            )
         if type(got) is not int or got != expected:
-            pytest.fail(f"{call} returned {got!r}, expected {expected}, the Python int lib.fnv1a32(data, len(data)) "
-                        "returns.")
+            pytest.fail(
+                f"{call} returned {got!r}, expected {expected}, the Python int lib.fnv1a32(data, len(data)) returns."
+            )
 
 
 class _OtherAnswerSpy(_SpyLib):
@@ -177,27 +187,39 @@ def test_fnv1a_c_returns_the_c_result(checksum, built, monkeypatch):
         pytest.fail(f"{call} returned {got!r} without calling the C function lib.fnv1a32: fnv1a_c must call it.")
     answer = fnv1a(data) ^ _OtherAnswerSpy.SALT
     if got != answer:
-        again = (" That is the right checksum, but not the one C returned: fnv1a_c computed it again in Python "
-                 "after the call." if got == fnv1a(data) else "")
-        pytest.fail(f"{call} returned {got!r}, while the grader's stand-in for lib.fnv1a32 returned {answer} (a "
-                    f"number no checksum gives, to see whose number comes back).{again} Return what "
-                    "lib.fnv1a32(data, len(data)) returns.")
+        again = (
+            " That is the right checksum, but not the one C returned: fnv1a_c computed it again in Python "
+            "after the call."
+            if got == fnv1a(data)
+            else ""
+        )
+        pytest.fail(
+            f"{call} returned {got!r}, while the grader's stand-in for lib.fnv1a32 returned {answer} (a "
+            f"number no checksum gives, to see whose number comes back).{again} Return what "
+            "lib.fnv1a32(data, len(data)) returns."
+        )
 
 
 def _explain_py(got, data: bytes, expected: int) -> str:
     if isinstance(got, CDATA):
-        return (" That is a cdata object: ffi.cast() gives C data, not a Python number. Convert it to a Python "
-                "int with int(...).")
+        return (
+            " That is a cdata object: ffi.cast() gives C data, not a Python number. Convert it to a Python "
+            "int with int(...)."
+        )
     if not isinstance(got, int) or isinstance(got, bool):
         return " fnv1a_py must return a Python int."
     if got == OFFSET_BASIS and data:
         return " That is OFFSET_BASIS, unchanged: value must be updated for each byte of data."
     if got > MASK:
-        return (f" That number has {got.bit_length()} bits; a C uint32_t keeps 32. After each multiplication, "
-                "keep only the low 32 bits, as C does: ffi.cast(\"uint32_t\", ...).")
+        return (
+            f" That number has {got.bit_length()} bits; a C uint32_t keeps 32. After each multiplication, "
+            'keep only the low 32 bits, as C does: ffi.cast("uint32_t", ...).'
+        )
     if got < 0:
-        return (" A uint32_t is never negative: the value was kept as a *signed* 32-bit number (int32_t or int). "
-                "Cast to the unsigned type, \"uint32_t\".")
+        return (
+            " A uint32_t is never negative: the value was kept as a *signed* 32-bit number (int32_t or int). "
+            'Cast to the unsigned type, "uint32_t".'
+        )
     if got == fnv1(data):
         return " That is FNV-1, which multiplies first: FNV-1a XORs the byte in first, then multiplies."
     if got < 2**16 and expected >= 2**16:
@@ -210,12 +232,16 @@ def test_fnv1a_py_matches_c(checksum, spy):
         call, got = _call(checksum, "fnv1a_py", data)
         expected = fnv1a(data)
         if type(got) is not int or got != expected:
-            pytest.fail(f"{call} returned {got!r}, expected {expected} (what the C function computes)."
-                        + _explain_py(got, data, expected))
+            pytest.fail(
+                f"{call} returned {got!r}, expected {expected} (what the C function computes)."
+                + _explain_py(got, data, expected)
+            )
 
 
 def test_fnv1a_py_does_not_call_c(checksum, spy):
     call, _ = _call(checksum, "fnv1a_py", b"foobar")
     if spy.calls:
-        pytest.fail(f"{call} called the C function lib.fnv1a32: fnv1a_py must compute the checksum in Python "
-                    "alone, to be an independent model that tests can compare the C function against.")
+        pytest.fail(
+            f"{call} called the C function lib.fnv1a32: fnv1a_py must compute the checksum in Python "
+            "alone, to be an independent model that tests can compare the C function against."
+        )

@@ -34,8 +34,10 @@ ADDED = {
     "a record of 3000 bytes": ("".join(f + "\0" for f in LONG_FIELDS).encode(), LONG_FIELDS),
     "a record of non-ASCII text": ("Ωmega\0東京\0café\0".encode(), ["Ωmega", "東京", "café"]),
     # Spaces and tabs are part of a field: only the NUL ends it (a .strip() of each field loses them).
-    "a record whose fields start or end with spaces and tabs": (b" lead\0trail \t\0\t both \0 \0",
-                                                                [" lead", "trail \t", "\t both ", " "]),
+    "a record whose fields start or end with spaces and tabs": (
+        b" lead\0trail \t\0\t both \0 \0",
+        [" lead", "trail \t", "\t both ", " "],
+    ),
 }
 MISSING = [999, 63]  # no record there: C answers -1
 
@@ -79,11 +81,13 @@ def _call(records, name, index):
     try:
         return func(index)
     except NotImplementedError:
-        pytest.fail(f"records.{name}({index}) raised NotImplementedError: replace the TODOs in {name}() with your code.")
+        pytest.fail(
+            f"records.{name}({index}) raised NotImplementedError: replace the TODOs in {name}() with your code."
+        )
     except IndexError as exc:
         pytest.fail(
             f"records.{name}({index}) raised IndexError ({exc}), but record {index} exists. Only -1 from "
-            "record_get means \"no such record\"; any other answer is a length, and 0 is a valid one (an empty record)."
+            'record_get means "no such record"; any other answer is a length, and 0 is a valid one (an empty record).'
         )
     except Exception as exc:
         pytest.fail(f"records.{name}({index}) raised {type(exc).__name__}: {exc}")
@@ -92,34 +96,48 @@ def _call(records, name, index):
 def _why_bytes_differ(got, expected: bytes) -> str:
     """A beginner's explanation of how read_record's answer differs from the record."""
     if isinstance(got, BUFFER):
-        return ("That is an ffi.buffer: a view on C memory, not a copy. Return bytes: ffi.buffer(buf, n)[:] "
-                "copies them out.")
+        return (
+            "That is an ffi.buffer: a view on C memory, not a copy. Return bytes: ffi.buffer(buf, n)[:] "
+            "copies them out."
+        )
     if isinstance(got, CDATA):
-        return ("That is a cdata object (C memory), not bytes. Copy the bytes out with ffi.unpack(buf, n) "
-                "or ffi.buffer(buf, n)[:].")
+        return (
+            "That is a cdata object (C memory), not bytes. Copy the bytes out with ffi.unpack(buf, n) "
+            "or ffi.buffer(buf, n)[:]."
+        )
     if isinstance(got, str):
         return "read_record returns the raw bytes (bytes, not str); decoding is record_fields' job."
     if not isinstance(got, bytes):
         return "read_record must return a bytes object."
     if b"\0" in expected and got == expected.split(b"\0", 1)[0]:
-        return ("It stops where the record's first NUL byte is: that is what ffi.string() does, since a C string "
-                "ends at its first NUL. Use the length C returned: ffi.unpack(buf, length) or "
-                "ffi.buffer(buf, length)[:].")
-    if got.startswith(expected) and not got[len(expected):].strip(b"\0"):
+        return (
+            "It stops where the record's first NUL byte is: that is what ffi.string() does, since a C string "
+            "ends at its first NUL. Use the length C returned: ffi.unpack(buf, length) or "
+            "ffi.buffer(buf, length)[:]."
+        )
+    if got.startswith(expected) and not got[len(expected) :].strip(b"\0"):
         extra = len(got) - len(expected)
-        return (f"The record is all there, followed by {extra} extra NUL byte{'s' if extra > 1 else ''}: that is "
-                "the rest of the buffer, which C never wrote. Return only the `length` bytes C reported "
-                "(ffi.unpack(buf, length)), not the whole buffer.")
+        return (
+            f"The record is all there, followed by {extra} extra NUL byte{'s' if extra > 1 else ''}: that is "
+            "the rest of the buffer, which C never wrote. Return only the `length` bytes C reported "
+            "(ffi.unpack(buf, length)), not the whole buffer."
+        )
     if got and not got.strip(b"\0"):
-        return (f"All {len(got)} bytes are NUL: C never wrote into that memory. record_get copies nothing when "
-                "size is smaller than the record: ask for the length first (a call with ffi.NULL and 0), then "
-                "give it a buffer of at least that many bytes.")
+        return (
+            f"All {len(got)} bytes are NUL: C never wrote into that memory. record_get copies nothing when "
+            "size is smaller than the record: ask for the length first (a call with ffi.NULL and 0), then "
+            "give it a buffer of at least that many bytes."
+        )
     first = next((i for i, (a, b) in enumerate(zip(got, expected)) if a != b), min(len(got), len(expected)))
-    where = (f"The first difference is at byte {first}: "
-             + (f"{got[first:first + 1]!r} instead of {expected[first:first + 1]!r}. "
-                if first < min(len(got), len(expected)) else "one of the two ends there. "))
-    return where + ("Was the buffer at least as long as the record? record_get copies nothing into a buffer "
-                    "that is too small: it only returns the length, so what you read was never written by C.")
+    where = f"The first difference is at byte {first}: " + (
+        f"{got[first : first + 1]!r} instead of {expected[first : first + 1]!r}. "
+        if first < min(len(got), len(expected))
+        else "one of the two ends there. "
+    )
+    return where + (
+        "Was the buffer at least as long as the record? record_get copies nothing into a buffer "
+        "that is too small: it only returns the length, so what you read was never written by C."
+    )
 
 
 def _check_bytes(records, index: int, expected: bytes, what: str) -> None:
@@ -135,19 +153,29 @@ def _check_fields(records, index: int, data: bytes, expected: list[str], what: s
     got = _call(records, "record_fields", index)
     if got == expected and isinstance(got, list) and all(type(f) is str for f in got):
         return
-    message = (f"records.record_fields({index}) ({what}, bytes {_show(data)}) returned {_show(got)}, "
-               f"expected {_show(expected)}.")
+    message = (
+        f"records.record_fields({index}) ({what}, bytes {_show(data)}) returned {_show(got)}, "
+        f"expected {_show(expected)}."
+    )
     if isinstance(got, (list, tuple)) and any(isinstance(f, bytes) for f in got):
         message += " The fields must be str: decode each one from UTF-8 (field.decode('utf-8'))."
     elif isinstance(got, list) and len(got) == len(expected) + 1 and got[:-1] == expected and got[-1] == "":
-        message += (" The last item is an extra \"\": every field *ends* with a NUL, so splitting on NUL leaves "
-                    "an empty piece after the last one, which is not a field.")
+        message += (
+            ' The last item is an extra "": every field *ends* with a NUL, so splitting on NUL leaves '
+            "an empty piece after the last one, which is not a field."
+        )
     elif isinstance(got, list) and got == [f for f in expected if f]:
-        message += " An empty field is still a field (two NULs in a row): keep it as \"\"."
-    elif (isinstance(got, list) and len(got) == len(expected) and all(isinstance(f, str) for f in got)
-          and [f.strip() for f in got] == [f.strip() for f in expected]):
-        message += (" Spaces and tabs at a field's start or end are part of the field: only the NUL ends it. "
-                    "Keep the decoded text as it is (no .strip()).")
+        message += ' An empty field is still a field (two NULs in a row): keep it as "".'
+    elif (
+        isinstance(got, list)
+        and len(got) == len(expected)
+        and all(isinstance(f, str) for f in got)
+        and [f.strip() for f in got] == [f.strip() for f in expected]
+    ):
+        message += (
+            " Spaces and tabs at a field's start or end are part of the field: only the NUL ends it. "
+            "Keep the decoded text as it is (no .strip())."
+        )
     elif isinstance(got, list) and any(isinstance(f, str) and "Ã" in f for f in got):
         message += " The non-ASCII letters are garbled: the bytes are UTF-8, so decode them with 'utf-8'."
     pytest.fail(message)
@@ -159,8 +187,11 @@ def test_read_record_keeps_every_nul(records):
 
 
 def test_read_record_reads_what_c_holds(records, added):
-    for what in ("a record that starts with two NULs", "a record holding every byte value 0..255",
-                 "a record of non-ASCII text"):
+    for what in (
+        "a record that starts with two NULs",
+        "a record holding every byte value 0..255",
+        "a record of non-ASCII text",
+    ):
         _check_bytes(records, added[what], ADDED[what][0], f"{what}, added by the grader")
 
 

@@ -30,8 +30,18 @@ SHOUT = {  # text -> what shout() returns
     "straße": "STRAßE",
 }
 SHOUT_NUL = {"a\0b": "A\0B", "\0nul\0": "\0NUL\0"}
-FIT = [("naïve café", 3), ("naïve café", 4), ("naïve café", 100), ("日本語", 7), ("日本語", 2), ("日本語", 100),
-       ("😀x", 3), ("😀x", 5), ("", 5), ("abc", 0)]
+FIT = [
+    ("naïve café", 3),
+    ("naïve café", 4),
+    ("naïve café", 100),
+    ("日本語", 7),
+    ("日本語", 2),
+    ("日本語", 100),
+    ("😀x", 3),
+    ("😀x", 5),
+    ("", 5),
+    ("abc", 0),
+]
 FIT_NUL = [("a\0bc", 3), ("\0\0", 10)]
 LABEL = [("bolt", 12), ("écrou", -3), ("東京", 0), ("", 7), ("x" * 99, 2**31 - 1), ("y", -(2**31))]
 LABEL_FORMAT = b"%s x%d"
@@ -132,22 +142,24 @@ def _call(text_module, spy, name, *args):
             f"{call} passed a Python bytes object straight to lib.ascii_upper, which writes into it. For a "
             "bytes argument CFFI gives C a pointer to the bytes object's own memory, without a copy, so C "
             "would change an object Python promises is immutable (and every other use of that same object). "
-            "Give ascii_upper a copy in C memory instead: ffi.new(\"char[]\", data)."
+            'Give ascii_upper a copy in C memory instead: ffi.new("char[]", data).'
         )
     except TypeError as exc:
         hint = ""
         if "must be a bytes" in str(exc) and "not str" in str(exc):
-            hint = " C's char * takes bytes, not str: encode the text first, text.encode(\"utf-8\")."
+            hint = ' C\'s char * takes bytes, not str: encode the text first, text.encode("utf-8").'
         elif "variadic part" in str(exc):
-            hint = (" After the format, text_format's prototype ends in `...`: C gives no types there, so CFFI "
-                    "cannot convert a Python object for you. Pass each value as a cdata of the type its % "
-                    "directive reads: ffi.new(\"char[]\", name.encode(\"utf-8\")) for %s, "
-                    "ffi.cast(\"int\", count) for %d.")
+            hint = (
+                " After the format, text_format's prototype ends in `...`: C gives no types there, so CFFI "
+                "cannot convert a Python object for you. Pass each value as a cdata of the type its % "
+                'directive reads: ffi.new("char[]", name.encode("utf-8")) for %s, '
+                'ffi.cast("int", count) for %d.'
+            )
         pytest.fail(f"{call} raised TypeError: {exc}.{hint}")
     except UnicodeError as exc:
         pytest.fail(
             f"{call} raised {type(exc).__name__}: {exc}. The C functions work on UTF-8, which can encode "
-            "every character: text.encode(\"utf-8\") on the way in, .decode(\"utf-8\") on the way out."
+            'every character: text.encode("utf-8") on the way in, .decode("utf-8") on the way out.'
         )
     except Exception as exc:
         pytest.fail(f"{call} raised {type(exc).__name__}: {exc}")
@@ -162,13 +174,17 @@ def _what_c_got(spy, name: str, text: str) -> str:
     _, args, content = call
     length = args[1] if len(args) > 1 else None
     if content is not None and content != data[: len(content)]:
-        return (f" lib.{name} received the bytes {content!r}, which are not the UTF-8 encoding of {text!r} "
-                f"({data!r}): encode with \"utf-8\".")
+        return (
+            f" lib.{name} received the bytes {content!r}, which are not the UTF-8 encoding of {text!r} "
+            f'({data!r}): encode with "utf-8".'
+        )
     if isinstance(length, int) and length != len(data):
         unit = "the number of characters, len(text)" if length == len(text) else "not the length of the bytes"
-        return (f" lib.{name} received the length {length}: that is {unit}. {text!r} is {len(text)} characters "
-                f"but {len(data)} bytes in UTF-8, and C counts bytes: pass len(data), the length of the "
-                "encoded bytes.")
+        return (
+            f" lib.{name} received the length {length}: that is {unit}. {text!r} is {len(text)} characters "
+            f"but {len(data)} bytes in UTF-8, and C counts bytes: pass len(data), the length of the "
+            "encoded bytes."
+        )
     return ""
 
 
@@ -183,14 +199,18 @@ def _check_shout(text_module, spy, text: str, expected: str) -> None:
     elif c_got:
         message += c_got
     elif isinstance(got, (bytes, bytearray)):
-        message += " That is bytes: decode them into a str with .decode(\"utf-8\")."
+        message += ' That is bytes: decode them into a str with .decode("utf-8").'
     elif isinstance(got, str) and got == expected + "\0":
-        message += (" There is one NUL too many at the end: ffi.new(\"char[]\", data) adds a NUL after the data, "
-                    "so the array is one byte longer than the text. Read back exactly len(data) bytes: "
-                    "ffi.unpack(buf, len(data)).")
+        message += (
+            ' There is one NUL too many at the end: ffi.new("char[]", data) adds a NUL after the data, '
+            "so the array is one byte longer than the text. Read back exactly len(data) bytes: "
+            "ffi.unpack(buf, len(data))."
+        )
     elif isinstance(got, str) and "\0" in text and got == expected.split("\0", 1)[0]:
-        message += (" It stops where the first NUL is: that is what ffi.string() does. The text may contain "
-                    "NULs; read back exactly len(data) bytes with ffi.unpack(buf, len(data)).")
+        message += (
+            " It stops where the first NUL is: that is what ffi.string() does. The text may contain "
+            "NULs; read back exactly len(data) bytes with ffi.unpack(buf, len(data))."
+        )
     pytest.fail(message)
 
 
@@ -206,12 +226,14 @@ def _check_fit(text_module, spy, text: str, max_bytes: int) -> None:
     elif c_got:
         message += c_got
     elif isinstance(got, (bytes, bytearray)):
-        message += " That is bytes: decode them into a str with .decode(\"utf-8\")."
+        message += ' That is bytes: decode them into a str with .decode("utf-8").'
     else:
         n = len(expected.encode("utf-8"))
         if isinstance(got, str) and got == text[:n]:
-            message += (f" utf8_fit answered {n}, a number of bytes; text[:{n}] keeps {n} characters. Cut the "
-                        f"encoded bytes instead, data[:{n}], then decode them.")
+            message += (
+                f" utf8_fit answered {n}, a number of bytes; text[:{n}] keeps {n} characters. Cut the "
+                f"encoded bytes instead, data[:{n}], then decode them."
+            )
     pytest.fail(message)
 
 
@@ -242,12 +264,16 @@ def test_shout_gives_c_a_copy_of_utf8(text_module, spy, built):
         pytest.fail(f"{call} called lib.ascii_upper {len(calls)} times, expected exactly once, on the whole text.")
     _, args, content = calls[0]
     if not isinstance(args[0], built.ffi.CData):
-        pytest.fail(f"{call} passed {type(args[0]).__name__} to lib.ascii_upper, expected C memory (a cdata "
-                    "object) holding a copy of the UTF-8 bytes, such as ffi.new(\"char[]\", data).")
+        pytest.fail(
+            f"{call} passed {type(args[0]).__name__} to lib.ascii_upper, expected C memory (a cdata "
+            'object) holding a copy of the UTF-8 bytes, such as ffi.new("char[]", data).'
+        )
     detail = _what_c_got(spy, "ascii_upper", text)
     if detail or content != data:
-        pytest.fail(f"{call}: lib.ascii_upper received {content!r} and the length {args[1]!r}, expected the "
-                    f"{len(data)} UTF-8 bytes {data!r} and the length {len(data)}." + detail)
+        pytest.fail(
+            f"{call}: lib.ascii_upper received {content!r} and the length {args[1]!r}, expected the "
+            f"{len(data)} UTF-8 bytes {data!r} and the length {len(data)}." + detail
+        )
 
 
 def test_fit(text_module, spy):
@@ -270,8 +296,10 @@ def test_fit_passes_utf8_and_its_length(text_module, spy):
     _, args, content = found
     detail = _what_c_got(spy, "utf8_fit", text)
     if detail or content != data or args[2] != 100:
-        pytest.fail(f"{call}: lib.utf8_fit received {content!r}, the length {args[1]!r} and max_bytes "
-                    f"{args[2]!r}; expected the UTF-8 bytes {data!r}, their length {len(data)} and 100." + detail)
+        pytest.fail(
+            f"{call}: lib.utf8_fit received {content!r}, the length {args[1]!r} and max_bytes "
+            f"{args[2]!r}; expected the UTF-8 bytes {data!r}, their length {len(data)} and 100." + detail
+        )
 
 
 def _check_label(text_module, spy, name: str, count: int) -> None:
@@ -281,10 +309,11 @@ def _check_label(text_module, spy, name: str, count: int) -> None:
     if found is None:
         pytest.fail(f"{call} returned {got!r} without calling lib.text_format: the label must be formatted by C.")
     if found[1][2] not in (LABEL_FORMAT, bytearray(LABEL_FORMAT)) and not (
-            isinstance(found[1][2], spy.ffi.CData) and spy.ffi.string(found[1][2]) == LABEL_FORMAT):
+        isinstance(found[1][2], spy.ffi.CData) and spy.ffi.string(found[1][2]) == LABEL_FORMAT
+    ):
         pytest.fail(f"{call} gave lib.text_format the format {found[1][2]!r}, expected {LABEL_FORMAT!r}.")
     if type(got) is not str or got != expected:
-        note = " That is bytes: decode them into a str with .decode(\"utf-8\")." if isinstance(got, bytes) else ""
+        note = ' That is bytes: decode them into a str with .decode("utf-8").' if isinstance(got, bytes) else ""
         pytest.fail(f"{call} returned {got!r}, expected {expected!r}.{note}")
 
 
@@ -299,9 +328,11 @@ def test_label_returns_what_c_wrote(text_module, spy):
     if spy.last("text_format") is None:
         pytest.fail(f"{call} never called lib.text_format: the label must be formatted by C.")
     if got != spy.forged_label.decode("utf-8"):
-        pytest.fail(f"{call} returned {got!r}, but C wrote {spy.forged_label.decode('utf-8')!r} into the buffer "
-                    "(the grader made it write another text): return what C wrote, read back from the buffer "
-                    "with ffi.string() and decoded, not a label built again in Python.")
+        pytest.fail(
+            f"{call} returned {got!r}, but C wrote {spy.forged_label.decode('utf-8')!r} into the buffer "
+            "(the grader made it write another text): return what C wrote, read back from the buffer "
+            "with ffi.string() and decoded, not a label built again in Python."
+        )
 
 
 class _OtherAnswers(_SpyLib):
@@ -315,12 +346,14 @@ class _OtherAnswers(_SpyLib):
     def wrap(self, name, target):
         call = super().wrap(name, target)
         if name == "ascii_upper":
+
             def ascii_upper(*args):
                 result = call(*args)
                 out, length = args[0], args[1]
                 if isinstance(out, self.ffi.CData) and length == len(self.FORGED_UPPER):
                     self.ffi.memmove(out, self.FORGED_UPPER, length)
                 return result
+
             return ascii_upper
         if name == "utf8_fit":
             return lambda *args: min(call(*args), self.FORGED_FIT)
@@ -334,18 +367,28 @@ def test_shout_and_fit_return_what_c_gave(text_module, built, monkeypatch):
         pytest.fail(f"{call} never called lib.ascii_upper: the letters must be upper-cased by C.")
     forged = _OtherAnswers.FORGED_UPPER.decode("ascii")
     if got != forged:
-        again = (" That is the right answer, but not what C wrote: shout() upper-cased the text again in Python."
-                 if got == "HELLO WORLD" else "")
-        pytest.fail(f"{call} returned {got!r}, while the grader's stand-in for lib.ascii_upper left {forged!r} in "
-                    f"the buffer (a text of its own, to see whose text comes back).{again} Return the bytes C "
-                    "wrote into the buffer, read back and decoded.")
+        again = (
+            " That is the right answer, but not what C wrote: shout() upper-cased the text again in Python."
+            if got == "HELLO WORLD"
+            else ""
+        )
+        pytest.fail(
+            f"{call} returned {got!r}, while the grader's stand-in for lib.ascii_upper left {forged!r} in "
+            f"the buffer (a text of its own, to see whose text comes back).{again} Return the bytes C "
+            "wrote into the buffer, read back and decoded."
+        )
     call, got = _call(text_module, spy, "fit", "hello world", 8)
     if spy.last("utf8_fit") is None:
         pytest.fail(f"{call} never called lib.utf8_fit: the answer must come from C.")
-    forged = "hello world"[:_OtherAnswers.FORGED_FIT]
+    forged = "hello world"[: _OtherAnswers.FORGED_FIT]
     if got != forged:
-        again = (" That is the right answer, but not the one C gave: fit() worked it out again in Python."
-                 if got == "hello wo" else "")
-        pytest.fail(f"{call} returned {got!r}, while the grader's stand-in for lib.utf8_fit answered "
-                    f"{_OtherAnswers.FORGED_FIT} (a number of its own, to see whose answer comes back), so fit() "
-                    f"should return {forged!r}.{again} Cut the encoded bytes at the number utf8_fit returns.")
+        again = (
+            " That is the right answer, but not the one C gave: fit() worked it out again in Python."
+            if got == "hello wo"
+            else ""
+        )
+        pytest.fail(
+            f"{call} returned {got!r}, while the grader's stand-in for lib.utf8_fit answered "
+            f"{_OtherAnswers.FORGED_FIT} (a number of its own, to see whose answer comes back), so fit() "
+            f"should return {forged!r}.{again} Cut the encoded bytes at the number utf8_fit returns."
+        )

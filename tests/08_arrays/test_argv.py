@@ -61,16 +61,20 @@ def _make(argv_module, args: list[str]):
     except TypeError as exc:
         hint = ""
         if "must be a cdata pointer" in str(exc) and ("bytes" in str(exc) or "str" in str(exc)):
-            hint = (" The items of a char *[] are pointers: CFFI does not turn bytes into them (it would have to "
-                    "make a copy that nothing keeps). Make each string's C copy yourself, "
-                    "ffi.new(\"char[]\", arg.encode(\"utf-8\")), keep it, and put it in the array.")
+            hint = (
+                " The items of a char *[] are pointers: CFFI does not turn bytes into them (it would have to "
+                "make a copy that nothing keeps). Make each string's C copy yourself, "
+                'ffi.new("char[]", arg.encode("utf-8")), keep it, and put it in the array.'
+            )
         pytest.fail(f"{call} raised TypeError: {exc}.{hint}")
     except Exception as exc:
         pytest.fail(f"{call} raised {type(exc).__name__}: {exc}")
     for attribute in ("argc", "argv"):
         if not hasattr(made, attribute):
-            pytest.fail(f"{call} returned {made!r}, which has no attribute `{attribute}`: return an Argv object "
-                        "with self.argc and self.argv set.")
+            pytest.fail(
+                f"{call} returned {made!r}, which has no attribute `{attribute}`: return an Argv object "
+                "with self.argc and self.argv set."
+            )
     return call, made
 
 
@@ -82,15 +86,20 @@ def _check_shape(built, call: str, made, args: list[str]) -> None:
     argv = made.argv
     ctype = ffi.typeof(argv) if isinstance(argv, ffi.CData) else None
     if ctype is None or ctype.kind not in ("array", "pointer") or ctype.item != ffi.typeof("char *"):
-        pytest.fail(f"{call}.argv is {argv!r}; expected a cdata 'char *[]': an array of pointers, "
-                    "ffi.new(\"char *[]\", ...).")
+        pytest.fail(
+            f"{call}.argv is {argv!r}; expected a cdata 'char *[]': an array of pointers, ffi.new(\"char *[]\", ...)."
+        )
     if ctype.kind == "array" and len(argv) != len(args) + 1:
         extra = " There is no room for the NULL after the last string." if len(argv) == len(args) else ""
-        pytest.fail(f"{call}.argv has {len(argv)} items, expected {len(args) + 1}: one pointer per string, then "
-                    f"ffi.NULL, which tells C where argv ends.{extra}")
+        pytest.fail(
+            f"{call}.argv has {len(argv)} items, expected {len(args) + 1}: one pointer per string, then "
+            f"ffi.NULL, which tells C where argv ends.{extra}"
+        )
     if argv[len(args)] != ffi.NULL:
-        pytest.fail(f"{call}.argv[{len(args)}] is {argv[len(args)]!r}, expected ffi.NULL: C code walks argv until "
-                    "the NULL pointer (count_args does), so the array must end with one.")
+        pytest.fail(
+            f"{call}.argv[{len(args)}] is {argv[len(args)]!r}, expected ffi.NULL: C code walks argv until "
+            "the NULL pointer (count_args does), so the array must end with one."
+        )
 
 
 def _pressure(built, args: list[str]) -> list:
@@ -129,12 +138,12 @@ def _check_c_sees(built, call: str, made, args: list[str], after: str) -> None:
         message += (
             " The \\x7f bytes are garbage the grader allocated after make_argv() returned: the memory of your "
             "strings had been freed and handed out again. A char *[] holds only addresses; each string lives "
-            "as long as the cdata that owns it, ffi.new(\"char[]\", ...), and a list built inside an expression "
+            'as long as the cdata that owns it, ffi.new("char[]", ...), and a list built inside an expression '
             "(or a local variable) dies when make_argv() returns. Keep every one of them in the Argv object, "
             "for example in self._strings."
         )
     elif "\\x" in got:
-        message += " Encode each string with \"utf-8\"."
+        message += ' Encode each string with "utf-8".'
     pytest.fail(message)
 
 
@@ -143,8 +152,9 @@ def test_shape(argv_module, built):
     _check_shape(built, call, made, ARGS)
     count = built.lib.count_args(made.argv)
     if count != len(ARGS):
-        pytest.fail(f"count_args({call}.argv) is {count}, expected {len(ARGS)}: the NULL must come right after "
-                    "the last string.")
+        pytest.fail(
+            f"count_args({call}.argv) is {count}, expected {len(ARGS)}: the NULL must come right after the last string."
+        )
 
 
 def test_c_reads_the_strings(argv_module, built):
@@ -183,7 +193,7 @@ def test_argv_object_owns_its_strings(argv_module, built):
             pytest.fail(
                 f"{call}.argv[{i}] points to {address:#x}, memory that no object kept by the returned Argv owns: "
                 f"the string {arg!r} can be freed, and its memory reused, at any moment. The array of pointers "
-                "does not keep its strings alive. Keep each ffi.new(\"char[]\", ...) in the Argv object, for "
+                'does not keep its strings alive. Keep each ffi.new("char[]", ...) in the Argv object, for '
                 "example in a list self._strings, for as long as argv is used."
             )
 
@@ -195,8 +205,10 @@ def test_utf8(argv_module, built):
     for i, arg in enumerate(args):
         got = built.ffi.string(made.argv[i])
         if got != arg.encode("utf-8"):
-            pytest.fail(f"{call}.argv[{i}] holds {got!r}; expected the UTF-8 bytes {arg.encode('utf-8')!r}: "
-                        "encode each string with arg.encode(\"utf-8\").")
+            pytest.fail(
+                f"{call}.argv[{i}] holds {got!r}; expected the UTF-8 bytes {arg.encode('utf-8')!r}: "
+                'encode each string with arg.encode("utf-8").'
+            )
     _check_c_sees(built, call, made, args, "make_argv() returned")
 
 

@@ -81,9 +81,11 @@ def _call(divmod_module, a, b):
     except TypeError as exc:
         hint = ""
         if "int *" in str(exc) and "cdata pointer" in str(exc):
-            hint = (" divmod_c's last two parameters are pointers (int *): C writes its results through them, "
-                    "so it needs C memory to write into, not Python numbers. Make each with ffi.new(\"int *\") "
-                    "and read the result back with p[0].")
+            hint = (
+                " divmod_c's last two parameters are pointers (int *): C writes its results through them, "
+                'so it needs C memory to write into, not Python numbers. Make each with ffi.new("int *") '
+                "and read the result back with p[0]."
+            )
         pytest.fail(f"{call} raised TypeError: {exc}.{hint}")
     except (ZeroDivisionError, OverflowError) as exc:
         return call, None, exc
@@ -96,29 +98,41 @@ def _check(divmod_module, spy, a: int, b: int) -> None:
     spy.calls.clear()
     call, got, exc = _call(divmod_module, a, b)
     if exc is not None:
-        pytest.fail(f"{call} raised {type(exc).__name__}: {exc}; expected it to return {expected!r}. Only a "
-                    "status of -1 (b is 0) or -2 (INT_MIN / -1) is an error: 0 means success.")
+        pytest.fail(
+            f"{call} raised {type(exc).__name__}: {exc}; expected it to return {expected!r}. Only a "
+            "status of -1 (b is 0) or -2 (INT_MIN / -1) is an error: 0 means success."
+        )
     found = spy.last("divmod_c")
     if found is None:
         right = "the right answer" if got == expected else f"{got!r} (expected {expected!r})"
-        pytest.fail(f"{call} returned {right}, but without calling lib.divmod_c: the division must be done by C, "
-                    "which truncates toward zero, unlike Python's divmod and //.")
+        pytest.fail(
+            f"{call} returned {right}, but without calling lib.divmod_c: the division must be done by C, "
+            "which truncates toward zero, unlike Python's divmod and //."
+        )
     _, args = found
     pointers = args[2:4]
     if len(pointers) == 2 and all(isinstance(p, spy.ffi.CData) for p in pointers) and pointers[0] == pointers[1]:
-        pytest.fail(f"{call} gave divmod_c the same pointer for the quotient and the remainder, so C wrote "
-                    "the remainder over the quotient. Give it two separate C ints: two ffi.new(\"int *\").")
+        pytest.fail(
+            f"{call} gave divmod_c the same pointer for the quotient and the remainder, so C wrote "
+            'the remainder over the quotient. Give it two separate C ints: two ffi.new("int *").'
+        )
     if type(got) is not tuple or len(got) != 2:
-        pytest.fail(f"{call} returned {got!r} ({type(got).__name__}); expected a tuple of two ints, "
-                    f"{expected!r}: return quotient[0], remainder[0].")
+        pytest.fail(
+            f"{call} returned {got!r} ({type(got).__name__}); expected a tuple of two ints, "
+            f"{expected!r}: return quotient[0], remainder[0]."
+        )
     if any(type(v) is not int for v in got):
-        pytest.fail(f"{call} returned {got!r}: expected two Python ints, {expected!r}. A cdata 'int *' is the "
-                    "pointer, not the number C wrote: read the number with p[0].")
+        pytest.fail(
+            f"{call} returned {got!r}: expected two Python ints, {expected!r}. A cdata 'int *' is the "
+            "pointer, not the number C wrote: read the number with p[0]."
+        )
     if got != expected:
         message = f"{call} returned {got!r}, expected {expected!r} (computed by C)."
         if got == divmod(a, b):
-            message += (" That is Python's divmod, which rounds the quotient down; C truncates toward zero. "
-                        "Return what lib.divmod_c wrote.")
+            message += (
+                " That is Python's divmod, which rounds the quotient down; C truncates toward zero. "
+                "Return what lib.divmod_c wrote."
+            )
         elif got == (expected[1], expected[1]):
             message += " Both values are the remainder: did C write both results into the same int?"
         elif got == (expected[1], expected[0]):
@@ -129,12 +143,16 @@ def _check(divmod_module, spy, a: int, b: int) -> None:
 def _check_raises(divmod_module, spy, a: int, b: int, expected: type, why: str) -> None:
     call, got, exc = _call(divmod_module, a, b)
     if exc is None:
-        pytest.fail(f"{call} returned {got!r}; expected {expected.__name__}: {why} C reports this with a status "
-                    "code (the int lib.divmod_c returns) and writes nothing: check the status before reading "
-                    "the results, and raise.")
+        pytest.fail(
+            f"{call} returned {got!r}; expected {expected.__name__}: {why} C reports this with a status "
+            "code (the int lib.divmod_c returns) and writes nothing: check the status before reading "
+            "the results, and raise."
+        )
     if not isinstance(exc, expected):
-        pytest.fail(f"{call} raised {type(exc).__name__}: {exc}; expected {expected.__name__}: {why} "
-                    "divmod_c returns -1 for a division by zero and -2 for a quotient that does not fit.")
+        pytest.fail(
+            f"{call} raised {type(exc).__name__}: {exc}; expected {expected.__name__}: {why} "
+            "divmod_c returns -1 for a division by zero and -2 for a quotient that does not fit."
+        )
 
 
 def test_positive(divmod_module, spy):
@@ -163,8 +181,10 @@ def test_two_separate_pointers(divmod_module, spy, built):
     for position, name in [(2, "quotient"), (3, "remainder")]:
         arg = args[position]
         if not isinstance(arg, ffi.CData) or ffi.typeof(arg).kind not in ("pointer", "array"):
-            pytest.fail(f"{call} passed {arg!r} to divmod_c as {name}; expected C memory for one int, such as "
-                        "ffi.new(\"int *\"), for C to write into.")
+            pytest.fail(
+                f"{call} passed {arg!r} to divmod_c as {name}; expected C memory for one int, such as "
+                'ffi.new("int *"), for C to write into.'
+            )
     _check(divmod_module, spy, 17, 5)
 
 
@@ -174,8 +194,14 @@ def test_division_by_zero(divmod_module, spy):
 
 
 def test_quotient_too_large(divmod_module, spy):
-    _check_raises(divmod_module, spy, INT_MIN, -1, OverflowError,
-                  f"{INT_MIN} / -1 is {-INT_MIN}, one more than the largest C int.")
+    _check_raises(
+        divmod_module,
+        spy,
+        INT_MIN,
+        -1,
+        OverflowError,
+        f"{INT_MIN} / -1 is {-INT_MIN}, one more than the largest C int.",
+    )
 
 
 def test_returns_what_c_wrote(divmod_module, built, monkeypatch):
@@ -187,8 +213,14 @@ def test_returns_what_c_wrote(divmod_module, built, monkeypatch):
         pytest.fail(f"{call} raised {type(exc).__name__}: {exc}; divmod_c returned 0 (success).")
     wrote = _OtherAnswerSpy.WRITTEN
     if got != wrote:
-        again = (" That is the right answer for 17 / 5, but not the one C wrote: c_divmod computed it again in "
-                 "Python after the call." if got == c_reference(17, 5) else "")
-        pytest.fail(f"{call} returned {got!r}, while the grader's stand-in for lib.divmod_c wrote {wrote!r} "
-                    f"through the two pointers (numbers no division gives, to see whose numbers come back).{again} "
-                    "Return what C wrote through the pointers: quotient[0], remainder[0].")
+        again = (
+            " That is the right answer for 17 / 5, but not the one C wrote: c_divmod computed it again in "
+            "Python after the call."
+            if got == c_reference(17, 5)
+            else ""
+        )
+        pytest.fail(
+            f"{call} returned {got!r}, while the grader's stand-in for lib.divmod_c wrote {wrote!r} "
+            f"through the two pointers (numbers no division gives, to see whose numbers come back).{again} "
+            "Return what C wrote through the pointers: quotient[0], remainder[0]."
+        )

@@ -59,8 +59,9 @@ def _call(inplace_module, built, spy, data, key, shown: str):
     """Call xor_inplace(data, key) with lib.last_data reset: (call text, result)."""
     func = getattr(inplace_module, "xor_inplace", None)
     if not callable(func):
-        pytest.fail("inplace.py has no function `xor_inplace`: keep the `def xor_inplace(data, key):` of the "
-                    "starter file.")
+        pytest.fail(
+            "inplace.py has no function `xor_inplace`: keep the `def xor_inplace(data, key):` of the starter file."
+        )
     call = f"xor_inplace({shown}, {key})"
     spy.lib.last_data = built.ffi.NULL
     try:
@@ -70,8 +71,10 @@ def _call(inplace_module, built, spy, data, key, shown: str):
     except TypeError as exc:
         hint = ""
         if "cdata pointer" in str(exc) and "bytearray" in str(exc):
-            hint = (" CFFI does not turn a bytearray into a C pointer by itself: ffi.from_buffer(data) gives a "
-                    "cdata that points to the bytearray's own bytes.")
+            hint = (
+                " CFFI does not turn a bytearray into a C pointer by itself: ffi.from_buffer(data) gives a "
+                "cdata that points to the bytearray's own bytes."
+            )
         pytest.fail(f"{call} raised TypeError: {exc}.{hint}")
     except Exception as exc:
         pytest.fail(f"{call} raised {type(exc).__name__}: {exc}")
@@ -86,21 +89,29 @@ def _check(inplace_module, built, spy, data: bytearray, key: int, shown: str = "
     call, got = _call(inplace_module, built, spy, data, key, shown)
     if got is not None and got is not data:
         if bytes(data) == before:
-            pytest.fail(f"{call} returned a new object, {type(got).__name__}, and left the bytearray it was given "
-                        f"unchanged ({_show(data)}). The task is to change the caller's object in place: C writes "
-                        "into the memory of the bytearray itself, and the function returns None.")
-        pytest.fail(f"{call} returned {type(got).__name__} object; expected None, as list.sort() does: the change "
-                    "happens in the object given.")
+            pytest.fail(
+                f"{call} returned a new object, {type(got).__name__}, and left the bytearray it was given "
+                f"unchanged ({_show(data)}). The task is to change the caller's object in place: C writes "
+                "into the memory of the bytearray itself, and the function returns None."
+            )
+        pytest.fail(
+            f"{call} returned {type(got).__name__} object; expected None, as list.sort() does: the change "
+            "happens in the object given."
+        )
     if not spy.last("xor_bytes"):
         pytest.fail(f"{call} never called lib.xor_bytes: the bytes must be changed by C.")
     expected = _xor(before, key)
     if bytes(data) != expected:
         if bytes(data) == before:
-            pytest.fail(f"{call} left the bytearray unchanged ({_show(data)}); expected {_show(expected)}. C "
-                        "changed some other memory: a copy. Give C the bytearray's own memory, "
-                        "ffi.from_buffer(data), and nothing needs copying back.")
-        pytest.fail(f"{call} changed the bytearray into {_show(data)}; expected {_show(expected)}. Pass "
-                    "xor_bytes the length in bytes, len(data), and the key.")
+            pytest.fail(
+                f"{call} left the bytearray unchanged ({_show(data)}); expected {_show(expected)}. C "
+                "changed some other memory: a copy. Give C the bytearray's own memory, "
+                "ffi.from_buffer(data), and nothing needs copying back."
+            )
+        pytest.fail(
+            f"{call} changed the bytearray into {_show(data)}; expected {_show(expected)}. Pass "
+            "xor_bytes the length in bytes, len(data), and the key."
+        )
     if len(before) == 0:
         return
     seen = _address(ffi, lib.last_data)
@@ -144,14 +155,18 @@ def test_memoryview_of_part(inplace_module, built, spy):
     call, _ = _call(inplace_module, built, spy, window, 1, "memoryview(bytearray(b'0123456789'))[2:6]")
     expected = b"01" + _xor(b"2345", 1) + b"6789"
     if bytes(data) != expected:
-        pytest.fail(f"{call} left the bytearray as {bytes(data)!r}; expected {expected!r}: only the 4 bytes the "
-                    "memoryview covers change, in the bytearray under it. ffi.from_buffer() accepts any object "
-                    "with a buffer, a memoryview too, and its length in bytes is len(ffi.from_buffer(data)).")
+        pytest.fail(
+            f"{call} left the bytearray as {bytes(data)!r}; expected {expected!r}: only the 4 bytes the "
+            "memoryview covers change, in the bytearray under it. ffi.from_buffer() accepts any object "
+            "with a buffer, a memoryview too, and its length in bytes is len(ffi.from_buffer(data))."
+        )
     seen = _address(ffi, lib.last_data)
     mine = _address(ffi, ffi.from_buffer(data)) + 2
     if seen != mine:
-        pytest.fail(f"{call}: C wrote to the memory at {seen:#x}, but the memoryview's bytes are at {mine:#x}: "
-                    "C worked on a copy. ffi.from_buffer(data) points C at the memoryview's own bytes.")
+        pytest.fail(
+            f"{call}: C wrote to the memory at {seen:#x}, but the memoryview's bytes are at {mine:#x}: "
+            "C worked on a copy. ffi.from_buffer(data) points C at the memoryview's own bytes."
+        )
 
 
 def test_empty(inplace_module, built, spy):
@@ -178,10 +193,14 @@ def test_bytes_refused(inplace_module, built, spy):
     else:
         raised = False
     if data != original:
-        pytest.fail(f"{call} changed the bytes object into {data!r}. A bytes object is immutable: Python shares "
-                    "it freely and never expects it to change, yet ffi.from_buffer() gives C a pointer to it all "
-                    "the same. Ask for ffi.from_buffer(data, require_writable=True): it raises BufferError for a "
-                    "read-only object.")
+        pytest.fail(
+            f"{call} changed the bytes object into {data!r}. A bytes object is immutable: Python shares "
+            "it freely and never expects it to change, yet ffi.from_buffer() gives C a pointer to it all "
+            "the same. Ask for ffi.from_buffer(data, require_writable=True): it raises BufferError for a "
+            "read-only object."
+        )
     if not raised:
-        pytest.fail(f"{call} returned {got!r}; expected BufferError, since bytes cannot be changed in place. "
-                    "ffi.from_buffer(data, require_writable=True) raises it for you.")
+        pytest.fail(
+            f"{call} returned {got!r}; expected BufferError, since bytes cannot be changed in place. "
+            "ffi.from_buffer(data, require_writable=True) raises it for you."
+        )

@@ -102,21 +102,27 @@ def _call(stats_module, spy, name: str, arr: array):
     except NotImplementedError:
         pytest.fail(f"{call} raised NotImplementedError: replace the TODOs in {name}() with your code.")
     except _ReadsPastTheEnd as exc:
-        pytest.fail(f"{call} asked sum_doubles for {exc.args[0]} values, but the array holds {len(arr)}: C would "
-                    f"read past its end. {exc.args[0]} is {exc.args[0] // max(len(arr), 1)} times too many: the "
-                    "size in bytes? sum_doubles counts doubles: pass len(arr), or the len() of "
-                    "ffi.from_buffer(\"double[]\", arr).")
+        pytest.fail(
+            f"{call} asked sum_doubles for {exc.args[0]} values, but the array holds {len(arr)}: C would "
+            f"read past its end. {exc.args[0]} is {exc.args[0] // max(len(arr), 1)} times too many: the "
+            "size in bytes? sum_doubles counts doubles: pass len(arr), or the len() of "
+            'ffi.from_buffer("double[]", arr).'
+        )
     except TypeError as exc:
         hint = ""
         if "cdata pointer" in str(exc) and "array" in str(exc):
-            hint = (" CFFI does not turn an array.array into a C pointer by itself: ffi.from_buffer(\"double[]\", "
-                    "arr) gives a cdata that points to the array's own doubles.")
+            hint = (
+                ' CFFI does not turn an array.array into a C pointer by itself: ffi.from_buffer("double[]", '
+                "arr) gives a cdata that points to the array's own doubles."
+            )
         pytest.fail(f"{call} raised TypeError: {exc}.{hint}")
     except ValueError:
         raise
     except ZeroDivisionError as exc:
-        pytest.fail(f"{call} raised ZeroDivisionError: {exc}. For an empty array, raise ValueError yourself, "
-                    "before dividing by len(arr).")
+        pytest.fail(
+            f"{call} raised ZeroDivisionError: {exc}. For an empty array, raise ValueError yourself, "
+            "before dividing by len(arr)."
+        )
     except Exception as exc:
         pytest.fail(f"{call} raised {type(exc).__name__}: {exc}")
     finally:
@@ -145,11 +151,12 @@ def _check_total(stats_module, spy, ffi, arr: array) -> None:
             f"{call}: C read the doubles at {seen:#x}, but the array's own doubles are at {mine:#x}, so C read "
             f"a copy: {len(arr)} doubles converted and copied ({8 * len(arr)} bytes) before every call, which is "
             "what ffi.new(\"double[]\", list(arr)), or a list passed to C, does. An array.array('d') already "
-            "holds C doubles: ffi.from_buffer(\"double[]\", arr) lets C read them where they are."
+            'holds C doubles: ffi.from_buffer("double[]", arr) lets C read them where they are.'
         )
     if spy.lib.last_count != len(arr):
-        pytest.fail(f"{call}: sum_doubles received the count {spy.lib.last_count}, expected {len(arr)} (the "
-                    "number of doubles).")
+        pytest.fail(
+            f"{call}: sum_doubles received the count {spy.lib.last_count}, expected {len(arr)} (the number of doubles)."
+        )
 
 
 def test_total_small(stats_module, spy, built):
@@ -179,8 +186,10 @@ def test_mean(stats_module, spy, built):
     call, _ = _call(stats_module, spy, "mean", arr)
     seen = _address(built.ffi, spy.lib.last_values)
     if seen != _address(built.ffi, built.ffi.from_buffer(arr)):
-        pytest.fail(f"{call}: C read a copy of the array, not the array itself: let mean() use total(arr), which "
-                    "gives C ffi.from_buffer(\"double[]\", arr).")
+        pytest.fail(
+            f"{call}: C read a copy of the array, not the array itself: let mean() use total(arr), which "
+            'gives C ffi.from_buffer("double[]", arr).'
+        )
 
 
 def test_mean_empty(stats_module, spy):
@@ -188,8 +197,10 @@ def test_mean_empty(stats_module, spy):
         call, got = _call(stats_module, spy, "mean", array("d"))
     except ValueError:
         return
-    pytest.fail(f"{call} returned {got!r}; expected ValueError: an empty array has no mean (C would divide 0.0 "
-                "by 0 and answer nan without a word). Check len(arr) before dividing.")
+    pytest.fail(
+        f"{call} returned {got!r}; expected ValueError: an empty array has no mean (C would divide 0.0 "
+        "by 0 and answer nan without a word). Check len(arr) before dividing."
+    )
 
 
 def test_total_and_mean_return_the_c_result(stats_module, built, real_lib, monkeypatch):
@@ -202,8 +213,14 @@ def test_total_and_mean_return_the_c_result(stats_module, built, real_lib, monke
             pytest.fail(f"{call} returned {got!r} without calling lib.sum_doubles: the sum must come from C.")
         if got != want:
             right = c_sum(arr) if name == "total" else c_sum(arr) / len(arr)
-            again = (f" That is the right {name}, but not from the sum C returned: {name}() computed the sum "
-                     "again in Python after the call." if got == right else "")
-            pytest.fail(f"{call} returned {got!r}, while the grader's stand-in for lib.sum_doubles returned the "
-                        f"sum {answer!r} ({_OtherAnswerSpy.SALT} more than the real sum, to see whose number comes "
-                        f"back), so {name}() should return {want!r}.{again} Use the number lib.sum_doubles returns.")
+            again = (
+                f" That is the right {name}, but not from the sum C returned: {name}() computed the sum "
+                "again in Python after the call."
+                if got == right
+                else ""
+            )
+            pytest.fail(
+                f"{call} returned {got!r}, while the grader's stand-in for lib.sum_doubles returned the "
+                f"sum {answer!r} ({_OtherAnswerSpy.SALT} more than the real sum, to see whose number comes "
+                f"back), so {name}() should return {want!r}.{again} Use the number lib.sum_doubles returns."
+            )

@@ -70,8 +70,10 @@ def _process(safe, readings):
     except NotImplementedError as exc:
         pytest.fail(f"{call} raised NotImplementedError ({exc}): replace the TODOs in safe.py with your code.")
     except Exception as exc:
-        pytest.fail(f"{call} raised {type(exc).__name__}: {exc}. An exception in handle() never reaches process(): "
-                    "this one came from process() itself.")
+        pytest.fail(
+            f"{call} raised {type(exc).__name__}: {exc}. An exception in handle() never reaches process(): "
+            "this one came from process() itself."
+        )
 
 
 def _unpack(call, got):
@@ -90,25 +92,33 @@ def _check_run(safe, readings, out_hint=""):
     if rejected != want_rejected:
         detail = ""
         if rejected < want_rejected:
-            detail = (" C counts a reading as rejected only when handle() returns -1. When handle() raises, cffi "
-                      "gives C the def_extern's error value, which is 0 unless you say otherwise "
-                      "(@ffi.def_extern(error=-1, ...)); and if onerror returns a number, that number replaces it.")
+            detail = (
+                " C counts a reading as rejected only when handle() returns -1. When handle() raises, cffi "
+                "gives C the def_extern's error value, which is 0 unless you say otherwise "
+                "(@ffi.def_extern(error=-1, ...)); and if onerror returns a number, that number replaces it."
+            )
         pytest.fail(f"{call} returned rejected = {rejected!r}, expected {want_rejected}." + detail + out_hint)
     if total != want_total:
-        pytest.fail(f"{call} returned total = {total!r}, expected {want_total} (what lib.last_total() gives after "
-                    "lib.process_all)." + out_hint)
+        pytest.fail(
+            f"{call} returned total = {total!r}, expected {want_total} (what lib.last_total() gives after "
+            "lib.process_all)." + out_hint
+        )
     got_kinds = [type(e) for e in errs]
     if got_kinds != kinds or not all(isinstance(e, BaseException) for e in errs):
         detail = ""
         if not errs and kinds:
-            detail = (" Nothing was logged: give def_extern onerror=on_error, and let on_error append its "
-                      "exc_value argument to `errors`.")
+            detail = (
+                " Nothing was logged: give def_extern onerror=on_error, and let on_error append its "
+                "exc_value argument to `errors`."
+            )
         elif len(errs) > len(kinds):
             detail = " There are more entries than this call's errors: clear `errors` at the start of process()."
         elif errs and not isinstance(errs[0], BaseException):
             detail = " Keep the exception objects themselves (on_error's second argument, exc_value)."
-        pytest.fail(f"{call} returned errors = {errs!r}, expected exceptions of types "
-                    f"{[k.__name__ for k in kinds]!r}, in that order." + detail + out_hint)
+        pytest.fail(
+            f"{call} returned errors = {errs!r}, expected exceptions of types "
+            f"{[k.__name__ for k in kinds]!r}, in that order." + detail + out_hint
+        )
     return errs
 
 
@@ -126,21 +136,28 @@ def test_bad_readings_are_rejected_and_logged(safe, printed):
         _process(safe, readings)  # a first run, to see what it prints
     hint = f"\nWhat was printed during the call:\n{_shown(out[0])}" if out[0] else ""
     if "no code was attached" in out[0]:
-        hint = (" cffi printed that no Python code is attached to handle(): keep @ffi.def_extern(...) on the line "
-                "before `def handle`." + hint)
+        hint = (
+            " cffi printed that no Python code is attached to handle(): keep @ffi.def_extern(...) on the line "
+            "before `def handle`." + hint
+        )
     errs = _check_run(safe, readings, hint)
     if str(errs[1]) != "negative reading: -3":
-        pytest.fail(f"the second exception logged is {errs[1]!r}, expected ValueError('negative reading: -3'), the "
-                    "exception convert() raised.")
+        pytest.fail(
+            f"the second exception logged is {errs[1]!r}, expected ValueError('negative reading: -3'), the "
+            "exception convert() raised."
+        )
 
 
 def test_nothing_is_printed(safe, printed):
     with printed() as out:
         _process(safe, [0, -1, 7])
     if out[0]:
-        pytest.fail("safe.process([0, -1, 7]) let cffi print the exceptions raised in handle():\n" + _shown(out[0])
-                    + "\nWith @ffi.def_extern(..., onerror=on_error), cffi calls on_error instead of printing, "
-                    "and on_error keeps the exception in `errors`.")
+        pytest.fail(
+            "safe.process([0, -1, 7]) let cffi print the exceptions raised in handle():\n"
+            + _shown(out[0])
+            + "\nWith @ffi.def_extern(..., onerror=on_error), cffi calls on_error instead of printing, "
+            "and on_error keeps the exception in `errors`."
+        )
 
 
 def test_ctrl_c_and_exit_are_rejected_and_logged(safe, printed, monkeypatch):
@@ -166,16 +183,18 @@ def test_ctrl_c_and_exit_are_rejected_and_logged(safe, printed, monkeypatch):
     total, rejected, errs = _unpack(call, got)
     printed_text = f"\nWhat was printed during the call:\n{_shown(out[0])}" if out[0] else ""
     if rejected != 2 or [type(e) for e in errs] != [KeyboardInterrupt, SystemExit]:
-        pytest.fail(f"{call} returned rejected = {rejected!r} and errors = {errs!r}; expected 2 and the "
-                    "KeyboardInterrupt and the SystemExit convert() raised. Neither is an Exception: "
-                    "`except Exception` does not catch them, and cffi then prints them and gives C 0. Catch "
-                    "BaseException (or let def_extern's error= and onerror= deal with every exception)."
-                    + printed_text)
+        pytest.fail(
+            f"{call} returned rejected = {rejected!r} and errors = {errs!r}; expected 2 and the "
+            "KeyboardInterrupt and the SystemExit convert() raised. Neither is an Exception: "
+            "`except Exception` does not catch them, and cffi then prints them and gives C 0. Catch "
+            "BaseException (or let def_extern's error= and onerror= deal with every exception)." + printed_text
+        )
     if errs[0] is not raised[0] or errs[1] is not raised[-1]:
         pytest.fail(f"{call} returned errors = {errs!r}: keep the very exception objects convert() raised.")
     if total != 1000 // 8 or out[0]:
-        pytest.fail(f"{call} returned total = {total!r} (expected {1000 // 8}), and nothing should be printed."
-                    + printed_text)
+        pytest.fail(
+            f"{call} returned total = {total!r} (expected {1000 // 8}), and nothing should be printed." + printed_text
+        )
 
 
 def test_errors_belong_to_one_call(safe):
@@ -194,7 +213,11 @@ def test_handle_returns_minus_one_to_c(safe, built, printed):
         if got != expected:
             why = ""
             if expected == -1 and got == 0:
-                why = (" That is cffi's default when the Python function raises: give def_extern the value C "
-                       "should receive instead, error=-1 (and make on_error return None, or -1).")
-            pytest.fail(f"lib.handle({reading}), called through its C pointer, returned {got!r}, expected "
-                        f"{expected}." + why + (f"\nWhat was printed:\n{_shown(out[0])}" if out[0] else ""))
+                why = (
+                    " That is cffi's default when the Python function raises: give def_extern the value C "
+                    "should receive instead, error=-1 (and make on_error return None, or -1)."
+                )
+            pytest.fail(
+                f"lib.handle({reading}), called through its C pointer, returned {got!r}, expected "
+                f"{expected}." + why + (f"\nWhat was printed:\n{_shown(out[0])}" if out[0] else "")
+            )

@@ -104,17 +104,21 @@ def _explain_printed(text: str) -> str:
         return ""
     hint = ""
     if "no code was attached" in text or "def_extern() was not called" in text:
-        hint = (" cffi printed that no Python code is attached to an extern \"Python\" function: put "
-                "@ffi.def_extern() on the line before `def descending` and `def shorter_first` (the function's "
-                "name is how cffi finds its C declaration).")
+        hint = (
+            ' cffi printed that no Python code is attached to an extern "Python" function: put '
+            "@ffi.def_extern() on the line before `def descending` and `def shorter_first` (the function's "
+            "name is how cffi finds its C declaration)."
+        )
     elif "does not fit" in text:
-        hint = (" A comparator returned a number that does not fit in a C int, so cffi printed the error and gave "
-                "qsort() 0 (\"equal\") instead. `b - a` is such a number for INT_MAX and INT_MIN: return -1, 0 or "
-                "1 instead, for example (x < y) - (x > y).")
+        hint = (
+            " A comparator returned a number that does not fit in a C int, so cffi printed the error and gave "
+            'qsort() 0 ("equal") instead. `b - a` is such a number for INT_MAX and INT_MIN: return -1, 0 or '
+            "1 instead, for example (x < y) - (x > y)."
+        )
     elif "trying to convert the result back to C" in text:
         hint = " A comparator returned something that is not an int: return a negative int, 0 or a positive int."
     else:
-        hint = " A comparator raised an exception: cffi printed it and gave qsort() 0 (\"equal\") instead."
+        hint = ' A comparator raised an exception: cffi printed it and gave qsort() 0 ("equal") instead.'
     shown = text.strip()
     if len(shown) > 900:
         shown = shown[:900] + "\n..."
@@ -123,8 +127,10 @@ def _explain_printed(text: str) -> str:
 
 def _lib_member(built, name, what):
     if not hasattr(built.lib, name):
-        pytest.fail(f"the compiled module {built.module_name} has no `{name}`: lib only has what cdef() declares. "
-                    f"In sort_build.py, declare {what} in ffibuilder.cdef().")
+        pytest.fail(
+            f"the compiled module {built.module_name} has no `{name}`: lib only has what cdef() declares. "
+            f"In sort_build.py, declare {what} in ffibuilder.cdef()."
+        )
     return getattr(built.lib, name)
 
 
@@ -132,14 +138,18 @@ def _comparator(built, name):
     what = f'the comparator as `extern "Python" int {name}(const void *a, const void *b);`'
     pointer = _lib_member(built, name, what)
     if not isinstance(pointer, built.ffi.CData):
-        pytest.fail(f"lib.{name} is {pointer!r}, an ordinary C function: declare it in cdef() with "
-                    f'extern "Python" in front (`extern "Python" int {name}(const void *a, const void *b);`), so '
-                    "that CFFI compiles a C function that calls your Python code.")
+        pytest.fail(
+            f"lib.{name} is {pointer!r}, an ordinary C function: declare it in cdef() with "
+            f'extern "Python" in front (`extern "Python" int {name}(const void *a, const void *b);`), so '
+            "that CFFI compiles a C function that calls your Python code."
+        )
     ctype = built.ffi.typeof(pointer)
     if ctype.cname != COMPAR_TYPE:
-        pytest.fail(f"ffi.typeof(lib.{name}) is {ctype.cname!r}, expected {COMPAR_TYPE!r}: qsort() calls its "
-                    f'comparator as int (*)(const void *, const void *), so declare `extern "Python" int {name}'
-                    "(const void *a, const void *b);`.")
+        pytest.fail(
+            f"ffi.typeof(lib.{name}) is {ctype.cname!r}, expected {COMPAR_TYPE!r}: qsort() calls its "
+            f'comparator as int (*)(const void *, const void *), so declare `extern "Python" int {name}'
+            "(const void *a, const void *b);`."
+        )
     return pointer
 
 
@@ -155,15 +165,19 @@ def _call(sort_module, name, arg):
     except TypeError as exc:
         hint = ""
         if "must be a cdata pointer, not function" in str(exc):
-            hint = (" qsort() needs a C function pointer: pass lib.descending (or lib.shorter_first), not the Python "
-                    "function of that name.")
+            hint = (
+                " qsort() needs a C function pointer: pass lib.descending (or lib.shorter_first), not the Python "
+                "function of that name."
+            )
         pytest.fail(f"{call} raised TypeError: {exc}.{hint}")
     except UnicodeDecodeError as exc:
         hint = ""
         if name == "sort_words":
-            hint = (" The bytes C read are not the words any more: their memory was freed while C still used it. A "
-                    "`char *[]` array only copies the addresses of the `char[]` objects it is made from; keep those "
-                    "objects (a list of them) alive until you have read the sorted words back.")
+            hint = (
+                " The bytes C read are not the words any more: their memory was freed while C still used it. A "
+                "`char *[]` array only copies the addresses of the `char[]` objects it is made from; keep those "
+                "objects (a list of them) alive until you have read the sorted words back."
+            )
         pytest.fail(f"{call} raised UnicodeDecodeError: {exc}.{hint}")
     except Exception as exc:
         pytest.fail(f"{call} raised {type(exc).__name__}: {exc}")
@@ -180,24 +194,31 @@ def _check_qsort_call(spy, built, call, comparator, size_type, n):
     if not (isinstance(given, ffi.CData) and given == expected):
         how = ""
         if isinstance(given, ffi.CData) and "calling" in repr(given):
-            how = (f" That is an ffi.callback(), a pointer made at run time: in API mode, pass the extern \"Python\" "
-                   f"function compiled into the module, lib.{comparator}.")
-        pytest.fail(f"{call} called lib.qsort with the comparator {given!r}, expected lib.{comparator} "
-                    f"({expected!r}).{how}")
+            how = (
+                f' That is an ffi.callback(), a pointer made at run time: in API mode, pass the extern "Python" '
+                f"function compiled into the module, lib.{comparator}."
+            )
+        pytest.fail(
+            f"{call} called lib.qsort with the comparator {given!r}, expected lib.{comparator} ({expected!r}).{how}"
+        )
     if args[2] != ffi.sizeof(size_type):
-        pytest.fail(f"{call} called lib.qsort with an item size of {args[2]!r} bytes, expected "
-                    f"ffi.sizeof(\"{size_type}\") == {ffi.sizeof(size_type)}: qsort() moves items of that size.")
+        pytest.fail(
+            f"{call} called lib.qsort with an item size of {args[2]!r} bytes, expected "
+            f'ffi.sizeof("{size_type}") == {ffi.sizeof(size_type)}: qsort() moves items of that size.'
+        )
     if args[1] != n:
         pytest.fail(f"{call} called lib.qsort with n = {args[1]!r}, expected {n}, the number of items.")
 
 
 def test_qsort_is_declared(built):
-    qsort = _lib_member(built, "qsort", "`void qsort(void *base, size_t n, size_t size, "
-                                        "int (*compar)(const void *, const void *));`")
+    qsort = _lib_member(
+        built, "qsort", "`void qsort(void *base, size_t n, size_t size, int (*compar)(const void *, const void *));`"
+    )
     ctype = built.ffi.typeof(qsort)
     if ctype.cname != QSORT_TYPE:
-        pytest.fail(f"ffi.typeof(lib.qsort) is {ctype.cname!r}, expected {QSORT_TYPE!r}: declare qsort() as "
-                    "<stdlib.h> does.")
+        pytest.fail(
+            f"ffi.typeof(lib.qsort) is {ctype.cname!r}, expected {QSORT_TYPE!r}: declare qsort() as <stdlib.h> does."
+        )
 
 
 @pytest.mark.parametrize("name", COMPARATORS)
@@ -213,24 +234,34 @@ def test_descending_compares_ints(built, sort_module, printed):
             got = pointer(ffi.new("int *", x), ffi.new("int *", y))
         want = {-1: "a negative number", 0: "0", 1: "a positive number"}[sign]
         if (got > 0) - (got < 0) != sign:
-            pytest.fail(f"lib.descending(&{x}, &{y}), called through its C pointer, returned {got}, expected {want}: "
-                        f"the larger int comes first." + _explain_printed(out[0]))
+            pytest.fail(
+                f"lib.descending(&{x}, &{y}), called through its C pointer, returned {got}, expected {want}: "
+                f"the larger int comes first." + _explain_printed(out[0])
+            )
 
 
 def test_shorter_first_compares_strings(built, sort_module, printed):
     pointer = _comparator(built, "shorter_first")
     ffi = built.ffi
-    for x, y, sign in [("fig", "pear", -1), ("banana", "kiwi", 1), ("ab", "ac", -1), ("bb", "ba", 1),
-                       ("same", "same", 0), ("été", "abcd", -1)]:
+    for x, y, sign in [
+        ("fig", "pear", -1),
+        ("banana", "kiwi", 1),
+        ("ab", "ac", -1),
+        ("bb", "ba", 1),
+        ("same", "same", 0),
+        ("été", "abcd", -1),
+    ]:
         owners = [ffi.new("char[]", x.encode()), ffi.new("char[]", y.encode())]
         items = ffi.new("char *[]", owners)
         with printed() as out:
             got = pointer(items + 0, items + 1)
         want = {-1: "a negative number", 0: "0", 1: "a positive number"}[sign]
         if (got > 0) - (got < 0) != sign:
-            pytest.fail(f"lib.shorter_first(a, b), with a and b pointing to `char *` items {x!r} and {y!r} (UTF-8), "
-                        f"returned {got}, expected {want}: the shorter string (in characters) comes first, then the "
-                        "alphabetical order." + _explain_printed(out[0]))
+            pytest.fail(
+                f"lib.shorter_first(a, b), with a and b pointing to `char *` items {x!r} and {y!r} (UTF-8), "
+                f"returned {got}, expected {want}: the shorter string (in characters) comes first, then the "
+                "alphabetical order." + _explain_printed(out[0])
+            )
 
 
 def test_sort_descending(sort_module, built, spy, printed):
@@ -243,8 +274,7 @@ def test_sort_descending(sort_module, built, spy, printed):
         if got != expected:
             shown = repr(got) if not isinstance(got, list) or len(got) < 20 else f"{got[:10]!r}... ({len(got)} items)"
             wanted = repr(expected) if len(expected) < 20 else f"{expected[:10]!r}... ({len(expected)} items)"
-            pytest.fail(f"{call} returned {shown}, expected {wanted}."
-                        + _explain_printed(out[0]))
+            pytest.fail(f"{call} returned {shown}, expected {wanted}." + _explain_printed(out[0]))
         if values:
             _check_qsort_call(spy, built, call, "descending", "int", len(values))
 
@@ -267,8 +297,10 @@ def test_sort_words(sort_module, built, spy, printed):
             call, got = _call(sort_module, "sort_words", words)
         expected = word_order(words)
         if got != expected:
-            pytest.fail(f"{call} returned {got!r}, expected {expected!r}: shortest first (in characters), then "
-                        "alphabetical." + _explain_printed(out[0]))
+            pytest.fail(
+                f"{call} returned {got!r}, expected {expected!r}: shortest first (in characters), then "
+                "alphabetical." + _explain_printed(out[0])
+            )
         if words:
             _check_qsort_call(spy, built, call, "shorter_first", "char *", len(words))
 
@@ -282,14 +314,22 @@ def test_sort_many_words(sort_module, built, spy, printed):
         call, got = _call(sort_module, "sort_words", words)
     expected = word_order(words)
     if got != expected:
-        wrong = next((i for i, (g, e) in enumerate(zip(got, expected)) if g != e), None) \
-            if isinstance(got, list) else None
+        wrong = (
+            next((i for i, (g, e) in enumerate(zip(got, expected)) if g != e), None) if isinstance(got, list) else None
+        )
         detail = f" (item {wrong} is {got[wrong]!r}, expected {expected[wrong]!r})" if wrong is not None else ""
-        lost = " Words that were never in the input came back" if isinstance(got, list) and set(got) - set(words) \
-            else ""
-        pytest.fail(f"sort.sort_words(<300 words>) returned a wrong list{detail}.{lost}"
-                    + (": the C memory of the words was freed while C still used it. A `char *[]` array "
-                       "only copies the addresses of the `char[]` objects it is made from; keep those objects (a "
-                       "list of them) alive until you have read the sorted words back." if lost else "")
-                    + _explain_printed(out[0]))
+        lost = (
+            " Words that were never in the input came back" if isinstance(got, list) and set(got) - set(words) else ""
+        )
+        pytest.fail(
+            f"sort.sort_words(<300 words>) returned a wrong list{detail}.{lost}"
+            + (
+                ": the C memory of the words was freed while C still used it. A `char *[]` array "
+                "only copies the addresses of the `char[]` objects it is made from; keep those objects (a "
+                "list of them) alive until you have read the sorted words back."
+                if lost
+                else ""
+            )
+            + _explain_printed(out[0])
+        )
     _check_qsort_call(spy, built, call, "shorter_first", "char *", len(words))

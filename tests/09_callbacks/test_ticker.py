@@ -113,8 +113,10 @@ def _make(ticker, lib, on_tick):
     except TypeError as exc:
         hint = ""
         if "must be a cdata pointer, not" in str(exc):
-            hint = (" ticker_start() needs a C function pointer: make one from a Python function with "
-                    "ffi.callback(\"void(int, void *)\", function).")
+            hint = (
+                " ticker_start() needs a C function pointer: make one from a Python function with "
+                'ffi.callback("void(int, void *)", function).'
+            )
         pytest.fail(f"Ticker(lib, on_tick) raised TypeError: {exc}.{hint}")
     except Exception as exc:
         pytest.fail(f"Ticker(lib, on_tick) raised {type(exc).__name__}: {exc}")
@@ -129,10 +131,12 @@ def _stop(t):
         pytest.fail(f"Ticker.stop() raised {type(exc).__name__}: {exc}")
 
 
-DIED = ("C called a callback that is not yours: your callback object was freed while C still held its address, "
-        "and the memory went to a callback made later. (Without that reuse, the same mistake crashes the process.) "
-        "Keep the object ffi.callback() returned referenced for as long as C may call it, for example as an "
-        "attribute of the Ticker: self._callback = ffi.callback(...).")
+DIED = (
+    "C called a callback that is not yours: your callback object was freed while C still held its address, "
+    "and the memory went to a callback made later. (Without that reuse, the same mistake crashes the process.) "
+    "Keep the object ffi.callback() returned referenced for as long as C may call it, for example as an "
+    "attribute of the Ticker: self._callback = ffi.callback(...)."
+)
 
 
 def test_start_gets_a_c_callback(ticker, lib):
@@ -142,8 +146,10 @@ def test_start_gets_a_c_callback(ticker, lib):
         pytest.fail("Ticker(lib, on_tick) never called lib.ticker_start(): it must give the C library its callback.")
     shown, kind, ctype = lib.started[-1][:3]
     if ctype != CALLBACK_TYPE:
-        pytest.fail(f"lib.ticker_start() received {shown} (a {ctype or kind}), expected a C function pointer of type "
-                    f"{CALLBACK_TYPE!r}, as ffi.callback(\"void(int, void *)\", function) makes.")
+        pytest.fail(
+            f"lib.ticker_start() received {shown} (a {ctype or kind}), expected a C function pointer of type "
+            f'{CALLBACK_TYPE!r}, as ffi.callback("void(int, void *)", function) makes.'
+        )
     _stop(t)
 
 
@@ -196,17 +202,21 @@ def _not_kept(ticker, lib, t) -> str | None:
     return None
 
 
-NOT_KEPT = ("belongs to an ffi.callback() object that neither the Ticker nor ticker.py refers to any more: it is "
-            "freed (at once on CPython, at the next garbage collection on PyPy) while C still holds its address, "
-            "and the next tick calls freed memory. Keep the object ffi.callback() returned referenced for as long "
-            "as C may call it, for example as an attribute: self._callback = ffi.callback(...).")
+NOT_KEPT = (
+    "belongs to an ffi.callback() object that neither the Ticker nor ticker.py refers to any more: it is "
+    "freed (at once on CPython, at the next garbage collection on PyPy) while C still holds its address, "
+    "and the next tick calls freed memory. Keep the object ffi.callback() returned referenced for as long "
+    "as C may call it, for example as an attribute: self._callback = ffi.callback(...)."
+)
 
-HANDLE_NOT_KEPT = ("(userdata, the second argument of lib.ticker_start()) belongs to an ffi.new_handle() object "
-                   "that neither the Ticker nor ticker.py refers to any more: it is freed (at once on CPython, at "
-                   "the next garbage collection on PyPy) while C still holds its address, and at the next tick "
-                   "ffi.from_handle(userdata) reads freed memory. Keep the handle referenced for as long as C may "
-                   "pass it back, for example as an attribute: self._handle = ffi.new_handle(self), then "
-                   "lib.ticker_start(..., self._handle).")
+HANDLE_NOT_KEPT = (
+    "(userdata, the second argument of lib.ticker_start()) belongs to an ffi.new_handle() object "
+    "that neither the Ticker nor ticker.py refers to any more: it is freed (at once on CPython, at "
+    "the next garbage collection on PyPy) while C still holds its address, and at the next tick "
+    "ffi.from_handle(userdata) reads freed memory. Keep the handle referenced for as long as C may "
+    "pass it back, for example as an attribute: self._handle = ffi.new_handle(self), then "
+    "lib.ticker_start(..., self._handle)."
+)
 
 
 def _tick(ticker, lib, t, when):
@@ -232,9 +242,11 @@ def test_ticks_reach_on_tick(ticker, lib):
     t = _make(ticker, lib, seen.append)
     counts = [_tick(ticker, lib, t, "Ticker(lib, on_tick), then lib.ticker_tick()") for _ in range(3)]
     if seen != [1, 2, 3] or counts != [1, 2, 3]:
-        pytest.fail(f"after Ticker(lib, on_tick) and three calls of lib.ticker_tick(), on_tick had received {seen!r} "
-                    f"and ticker_tick() returned {counts!r}; expected [1, 2, 3] both times. The callback must call "
-                    "on_tick(count) with the count C gives it.")
+        pytest.fail(
+            f"after Ticker(lib, on_tick) and three calls of lib.ticker_tick(), on_tick had received {seen!r} "
+            f"and ticker_tick() returned {counts!r}; expected [1, 2, 3] both times. The callback must call "
+            "on_tick(count) with the count C gives it."
+        )
     _stop(t)
 
 
@@ -248,8 +260,10 @@ def test_callback_survives_garbage_collection(ticker, lib, stray):
         if strays:
             pytest.fail(f"tick {expected}, after a garbage collection: {DIED}")
         if seen[-1:] != [expected] or got != expected:
-            pytest.fail(f"tick {expected}, after a garbage collection: on_tick had received {seen!r}, and "
-                        f"lib.ticker_tick() returned {got!r}. Expected on_tick({expected}).")
+            pytest.fail(
+                f"tick {expected}, after a garbage collection: on_tick had received {seen!r}, and "
+                f"lib.ticker_tick() returned {got!r}. Expected on_tick({expected})."
+            )
     _stop(t)
 
 
@@ -261,10 +275,12 @@ def test_stop_makes_c_forget(ticker, lib, stray):
     _stop(t)
     churn()
     if lib.holds and _not_kept(ticker, lib, t):
-        pytest.fail("stop() let the callback object go without calling lib.ticker_stop(): C still holds its "
-                    "address, so the next tick would call freed memory (the grader did not tick). stop() must call "
-                    "lib.ticker_stop() before it lets the callback object go: C keeps the address until it is told "
-                    "to forget it.")
+        pytest.fail(
+            "stop() let the callback object go without calling lib.ticker_stop(): C still holds its "
+            "address, so the next tick would call freed memory (the grader did not tick). stop() must call "
+            "lib.ticker_stop() before it lets the callback object go: C keeps the address until it is told "
+            "to forget it."
+        )
     got = lib.ticker_tick()
     if strays or got != -1:
         pytest.fail(
@@ -290,6 +306,8 @@ def test_a_second_ticker(ticker, lib, stray):
     if strays:
         pytest.fail(f"a second Ticker, after the first one stopped: {DIED}")
     if first != [1] or second != [1]:
-        pytest.fail(f"a first Ticker got {first!r} and, after it stopped, a second one got {second!r}; expected [1] "
-                    "and [1] (ticker_start() restarts the count).")
+        pytest.fail(
+            f"a first Ticker got {first!r} and, after it stopped, a second one got {second!r}; expected [1] "
+            "and [1] (ticker_start() restarts the count)."
+        )
     _stop(t2)

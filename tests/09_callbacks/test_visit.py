@@ -86,8 +86,9 @@ def _feed(visit, items, sink):
         if "must be a cdata pointer, not function" in str(exc):
             hint = " for_each() needs the C function pointer lib.visit_item, not the Python function visit_item."
         elif "void *" in str(exc):
-            hint = (" C's `void *userdata` takes a cdata pointer: ffi.new_handle(sink) makes one that stands for the "
-                    "sink.")
+            hint = (
+                " C's `void *userdata` takes a cdata pointer: ffi.new_handle(sink) makes one that stands for the sink."
+            )
         pytest.fail(f"{call} raised TypeError: {exc}.{hint}")
     except Exception as exc:
         pytest.fail(f"{call} raised {type(exc).__name__}: {exc}")
@@ -96,11 +97,15 @@ def _feed(visit, items, sink):
 def _check(call, got, expected_result, sink, expected_items):
     items = sink.items if isinstance(sink, Recorder) else sink.seen
     if items != expected_items:
-        pytest.fail(f"after {call}, {sink!r}.add() had received {items!r}, expected {expected_items!r}."
-                    + (" It received nothing: visit_item must pass each item to sink.add(item)." if not items else ""))
+        pytest.fail(
+            f"after {call}, {sink!r}.add() had received {items!r}, expected {expected_items!r}."
+            + (" It received nothing: visit_item must pass each item to sink.add(item)." if not items else "")
+        )
     if got != expected_result:
-        pytest.fail(f"{call} returned {got!r}, expected {expected_result!r}: return what lib.for_each() returns "
-                    "(the number of calls it made).")
+        pytest.fail(
+            f"{call} returned {got!r}, expected {expected_result!r}: return what lib.for_each() returns "
+            "(the number of calls it made)."
+        )
 
 
 def test_feed_gives_every_item(visit, spy):
@@ -120,15 +125,21 @@ def test_feed_calls_for_each_with_a_handle(visit, spy, built):
     if len(args) != 4:
         pytest.fail(f"{call} called lib.for_each with {len(args)} arguments, expected 4.")
     if not (isinstance(args[2], ffi.CData) and args[2] == built.lib.visit_item):
-        pytest.fail(f"{call} called lib.for_each with the callback {args[2]!r}, expected lib.visit_item, the "
-                    "extern \"Python\" function compiled into the module.")
+        pytest.fail(
+            f"{call} called lib.for_each with the callback {args[2]!r}, expected lib.visit_item, the "
+            'extern "Python" function compiled into the module.'
+        )
     userdata = args[3]
     if not isinstance(userdata, ffi.CData) or userdata == ffi.NULL:
-        pytest.fail(f"{call} called lib.for_each with userdata {userdata!r}: pass ffi.new_handle(sink), a `void *` "
-                    "that stands for the sink, so that visit_item can find it with ffi.from_handle(userdata).")
+        pytest.fail(
+            f"{call} called lib.for_each with userdata {userdata!r}: pass ffi.new_handle(sink), a `void *` "
+            "that stands for the sink, so that visit_item can find it with ffi.from_handle(userdata)."
+        )
     if "handle to" not in repr(userdata):
-        pytest.fail(f"{call} called lib.for_each with userdata {userdata!r}, which is not a handle: make it with "
-                    "ffi.new_handle(sink).")
+        pytest.fail(
+            f"{call} called lib.for_each with userdata {userdata!r}, which is not a handle: make it with "
+            "ffi.new_handle(sink)."
+        )
 
 
 def test_feed_stops_when_the_sink_is_full(visit, spy):
@@ -136,20 +147,26 @@ def test_feed_stops_when_the_sink_is_full(visit, spy):
     call, got = _feed(visit, [5, 6, 7, 8], sink)
     extra = ""
     if sink.items == [5, 6, 7, 8]:
-        extra = (" The sink asked to stop (add() returned True) after 6, but C went on: visit_item must return "
-                 "non-zero (1) then, and 0 otherwise.")
+        extra = (
+            " The sink asked to stop (add() returned True) after 6, but C went on: visit_item must return "
+            "non-zero (1) then, and 0 otherwise."
+        )
     if sink.items != [5, 6] or got != 2:
-        pytest.fail(f"after {call}, the sink had received {sink.items!r} and feed returned {got!r}; expected [5, 6] "
-                    f"and 2.{extra}")
+        pytest.fail(
+            f"after {call}, the sink had received {sink.items!r} and feed returned {got!r}; expected [5, 6] "
+            f"and 2.{extra}"
+        )
 
 
 def test_feed_accepts_any_truth_value(visit, spy):
     sink = Stopper(stop_at=3)
     call, got = _feed(visit, [1, 2, 3, 4], sink)
     if sink.seen != [1, 2, 3] or got != 3:
-        pytest.fail(f"after {call}, the sink's add() had received {sink.seen!r} and feed returned {got!r}; expected "
-                    "[1, 2, 3] and 3. This sink's add() returns None (go on) or \"stop\" (a true value): visit_item "
-                    "must return an int to C, 1 when add() returned a true value, 0 otherwise.")
+        pytest.fail(
+            f"after {call}, the sink's add() had received {sink.seen!r} and feed returned {got!r}; expected "
+            '[1, 2, 3] and 3. This sink\'s add() returns None (go on) or "stop" (a true value): visit_item '
+            "must return an int to C, 1 when add() returned a true value, 0 otherwise."
+        )
 
 
 def test_feed_nothing(visit, spy):
@@ -238,8 +255,10 @@ def test_two_threads_at_once(visit, spy):
     for t in threads:
         t.join(WAIT * 3)
     if any(t.is_alive() for t in threads):
-        pytest.fail("two threads each called visit.feed(...) with their own sink, and they were still running "
-                    f"{WAIT * 3:.0f} s later: feed() must not wait for another feed() to finish.")
+        pytest.fail(
+            "two threads each called visit.feed(...) with their own sink, and they were still running "
+            f"{WAIT * 3:.0f} s later: feed() must not wait for another feed() to finish."
+        )
     if errors:
         name, exc = next(iter(errors.items()))
         if isinstance(exc, NotImplementedError):
@@ -254,7 +273,9 @@ def test_two_threads_at_once(visit, spy):
             "argument: a global variable (or a stack of sinks) holds only the sink of whichever feed() set it last."
         )
     if any(s.broken for s in sinks.values()):
-        pytest.fail("two threads each called visit.feed(...) with their own sink, but the two feeds never ran at the "
-                    "same time: feed() must not make one thread wait for the other (no lock around the C call).")
+        pytest.fail(
+            "two threads each called visit.feed(...) with their own sink, but the two feeds never ran at the "
+            "same time: feed() must not make one thread wait for the other (no lock around the C call)."
+        )
     if results != {"A": 5, "B": 5}:
         pytest.fail(f"the two feeds returned {results.get('A')!r} and {results.get('B')!r}, expected 5 and 5.")

@@ -67,11 +67,13 @@ def _new(buffer_module, *args):
 
 
 def _misuse_message(what: str, misuses: int) -> str:
-    return (f"{what}: a bb_* function was given a buffer that was already destroyed ({misuses} time"
-            f"{'s' if misuses != 1 else ''}). A second bb_free is a double free, and a call on a destroyed buffer "
-            "is a use after free: in a library without this check, both corrupt memory or crash. The usual cause: "
-            "bb_free called by hand (in close() or __del__) while ffi.gc() still owns the pointer and calls it "
-            "again. Let one owner free it: ffi.release(p) runs the ffi.gc destructor now, and never again.")
+    return (
+        f"{what}: a bb_* function was given a buffer that was already destroyed ({misuses} time"
+        f"{'s' if misuses != 1 else ''}). A second bb_free is a double free, and a call on a destroyed buffer "
+        "is a use after free: in a library without this check, both corrupt memory or crash. The usual cause: "
+        "bb_free called by hand (in close() or __del__) while ffi.gc() still owns the pointer and calls it "
+        "again. Let one owner free it: ffi.release(p) runs the ffi.gc destructor now, and never again."
+    )
 
 
 def _check_misuses(counts, what):
@@ -88,10 +90,12 @@ def test_append_and_getvalue(buffer_module, counts):
     want = b"".join(parts)
     got = _do(f"{text}.getvalue()", buf.getvalue)
     if got != want:
-        pytest.fail(f"After appending {len(parts)} parts ({len(want)} bytes in all) to {text}, getvalue() returned "
-                    f"{got[:60]!r}{'...' if len(got) > 60 else ''} ({len(got) if isinstance(got, bytes) else '?'} "
-                    f"bytes), expected {want[:60]!r}... ({len(want)} bytes). It must be bytes, NULs included: "
-                    "ffi.unpack(lib.bb_data(p), lib.bb_size(p)), not ffi.string(), which stops at the first NUL.")
+        pytest.fail(
+            f"After appending {len(parts)} parts ({len(want)} bytes in all) to {text}, getvalue() returned "
+            f"{got[:60]!r}{'...' if len(got) > 60 else ''} ({len(got) if isinstance(got, bytes) else '?'} "
+            f"bytes), expected {want[:60]!r}... ({len(want)} bytes). It must be bytes, NULs included: "
+            "ffi.unpack(lib.bb_data(p), lib.bb_size(p)), not ffi.string(), which stops at the first NUL."
+        )
     length = _do(f"len({text})", len, buf)
     if length != len(want):
         pytest.fail(f"len(buf) returned {length!r} after {len(want)} bytes were appended, expected {len(want)}.")
@@ -110,10 +114,12 @@ def test_a_collected_buffer_is_destroyed_once(buffer_module, counts):
     if misuses:
         pytest.fail(_misuse_message("When a Buffer was garbage-collected", misuses))
     if live != 0 or destroyed != 1:
-        pytest.fail(f"After `del buf` (its only reference) and gc.collect(), bb_free destroyed {destroyed} buffers, "
-                    "expected 1, and the C buffer is " + ("still alive" if live else "gone") + ". Python's collector "
-                    "does not know C memory exists: tie bb_free to the object, self._p = ffi.gc(lib.bb_new(...), "
-                    "lib.bb_free), so that it runs when the cdata dies.")
+        pytest.fail(
+            f"After `del buf` (its only reference) and gc.collect(), bb_free destroyed {destroyed} buffers, "
+            "expected 1, and the C buffer is " + ("still alive" if live else "gone") + ". Python's collector "
+            "does not know C memory exists: tie bb_free to the object, self._p = ffi.gc(lib.bb_new(...), "
+            "lib.bb_free), so that it runs when the cdata dies."
+        )
 
 
 def test_close_destroys_at_once_and_only_once(buffer_module, counts):
@@ -121,9 +127,11 @@ def test_close_destroys_at_once_and_only_once(buffer_module, counts):
     _do(f"{text}.close()", buf.close)
     live, destroyed, _ = counts.delta()
     if live != 0 or destroyed != 1:
-        pytest.fail(f"Right after {text}.close() (no gc.collect() yet), bb_free had destroyed {destroyed} buffers, "
-                    "expected 1: close() must free the C buffer now, not leave it to the collector. ffi.release(p) "
-                    "runs the ffi.gc destructor immediately.")
+        pytest.fail(
+            f"Right after {text}.close() (no gc.collect() yet), bb_free had destroyed {destroyed} buffers, "
+            "expected 1: close() must free the C buffer now, not leave it to the collector. ffi.release(p) "
+            "runs the ffi.gc destructor immediately."
+        )
     closed = _do(f"{text}.closed", operator.attrgetter("closed"), buf)
     if closed is not True:
         pytest.fail(f"After close(), buf.closed is {closed!r}, expected True.")
@@ -140,8 +148,11 @@ def test_a_closed_buffer_raises_valueerror(buffer_module, counts):
     text, buf = _new(buffer_module)
     _do(f"{text}.append(b'x')", buf.append, b"x")
     _do(f"{text}.close()", buf.close)
-    for what, func in (("append(b'more')", lambda: buf.append(b"more")), ("getvalue()", buf.getvalue),
-                       ("len(buf)", lambda: len(buf))):
+    for what, func in (
+        ("append(b'more')", lambda: buf.append(b"more")),
+        ("getvalue()", buf.getvalue),
+        ("len(buf)", lambda: len(buf)),
+    ):
         try:
             got = func()
         except ValueError:
@@ -149,14 +160,18 @@ def test_a_closed_buffer_raises_valueerror(buffer_module, counts):
         except NotImplementedError:
             pytest.fail(f"{what} raised NotImplementedError: replace the TODOs of buffer.py with your code.")
         except Exception as exc:
-            pytest.fail(f"After close(), {what} raised {type(exc).__name__}: {exc}; expected ValueError (as a "
-                        "closed Python file does).")
+            pytest.fail(
+                f"After close(), {what} raised {type(exc).__name__}: {exc}; expected ValueError (as a "
+                "closed Python file does)."
+            )
         else:
             detail = ""
             if counts.delta()[2]:
-                detail = (" Worse, it handed C the destroyed buffer: after ffi.release(), the cdata still holds the "
-                          "old address, and C would read freed memory. Forget the pointer when you close "
-                          "(self._p = None) and check it first in every method.")
+                detail = (
+                    " Worse, it handed C the destroyed buffer: after ffi.release(), the cdata still holds the "
+                    "old address, and C would read freed memory. Forget the pointer when you close "
+                    "(self._p = None) and check it first in every method."
+                )
             pytest.fail(f"After close(), {what} returned {got!r} instead of raising ValueError.{detail}")
     _check_misuses(counts, "Using a closed Buffer")
 
@@ -169,8 +184,10 @@ def test_with_block_closes(buffer_module, counts):
         _do("buf.append(b'abc')", buf.append, b"abc")
     live, destroyed, _ = counts.delta()
     if live != 0 or destroyed != 1:
-        pytest.fail(f"At the end of a `with Buffer() as buf:` block, {live} C buffers were still alive and bb_free "
-                    f"had destroyed {destroyed}, expected 0 and 1: __exit__ must close the buffer.")
+        pytest.fail(
+            f"At the end of a `with Buffer() as buf:` block, {live} C buffers were still alive and bb_free "
+            f"had destroyed {destroyed}, expected 0 and 1: __exit__ must close the buffer."
+        )
 
 
 def test_with_block_closes_when_it_raises(buffer_module, counts):
@@ -188,12 +205,16 @@ def test_with_block_closes_when_it_raises(buffer_module, counts):
     except NotImplementedError:
         pytest.fail("Buffer's __exit__ raised NotImplementedError: replace the TODOs of buffer.py with your code.")
     else:
-        pytest.fail("An exception raised inside `with Buffer() as buf:` vanished: __exit__ returned a true value, "
-                    "which tells Python to swallow it. Return None (or False).")
+        pytest.fail(
+            "An exception raised inside `with Buffer() as buf:` vanished: __exit__ returned a true value, "
+            "which tells Python to swallow it. Return None (or False)."
+        )
     live, destroyed, _ = counts.delta()
     if live != 0 or destroyed != 1:
-        pytest.fail("When the body of `with Buffer() as buf:` raises, the C buffer must still be destroyed on the "
-                    f"way out: {live} were still alive, bb_free had destroyed {destroyed}, expected 0 and 1.")
+        pytest.fail(
+            "When the body of `with Buffer() as buf:` raises, the C buffer must still be destroyed on the "
+            f"way out: {live} were still alive, bb_free had destroyed {destroyed}, expected 0 and 1."
+        )
     _check_misuses(counts, "A with block that raised")
 
 
@@ -207,12 +228,16 @@ def test_null_is_a_memoryerror(buffer_module, built, counts):
     except NotImplementedError:
         pytest.fail(f"{text} raised NotImplementedError: replace the TODOs of buffer.py with your code.")
     except Exception as exc:
-        pytest.fail(f"{text} raised {type(exc).__name__}: {exc}; expected MemoryError: bb_new returns NULL when "
-                    f"the capacity is over {built.lib.BB_MAX_CAPACITY}.")
+        pytest.fail(
+            f"{text} raised {type(exc).__name__}: {exc}; expected MemoryError: bb_new returns NULL when "
+            f"the capacity is over {built.lib.BB_MAX_CAPACITY}."
+        )
     else:
-        pytest.fail(f"{text} returned {got!r}; expected MemoryError. bb_new returned NULL (the capacity is over "
-                    f"{built.lib.BB_MAX_CAPACITY}): check `p == ffi.NULL` before wrapping it, or every later call "
-                    "hands C a NULL pointer.")
+        pytest.fail(
+            f"{text} returned {got!r}; expected MemoryError. bb_new returned NULL (the capacity is over "
+            f"{built.lib.BB_MAX_CAPACITY}): check `p == ffi.NULL` before wrapping it, or every later call "
+            "hands C a NULL pointer."
+        )
     collect()
     _check_misuses(counts, f"After {text}")
 
@@ -230,8 +255,10 @@ def test_thousands_of_buffers_leave_nothing_behind(buffer_module, counts):
     if misuses:
         pytest.fail(_misuse_message("Making 2000 Buffers (closing a third of them) and dropping them", misuses))
     if live != 0 or destroyed != 2000:
-        pytest.fail(f"After making 2000 Buffers (closing a third of them), dropping them and gc.collect(), {live} C "
-                    f"buffers were still alive and bb_free had destroyed {destroyed}, expected 0 and 2000.")
+        pytest.fail(
+            f"After making 2000 Buffers (closing a third of them), dropping them and gc.collect(), {live} C "
+            f"buffers were still alive and bb_free had destroyed {destroyed}, expected 0 and 2000."
+        )
 
 
 class _OneByteLess(LibSpy):
@@ -253,10 +280,12 @@ def test_getvalue_and_len_come_from_c(buffer_module, built, monkeypatch, counts)
     got = _do(f"{text}.getvalue()", buf.getvalue)
     length = _do(f"len({text})", len, buf)
     if "bb_size" not in spy.names() or got != b"abc\0de" or length != 6:
-        pytest.fail(f"After {text}.append(b'abc\\0def'), getvalue() returned {got!r} and len() {length!r}, while "
-                    "the grader's stand-in for lib.bb_size answered 6, one byte less than the 7 appended (to see "
-                    "where the answers come from): expected b'abc\\x00de' and 6. Read the bytes and the size from "
-                    "C (lib.bb_data(p), lib.bb_size(p)), not from a copy kept in Python: the C buffer is the one "
-                    "that holds them.")
+        pytest.fail(
+            f"After {text}.append(b'abc\\0def'), getvalue() returned {got!r} and len() {length!r}, while "
+            "the grader's stand-in for lib.bb_size answered 6, one byte less than the 7 appended (to see "
+            "where the answers come from): expected b'abc\\x00de' and 6. Read the bytes and the size from "
+            "C (lib.bb_data(p), lib.bb_size(p)), not from a copy kept in Python: the C buffer is the one "
+            "that holds them."
+        )
     _do(f"{text}.close()", buf.close)
     _check_misuses(counts, "Reading through the stand-in")

@@ -35,12 +35,17 @@ READERS = ("series_mean", "series_max", "series_describe")
 @pytest.fixture(scope="module")
 def built(exercise):
     built = exercise.build_module(BUILDER)
-    missing = [n for n in ("memtrack_alloc", "memtrack_free", "memtrack_state", "memtrack_flush", "series_init")
-               if not hasattr(built.lib, n)]
+    missing = [
+        n
+        for n in ("memtrack_alloc", "memtrack_free", "memtrack_state", "memtrack_flush", "series_init")
+        if not hasattr(built.lib, n)
+    ]
     if missing:
-        pytest.fail(f"{exercise.show(BUILDER)} no longer declares {', '.join(missing)}: that file is given, with "
-                    "nothing to change. Put back the starter's version (its memtrack_* functions are the grader's "
-                    "checking allocator).")
+        pytest.fail(
+            f"{exercise.show(BUILDER)} no longer declares {', '.join(missing)}: that file is given, with "
+            "nothing to change. Put back the starter's version (its memtrack_* functions are the grader's "
+            "checking allocator)."
+        )
     return built
 
 
@@ -59,8 +64,7 @@ class _FfiWithCheckingAllocator:
 
     def __init__(self, ffi, lib):
         self._ffi = ffi
-        self.new = ffi.new_allocator(alloc=lib.memtrack_alloc, free=lib.memtrack_free,
-                                     should_clear_after_alloc=True)
+        self.new = ffi.new_allocator(alloc=lib.memtrack_alloc, free=lib.memtrack_free, should_clear_after_alloc=True)
 
     def __getattr__(self, name):
         return getattr(self._ffi, name)
@@ -101,21 +105,26 @@ class _SeriesSpy(LibSpy):
             return f"C was given {s!r} where it expects a struct series *"
         state = self.state(s)
         if state == FREED:
-            return ("the struct series itself is in freed memory: the object that ffi.new(\"struct series *\") "
-                    "returned was dropped. Keep it in an attribute of the Series")
+            return (
+                'the struct series itself is in freed memory: the object that ffi.new("struct series *") '
+                "returned was dropped. Keep it in an attribute of the Series"
+            )
         label, values, count = s.label, s.values, s.count
-        self.seen.append((int(ffi.cast("uintptr_t", s)), int(ffi.cast("uintptr_t", label)),
-                          int(ffi.cast("uintptr_t", values))))
+        self.seen.append(
+            (int(ffi.cast("uintptr_t", s)), int(ffi.cast("uintptr_t", label)), int(ffi.cast("uintptr_t", values)))
+        )
         which = []
         for name, pointer in (("label", label), ("values", values)):
             st = self.state(pointer)
             if st == FREED:
-                what = ("ffi.new(\"char[]\", ...)" if name == "label" else "ffi.new(\"double[]\", ...)")
-                return (f"the struct's {name} pointer points into memory that was already freed: the {what} object "
-                        f"that owned it was not kept anywhere, so it died as soon as the line that made it ended, "
-                        f"and freed its memory, while C still holds the address. Keep the owner in an attribute "
-                        f"of the Series (self._{name} = ...: the object ffi.new() returned, not an ffi.cast() of it, which owns "
-                        f"nothing) and pass that")
+                what = 'ffi.new("char[]", ...)' if name == "label" else 'ffi.new("double[]", ...)'
+                return (
+                    f"the struct's {name} pointer points into memory that was already freed: the {what} object "
+                    f"that owned it was not kept anywhere, so it died as soon as the line that made it ended, "
+                    f"and freed its memory, while C still holds the address. Keep the owner in an attribute "
+                    f"of the Series (self._{name} = ...: the object ffi.new() returned, not an ffi.cast() of it, which owns "
+                    f"nothing) and pass that"
+                )
             if st == UNKNOWN:
                 which.append((name, pointer))
         if self.expect is None:
@@ -125,43 +134,53 @@ class _SeriesSpy(LibSpy):
             if pointer == ffi.NULL:
                 return f"the struct's {name} pointer is NULL"
             if name == "label" and self._into_kept_bytes(pointer):
-                return ("the struct's label pointer points into a bytes object that your Series keeps. That "
-                        "works on CPython by accident: CFFI promises a bytes argument's pointer for the "
-                        "duration of the call only, and on PyPy C gets a temporary copy, freed when the call "
-                        "returns. C keeps this pointer, so give it C memory your Series owns: "
-                        "self._label = ffi.new(\"char[]\", label.encode(\"utf-8\"))")
+                return (
+                    "the struct's label pointer points into a bytes object that your Series keeps. That "
+                    "works on CPython by accident: CFFI promises a bytes argument's pointer for the "
+                    "duration of the call only, and on PyPy C gets a temporary copy, freed when the call "
+                    "returns. C keeps this pointer, so give it C memory your Series owns: "
+                    'self._label = ffi.new("char[]", label.encode("utf-8"))'
+                )
             # Memory the allocator does not know is fine only inside a buffer the Series keeps (an
             # array.array given with ffi.from_buffer); anywhere else its owner may be gone already,
             # which is settled here on every run, without waiting for the memory to be reused.
             if self.owner is not None and not self._owned_by_series(pointer):
                 if name == "label":
-                    return ("the struct's label pointer points to memory that no object of your Series owns: "
-                            "probably the data of a bytes object (label.encode(...)) passed straight to C. CFFI "
-                            "gives C a pointer into a bytes object for the duration of that one call only (on "
-                            "PyPy, to a temporary copy). C keeps this pointer, so give it C memory your Series "
-                            "owns: self._label = ffi.new(\"char[]\", label.encode(\"utf-8\"))")
-                return ("the struct's values pointer points to memory that no object of your Series owns: "
-                        "whatever owned it can be freed at any moment while C still holds the address. Keep "
-                        "the owner (the object ffi.new() or ffi.from_buffer() returned) in an attribute of the "
-                        "Series and pass that")
+                    return (
+                        "the struct's label pointer points to memory that no object of your Series owns: "
+                        "probably the data of a bytes object (label.encode(...)) passed straight to C. CFFI "
+                        "gives C a pointer into a bytes object for the duration of that one call only (on "
+                        "PyPy, to a temporary copy). C keeps this pointer, so give it C memory your Series "
+                        'owns: self._label = ffi.new("char[]", label.encode("utf-8"))'
+                    )
+                return (
+                    "the struct's values pointer points to memory that no object of your Series owns: "
+                    "whatever owned it can be freed at any moment while C still holds the address. Keep "
+                    "the owner (the object ffi.new() or ffi.from_buffer() returned) in an attribute of the "
+                    "Series and pass that"
+                )
             if name == "label":
                 want = exp_label.encode("utf-8") + b"\0"
                 got = ffi.unpack(ffi.cast("char *", pointer), len(want))
                 if got != want:
-                    return ("the struct's label pointer points to memory that no ffi.new() of yours owns and that "
-                            f"now holds {got!r} instead of {want!r}: probably the data of a bytes object "
-                            "(label.encode(...)) passed straight to C. CFFI gives C a pointer into a bytes object "
-                            "for the duration of that one call only (on PyPy, to a temporary copy). C keeps this "
-                            "pointer, so give it C memory your Series owns: self._label = ffi.new(\"char[]\", "
-                            "label.encode(\"utf-8\"))")
+                    return (
+                        "the struct's label pointer points to memory that no ffi.new() of yours owns and that "
+                        f"now holds {got!r} instead of {want!r}: probably the data of a bytes object "
+                        "(label.encode(...)) passed straight to C. CFFI gives C a pointer into a bytes object "
+                        "for the duration of that one call only (on PyPy, to a temporary copy). C keeps this "
+                        'pointer, so give it C memory your Series owns: self._label = ffi.new("char[]", '
+                        'label.encode("utf-8"))'
+                    )
             else:
                 if count != len(exp_values):
                     return f"the struct's count is {count}, expected {len(exp_values)}"
                 got = list(ffi.unpack(ffi.cast("double *", pointer), count)) if count else []
                 if got != exp_values:
-                    return ("the struct's values pointer points to memory that no ffi.new() of yours owns and that "
-                            f"now holds {got!r} instead of {exp_values!r}: whatever owned it was dropped. Keep the "
-                            "owner alive in an attribute of the Series")
+                    return (
+                        "the struct's values pointer points to memory that no ffi.new() of yours owns and that "
+                        f"now holds {got!r} instead of {exp_values!r}: whatever owned it was dropped. Keep the "
+                        "owner alive in an attribute of the Series"
+                    )
         return None
 
     def _owned_by_series(self, pointer) -> bool:
@@ -173,8 +192,11 @@ class _SeriesSpy(LibSpy):
         address = int(self.ffi.cast("uintptr_t", pointer))
         held = list(vars(self.owner).values()) if self.owner is not None and hasattr(self.owner, "__dict__") else []
         for value in held + [v for h in held if isinstance(h, (tuple, list)) for v in h]:
-            if (isinstance(value, bytes) and value
-                    and int(self.ffi.cast("uintptr_t", self.ffi.from_buffer(value))) == address):
+            if (
+                isinstance(value, bytes)
+                and value
+                and int(self.ffi.cast("uintptr_t", self.ffi.from_buffer(value))) == address
+            ):
                 return True
         return False
 
@@ -306,14 +328,18 @@ def test_a_dropped_series_frees_its_memory(series_module, spy, built):
     del obj
     for _ in range(3):
         gc.collect()
-    kept = [name for name, addr in (("the struct", struct_addr), ("the label", label_addr),
-                                    ("the values", values_addr))
-            if built.lib.memtrack_state(addr) == LIVE]
+    kept = [
+        name
+        for name, addr in (("the struct", struct_addr), ("the label", label_addr), ("the values", values_addr))
+        if built.lib.memtrack_state(addr) == LIVE
+    ]
     if kept:
-        pytest.fail(f"After `del` of the only reference to {call} and gc.collect(), {' and '.join(kept)} "
-                    "(allocated with ffi.new) are still alive: something outside the Series keeps the owners "
-                    "(a global list or dict, a class attribute?). That is a leak: every Series ever made stays "
-                    "in memory. Keep each owner in an attribute of its own Series, so it dies with it.")
+        pytest.fail(
+            f"After `del` of the only reference to {call} and gc.collect(), {' and '.join(kept)} "
+            "(allocated with ffi.new) are still alive: something outside the Series keeps the owners "
+            "(a global list or dict, a class attribute?). That is a leak: every Series ever made stays "
+            "in memory. Keep each owner in an attribute of its own Series, so it dies with it."
+        )
 
 
 class _OtherAnswers(_SeriesSpy):
@@ -329,12 +355,14 @@ class _OtherAnswers(_SeriesSpy):
         if name in ("series_mean", "series_max"):
             return lambda *args: call(*args) + 1000.0
         if name == "series_describe":
+
             def series_describe(*args):
                 result = call(*args)
                 out, size = args[1], args[2]
                 if isinstance(out, self.ffi.CData) and isinstance(size, int) and size > len(self.TEXT):
                     self.ffi.memmove(out, self.TEXT + b"\0", len(self.TEXT) + 1)
                 return result
+
             return series_describe
         return call
 
@@ -348,17 +376,24 @@ def test_answers_are_the_ones_c_gave(series_module, built, monkeypatch):
     spy = install_lib_spy(series_module, built, monkeypatch, _OtherAnswers(built.lib, built.ffi))
     try:
         call, obj = _make(series_module, spy, "temps", [12.5, 14.0, 9.5, 11.0])
-        for method, c_name, answer in (("mean", "series_mean", 1011.75), ("max", "series_max", 1014.0),
-                                       ("describe", "series_describe", _OtherAnswers.TEXT.decode())):
+        for method, c_name, answer in (
+            ("mean", "series_mean", 1011.75),
+            ("max", "series_max", 1014.0),
+            ("describe", "series_describe", _OtherAnswers.TEXT.decode()),
+        ):
             spy.calls.clear()
             text, got = _ask(spy, obj, call, method)
             if c_name not in spy.names():
-                pytest.fail(f"{text} returned {got!r} without calling lib.{c_name}: the answer must come from C, "
-                            "which reads the numbers and the label through the pointers the Series keeps alive.")
+                pytest.fail(
+                    f"{text} returned {got!r} without calling lib.{c_name}: the answer must come from C, "
+                    "which reads the numbers and the label through the pointers the Series keeps alive."
+                )
             if got != answer:
-                pytest.fail(f"{text} returned {got!r}, while the grader's stand-in for lib.{c_name} gave {answer!r} "
-                            "(an answer of its own, to see whose answer comes back). Return what C gives, not an "
-                            "answer computed again in Python after the call.")
+                pytest.fail(
+                    f"{text} returned {got!r}, while the grader's stand-in for lib.{c_name} gave {answer!r} "
+                    "(an answer of its own, to see whose answer comes back). Return what C gives, not an "
+                    "answer computed again in Python after the call."
+                )
     finally:
         for _ in range(2):
             gc.collect()

@@ -24,21 +24,39 @@ from grader.testing import LibSpy, install_lib_spy
 
 BUILDER = "upper_build.py"
 
-UPPER = {"hello": "HELLO", "naïve café": "NAïVE CAFé", "": "", "MiXeD 123 z!": "MIXED 123 Z!",
-         "東京 tokyo": "東京 TOKYO", "a" * 5000: "A" * 5000}
-REPEAT = [(("ab", 3, "-"), "ab-ab-ab"), (("x", 1, "-"), "x"), (("abc", 0, "-"), ""), (("", 5, ","), ",,,,"),
-          (("é", 2, " "), "é é"), (("abc", -2, "-"), ""), (("xyz", 700, "+"), "+".join(["xyz"] * 700)),
-          (("a", 2, "-"), "a-a")]
+UPPER = {
+    "hello": "HELLO",
+    "naïve café": "NAïVE CAFé",
+    "": "",
+    "MiXeD 123 z!": "MIXED 123 Z!",
+    "東京 tokyo": "東京 TOKYO",
+    "a" * 5000: "A" * 5000,
+}
+REPEAT = [
+    (("ab", 3, "-"), "ab-ab-ab"),
+    (("x", 1, "-"), "x"),
+    (("abc", 0, "-"), ""),
+    (("", 5, ","), ",,,,"),
+    (("é", 2, " "), "é é"),
+    (("abc", -2, "-"), ""),
+    (("xyz", 700, "+"), "+".join(["xyz"] * 700)),
+    (("a", 2, "-"), "a-a"),
+]
 
 
 @pytest.fixture(scope="module")
 def built(exercise):
     built = exercise.build_module(BUILDER)
-    missing = [n for n in ("guard_checking", "guard_live", "guard_overruns", "guard_bad_frees", "guard_fail_next")
-               if not hasattr(built.lib, n)]
+    missing = [
+        n
+        for n in ("guard_checking", "guard_live", "guard_overruns", "guard_bad_frees", "guard_fail_next")
+        if not hasattr(built.lib, n)
+    ]
     if missing:
-        pytest.fail(f"{exercise.show(BUILDER)}'s cdef() no longer declares {', '.join(missing)} (from guard.h): put "
-                    "back the starter's cdef(); the grader reads those counters.")
+        pytest.fail(
+            f"{exercise.show(BUILDER)}'s cdef() no longer declares {', '.join(missing)} (from guard.h): put "
+            "back the starter's cdef(); the grader reads those counters."
+        )
     return built
 
 
@@ -67,18 +85,24 @@ class Guard:
         gc.collect()
         live, overruns, bad_frees = (b - a for a, b in zip(self.start, self.now()))
         if overruns:
-            return (f"{what}: C wrote past the end of a block it got from malloc ({overruns} time"
-                    f"{'s' if overruns > 1 else ''}; noticed when release() freed it). Most likely {c_function} "
-                    "allocated one byte too few: a C string needs its length + 1 bytes, the last for the NUL "
-                    f"(malloc(strlen(s) + 1)). To see the exact line: nox -s memcheck -- 10_memory/upper")
+            return (
+                f"{what}: C wrote past the end of a block it got from malloc ({overruns} time"
+                f"{'s' if overruns > 1 else ''}; noticed when release() freed it). Most likely {c_function} "
+                "allocated one byte too few: a C string needs its length + 1 bytes, the last for the NUL "
+                f"(malloc(strlen(s) + 1)). To see the exact line: nox -s memcheck -- 10_memory/upper"
+            )
         if bad_frees:
-            return (f"{what}: free() was given a block that was already freed, or that malloc never gave "
-                    f"({bad_frees} time{'s' if bad_frees > 1 else ''}): the C string was released twice. Release "
-                    "it once: either lib.release(p) in a finally block, or p = ffi.gc(p, lib.release), not both.")
+            return (
+                f"{what}: free() was given a block that was already freed, or that malloc never gave "
+                f"({bad_frees} time{'s' if bad_frees > 1 else ''}): the C string was released twice. Release "
+                "it once: either lib.release(p) in a finally block, or p = ffi.gc(p, lib.release), not both."
+            )
         if live > 0:
-            return (f"{what}: {live} block{'s' if live > 1 else ''} that C allocated {'were' if live > 1 else 'was'} "
-                    "never freed (a leak). ffi.string() copies the C string into Python; after that, give the C "
-                    "memory back with lib.release(p), also when something fails in between (try/finally).")
+            return (
+                f"{what}: {live} block{'s' if live > 1 else ''} that C allocated {'were' if live > 1 else 'was'} "
+                "never freed (a leak). ffi.string() copies the C string into Python; after that, give the C "
+                "memory back with lib.release(p), also when something fails in between (try/finally)."
+            )
         return None
 
 
@@ -107,16 +131,22 @@ def _call(upper_module, name, *args):
     except UnicodeDecodeError as exc:
         hint = ""
         if "0xaa" in str(exc) or "0xfd" in str(exc):
-            hint = (" Those bytes are what this malloc puts in new memory (0xAA) and just after a block (0xFD): "
-                    "the string C returned has no NUL where it should end, so ffi.string() read on. Write the "
-                    "'\\0' at the end, inside the block.")
+            hint = (
+                " Those bytes are what this malloc puts in new memory (0xAA) and just after a block (0xFD): "
+                "the string C returned has no NUL where it should end, so ffi.string() read on. Write the "
+                "'\\0' at the end, inside the block."
+            )
         elif "0xdd" in str(exc):
-            hint = (" 0xDD is what this free() writes over the memory it frees: the string was read after it was "
-                    "released. Copy it first (ffi.string(p)), release it after.")
+            hint = (
+                " 0xDD is what this free() writes over the memory it frees: the string was read after it was "
+                "released. Copy it first (ffi.string(p)), release it after."
+            )
         pytest.fail(f"{call} raised UnicodeDecodeError: {exc}.{hint}")
     except MemoryError as exc:
-        pytest.fail(f"{call} raised MemoryError ({exc}), though malloc did not fail: the C function returned NULL. "
-                    "Write its body in upper_build.py (the TODOs).")
+        pytest.fail(
+            f"{call} raised MemoryError ({exc}), though malloc did not fail: the C function returned NULL. "
+            "Write its body in upper_build.py (the TODOs)."
+        )
     except Exception as exc:
         pytest.fail(f"{call} raised {type(exc).__name__}: {exc}")
 
@@ -137,8 +167,9 @@ def test_upper(upper_module, guard, text):
     _check(guard, upper_module, "upper", (text,), UPPER[text], "dup_upper")
 
 
-@pytest.mark.parametrize(("args", "expected"), REPEAT, ids=["three", "one", "zero", "empty-text", "non-ascii",
-                                                       "negative", "long", "two"])
+@pytest.mark.parametrize(
+    ("args", "expected"), REPEAT, ids=["three", "one", "zero", "empty-text", "non-ascii", "negative", "long", "two"]
+)
 def test_repeat(upper_module, guard, args, expected):
     _check(guard, upper_module, "repeat", args, expected, "repeat_join")
 
@@ -172,12 +203,16 @@ def test_released_when_decoding_fails(upper_module, built, guard, monkeypatch):
         except Exception:
             pass  # expected: the bytes are not UTF-8
         else:
-            pytest.fail(f"When the C string is not valid UTF-8 (the grader changed its first byte to 0xFF), {call} "
-                        f"returned {got!r} instead of raising UnicodeDecodeError: decode with \"utf-8\" (strict).")
+            pytest.fail(
+                f"When the C string is not valid UTF-8 (the grader changed its first byte to 0xFF), {call} "
+                f'returned {got!r} instead of raising UnicodeDecodeError: decode with "utf-8" (strict).'
+            )
     trouble = guard.problems("When decoding the C string fails (the grader made it invalid UTF-8)", "the C function")
     if trouble:
-        pytest.fail(trouble + " Here the string was never released because decode() raised before the "
-                    "release: put lib.release(p) in a finally block.")
+        pytest.fail(
+            trouble + " Here the string was never released because decode() raised before the "
+            "release: put lib.release(p) in a finally block."
+        )
 
 
 @pytest.mark.parametrize(("name", "args"), [("upper", ("hello",)), ("repeat", ("ab", 3, "-"))], ids=["upper", "repeat"])
@@ -191,11 +226,15 @@ def test_null_is_a_memoryerror(upper_module, built, guard, name, args):
     except NotImplementedError:
         pytest.fail(f"{call} raised NotImplementedError: replace the TODOs in upper.py with your code.")
     except Exception as exc:
-        pytest.fail(f"With malloc failing, {call} raised {type(exc).__name__}: {exc}; expected MemoryError. "
-                    "C returned NULL: check `p == ffi.NULL` before using the pointer.")
+        pytest.fail(
+            f"With malloc failing, {call} raised {type(exc).__name__}: {exc}; expected MemoryError. "
+            "C returned NULL: check `p == ffi.NULL` before using the pointer."
+        )
     else:
-        pytest.fail(f"With malloc failing, {call} returned {got!r}; expected MemoryError (the C function returned "
-                    "NULL; check `p == ffi.NULL` and raise MemoryError).")
+        pytest.fail(
+            f"With malloc failing, {call} returned {got!r}; expected MemoryError (the C function returned "
+            "NULL; check `p == ffi.NULL` and raise MemoryError)."
+        )
     finally:
         built.lib.guard_fail_next(0)
     trouble = guard.problems(f"{call} with malloc failing", "the C function")

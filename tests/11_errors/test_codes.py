@@ -87,32 +87,46 @@ def _expect_error(codes, built, what, func, args, code, want_cls, also=None):
         check = _check(codes)
         if func is not check and _run(f"check({code})", check, code)[0] == "raised":
             # check() does its part: the wrapper never gave it the status.
-            method, c_name = ("__init__", "kv_open's *status") if isinstance(func, type) else (
-                func.__name__, f"kv_{func.__name__}'s status")
-            pytest.fail(f"{what} returned {got!r}; expected {want}. The C function reported status {code} "
-                        f"({message!r}), and check({code}) raises as it should, so Store.{method}() ignored "
-                        f"{c_name}: pass it to check().")
-        pytest.fail(f"{what} returned {got!r}; expected {want}. The C function reported status {code} "
-                    f"({message!r}): every status other than KV_OK is a failure, and check() must raise.")
+            method, c_name = (
+                ("__init__", "kv_open's *status")
+                if isinstance(func, type)
+                else (func.__name__, f"kv_{func.__name__}'s status")
+            )
+            pytest.fail(
+                f"{what} returned {got!r}; expected {want}. The C function reported status {code} "
+                f"({message!r}), and check({code}) raises as it should, so Store.{method}() ignored "
+                f"{c_name}: pass it to check()."
+            )
+        pytest.fail(
+            f"{what} returned {got!r}; expected {want}. The C function reported status {code} "
+            f"({message!r}): every status other than KV_OK is a failure, and check() must raise."
+        )
     if type(got) is not want_cls:
         detail = ""
         if isinstance(got, KeyError) and not isinstance(got, kverror):
-            detail = (" A KeyError raised by a dict lookup such as ERRORS[code] means the table had no entry "
-                      "for the code: use ERRORS.get(code, KVError), so an unknown status still becomes a "
-                      "KVError." if code not in _expected(codes, built) else
-                      " The builtin KeyError is not enough: raise the library's KeyNotFoundError, which is a "
-                      "KVError (with .code) and a KeyError at once.")
+            detail = (
+                " A KeyError raised by a dict lookup such as ERRORS[code] means the table had no entry "
+                "for the code: use ERRORS.get(code, KVError), so an unknown status still becomes a "
+                "KVError."
+                if code not in _expected(codes, built)
+                else " The builtin KeyError is not enough: raise the library's KeyNotFoundError, which is a "
+                "KVError (with .code) and a KeyError at once."
+            )
         elif isinstance(got, (ValueError, MemoryError)) and not isinstance(got, kverror):
             detail = " Raise the library's own class, which is both a KVError (with .code) and that builtin."
         pytest.fail(f"{what} raised {_show(got)}; expected {want}.{detail}")
     if also is not None and not isinstance(got, also):
         pytest.fail(f"{what} raised {_show(got)}, which is not a {also.__name__}: keep the starter's class.")
     if got.code != code:
-        pytest.fail(f"{what} raised {_show(got)} with code {got.code!r}; expected {code}: give the status "
-                    "itself to the exception, cls(code, message).")
+        pytest.fail(
+            f"{what} raised {_show(got)} with code {got.code!r}; expected {code}: give the status "
+            "itself to the exception, cls(code, message)."
+        )
     if got.message != message or str(got) != text:
-        pytest.fail(f"{what} raised {_show(got)} with the message {got.message!r}; expected {message!r}, what "
-                    f"lib.kv_strerror({code}) says, as a str: ffi.string(lib.kv_strerror(code)).decode('utf-8').")
+        pytest.fail(
+            f"{what} raised {_show(got)} with the message {got.message!r}; expected {message!r}, what "
+            f"lib.kv_strerror({code}) says, as a str: ffi.string(lib.kv_strerror(code)).decode('utf-8')."
+        )
     return got
 
 
@@ -140,12 +154,14 @@ def test_each_known_code(codes, built, name):
 
 # Unknown codes just past the known ones (-5), far from them (-42), and positive: 7, and 1 to 4, the known codes'
 # mirror images (a table indexed by -code answers them from its other end: table[-1] is its last entry).
-@pytest.mark.parametrize("code", [-42, -5, 7, 1, 2, 3, 4],
-                         ids=["minus-42", "minus-5", "plus-7", "plus-1", "plus-2", "plus-3", "plus-4"])
+@pytest.mark.parametrize(
+    "code", [-42, -5, 7, 1, 2, 3, 4], ids=["minus-42", "minus-5", "plus-7", "plus-1", "plus-2", "plus-3", "plus-4"]
+)
 def test_unknown_codes_are_kverror(codes, built, code):
     kverror = _classes(codes)["KVError"]
-    _expect_error(codes, built, f"check({code}) (a status codes.py does not know)", _check(codes), (code,), code,
-                  kverror)
+    _expect_error(
+        codes, built, f"check({code}) (a status codes.py does not know)", _check(codes), (code,), code, kverror
+    )
 
 
 def _store(codes, capacity):
@@ -154,16 +170,18 @@ def _store(codes, capacity):
         pytest.fail("codes.py has no class Store: keep the starter's `class Store`.")
     status, got = _run(f"Store({capacity})", cls, capacity)
     if status == "raised":
-        pytest.fail(f"Store({capacity}) raised {_show(got)}; expected a store: kv_open succeeds for a capacity "
-                    "from 1 to 1000.")
+        pytest.fail(
+            f"Store({capacity}) raised {_show(got)}; expected a store: kv_open succeeds for a capacity from 1 to 1000."
+        )
     return got
 
 
 def _ok(what, func, *args):
     status, got = _run(what, func, *args)
     if status == "raised":
-        pytest.fail(f"{what} raised {_show(got)}; expected it to succeed: check() must raise only when the "
-                    "status is not KV_OK.")
+        pytest.fail(
+            f"{what} raised {_show(got)}; expected it to succeed: check() must raise only when the status is not KV_OK."
+        )
     return got
 
 
@@ -175,8 +193,10 @@ def test_store_round_trip(codes, built):
     for key, want in (("apple", 5), ("pear", -7)):
         got = _ok(f"store.get({key!r})", store.get, key)
         if got != want:
-            pytest.fail(f"store.get({key!r}) returned {got!r}; expected {want}, the value kv_get wrote through "
-                        "its int * out-parameter (value[0]).")
+            pytest.fail(
+                f"store.get({key!r}) returned {got!r}; expected {want}, the value kv_get wrote through "
+                "its int * out-parameter (value[0])."
+            )
     _ok("store.delete('apple')", store.delete, "apple")
 
 
@@ -184,8 +204,16 @@ def test_missing_key(codes, built):
     store = _store(codes, 3)
     _ok("store.put('apple', 3)", store.put, "apple", 3)
     cls = _classes(codes)["KeyNotFoundError"]
-    _expect_error(codes, built, "store.get('banana') (a key that is not there)", store.get, ("banana",),
-                  built.lib.KV_ENOTFOUND, cls, KeyError)
+    _expect_error(
+        codes,
+        built,
+        "store.get('banana') (a key that is not there)",
+        store.get,
+        ("banana",),
+        built.lib.KV_ENOTFOUND,
+        cls,
+        KeyError,
+    )
     _expect_error(codes, built, "store.delete('banana')", store.delete, ("banana",), built.lib.KV_ENOTFOUND, cls)
 
 
@@ -193,31 +221,62 @@ def test_full_store(codes, built):
     store = _store(codes, 2)
     _ok("store.put('a', 1)", store.put, "a", 1)
     _ok("store.put('b', 2)", store.put, "b", 2)
-    _expect_error(codes, built, "store.put('c', 3) on a store of capacity 2 holding 2 keys", store.put,
-                  ("c", 3), built.lib.KV_EFULL, _classes(codes)["StoreFullError"])
+    _expect_error(
+        codes,
+        built,
+        "store.put('c', 3) on a store of capacity 2 holding 2 keys",
+        store.put,
+        ("c", 3),
+        built.lib.KV_EFULL,
+        _classes(codes)["StoreFullError"],
+    )
 
 
 @pytest.mark.parametrize("key", ["", "k" * 32], ids=["empty", "32-bytes"])
 def test_invalid_key(codes, built, key):
     store = _store(codes, 2)
     cls = _classes(codes)["InvalidArgumentError"]
-    _expect_error(codes, built, f"store.put({key!r}, 1) (keys have 1 to {built.lib.KV_KEY_MAX} bytes)", store.put,
-                  (key, 1), built.lib.KV_EINVAL, cls, ValueError)
+    _expect_error(
+        codes,
+        built,
+        f"store.put({key!r}, 1) (keys have 1 to {built.lib.KV_KEY_MAX} bytes)",
+        store.put,
+        (key, 1),
+        built.lib.KV_EINVAL,
+        cls,
+        ValueError,
+    )
     _expect_error(codes, built, f"store.get({key!r})", store.get, (key,), built.lib.KV_EINVAL, cls)
 
 
 @pytest.mark.parametrize("capacity", [0, 1001])
 def test_open_reports_through_the_out_parameter(codes, built, capacity):
     cls = getattr(codes, "Store", None)
-    _expect_error(codes, built, f"Store({capacity}) (kv_open returns NULL and puts KV_EINVAL in *status)", cls,
-                  (capacity,), built.lib.KV_EINVAL, _classes(codes)["InvalidArgumentError"], ValueError)
+    _expect_error(
+        codes,
+        built,
+        f"Store({capacity}) (kv_open returns NULL and puts KV_EINVAL in *status)",
+        cls,
+        (capacity,),
+        built.lib.KV_EINVAL,
+        _classes(codes)["InvalidArgumentError"],
+        ValueError,
+    )
 
 
 def test_open_out_of_memory(codes, built):
     built.lib.kv_fail_next(built.lib.KV_ENOMEM)
     try:
-        _expect_error(codes, built, "Store(4) while kv_open fails with KV_ENOMEM in *status", codes.Store, (4,),
-                      built.lib.KV_ENOMEM, _classes(codes)["OutOfMemoryError"], MemoryError)
+        _expect_error(
+            codes,
+            built,
+            "Store(4) while kv_open fails with KV_ENOMEM in *status",
+            codes.Store,
+            (4,),
+            built.lib.KV_ENOMEM,
+            _classes(codes)["OutOfMemoryError"],
+            MemoryError,
+        )
     finally:
         built.lib.kv_fail_next(built.lib.KV_OK)
 
@@ -230,8 +289,15 @@ def test_unknown_status_from_c(codes, built, method, args):
     call = f"store.{method}({', '.join(map(repr, args))})"
     built.lib.kv_fail_next(-17)
     try:
-        _expect_error(codes, built, f"{call} while kv_{method} returns the unknown status -17", func, args, -17,
-                      _classes(codes)["KVError"])
+        _expect_error(
+            codes,
+            built,
+            f"{call} while kv_{method} returns the unknown status -17",
+            func,
+            args,
+            -17,
+            _classes(codes)["KVError"],
+        )
     finally:
         built.lib.kv_fail_next(built.lib.KV_OK)
 
@@ -247,9 +313,11 @@ def test_stores_are_closed(codes, built):
         gc.collect()
     left = built.lib.kv_open_stores() - before
     if opened != 50 or left != 0:
-        pytest.fail(f"50 Store(5) objects opened {opened} C stores and, once dropped and collected, left {left} "
-                    "open; expected 50 and 0: keep the pointer as self._p = ffi.gc(p, lib.kv_close), so that the "
-                    "collector closes it.")
+        pytest.fail(
+            f"50 Store(5) objects opened {opened} C stores and, once dropped and collected, left {left} "
+            "open; expected 50 and 0: keep the pointer as self._p = ffi.gc(p, lib.kv_close), so that the "
+            "collector closes it."
+        )
 
 
 class _OtherValue(LibSpy):
@@ -280,6 +348,8 @@ def test_get_returns_what_c_wrote(codes, built, monkeypatch):
     _ok("store.put('apple', 3)", store.put, "apple", 3)
     got = _ok("store.get('apple')", store.get, "apple")
     if "kv_get" not in spy.names() or got != 1003:
-        pytest.fail(f"store.get('apple') returned {got!r} after store.put('apple', 3), while the grader's stand-in "
-                    "for lib.kv_get wrote 1003 through the int * (a value of its own, to see where the answer "
-                    "comes from): expected 1003. Return what kv_get wrote (value[0]), not a copy kept in Python.")
+        pytest.fail(
+            f"store.get('apple') returned {got!r} after store.put('apple', 3), while the grader's stand-in "
+            "for lib.kv_get wrote 1003 through the int * (a value of its own, to see where the answer "
+            "comes from): expected 1003. Return what kv_get wrote (value[0]), not a copy kept in Python."
+        )

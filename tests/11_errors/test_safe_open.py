@@ -58,18 +58,24 @@ def _call(safe_open, path):
 
 
 def _describe(exc):
-    return (f"{type(exc).__name__}({exc}) with errno={getattr(exc, 'errno', None)!r}, "
-            f"filename={getattr(exc, 'filename', None)!r}")
+    return (
+        f"{type(exc).__name__}({exc}) with errno={getattr(exc, 'errno', None)!r}, "
+        f"filename={getattr(exc, 'filename', None)!r}"
+    )
 
 
 def _check_open_files(built, before, what):
     left = built.lib.sf_open_files() - before
     if left > 0:
-        pytest.fail(f"After {what}, {left} file(s) opened by sf_open were still open: call lib.sf_close(f) on "
-                    "every path once sf_open succeeded, the failing read included (try/finally).")
+        pytest.fail(
+            f"After {what}, {left} file(s) opened by sf_open were still open: call lib.sf_close(f) on "
+            "every path once sf_open succeeded, the failing read included (try/finally)."
+        )
     if left < 0:
-        pytest.fail(f"After {what}, sf_close had been called more often than sf_open succeeded: close only a "
-                    "file that sf_open returned (not NULL), once.")
+        pytest.fail(
+            f"After {what}, sf_close had been called more often than sf_open succeeded: close only a "
+            "file that sf_open returned (not NULL), once."
+        )
 
 
 def _expect_oserror(safe_open, built, path, code, what, hint=""):
@@ -81,35 +87,51 @@ def _expect_oserror(safe_open, built, path, code, what, hint=""):
     want_type = type(OSError(code, os.strerror(code), path))
     want = f"{want_type.__name__} with errno {code} ({_name(code)}), strerror {os.strerror(code)!r}, filename {path!r}"
     if status == "ok":
-        pytest.fail(f"{call} returned {got!r}; expected {want}. C returned NULL or -1: check the return value "
-                    f"of each call and raise OSError(code, os.strerror(code), path).{hint}")
+        pytest.fail(
+            f"{call} returned {got!r}; expected {want}. C returned NULL or -1: check the return value "
+            f"of each call and raise OSError(code, os.strerror(code), path).{hint}"
+        )
     if not isinstance(got, OSError):
-        pytest.fail(f"{call} raised {type(got).__name__}: {got}; expected {want}. Build it as "
-                    "OSError(code, os.strerror(code), path) with code = ffi.errno, read right after the failing call.")
+        pytest.fail(
+            f"{call} raised {type(got).__name__}: {got}; expected {want}. Build it as "
+            "OSError(code, os.strerror(code), path) with code = ffi.errno, read right after the failing call."
+        )
     if got.errno != code:
         detail = ""
         if got.errno is None:
-            detail = (" An OSError made from a message alone has errno None, and Python cannot pick its subclass: "
-                      "give it three arguments, OSError(code, os.strerror(code), path).")
+            detail = (
+                " An OSError made from a message alone has errno None, and Python cannot pick its subclass: "
+                "give it three arguments, OSError(code, os.strerror(code), path)."
+            )
         elif got.errno == 0:
-            detail = (" errno 0 means ffi.errno was read after another C call reset it: sf_close sets errno "
-                      "(C functions may change it even when they succeed). Read ffi.errno right after the call "
-                      "that failed, before closing.")
+            detail = (
+                " errno 0 means ffi.errno was read after another C call reset it: sf_close sets errno "
+                "(C functions may change it even when they succeed). Read ffi.errno right after the call "
+                "that failed, before closing."
+            )
         elif got.errno == stale:
-            detail = (f" {got.errno} is the value ffi.errno already held before this call, left by an earlier "
-                      "failure: a call that succeeds does not reset errno. Was the failure decided from ffi.errno "
-                      "instead of the return value (NULL, -1)?")
+            detail = (
+                f" {got.errno} is the value ffi.errno already held before this call, left by an earlier "
+                "failure: a call that succeeds does not reset errno. Was the failure decided from ffi.errno "
+                "instead of the return value (NULL, -1)?"
+            )
         pytest.fail(f"{call} raised {_describe(got)}; expected {want}.{detail}{hint}")
     if type(got) is not want_type:
-        pytest.fail(f"{call} raised {_describe(got)}; expected the class {want_type.__name__}. Do not choose the "
-                    "class yourself: OSError(code, os.strerror(code), path) picks it from the errno.")
+        pytest.fail(
+            f"{call} raised {_describe(got)}; expected the class {want_type.__name__}. Do not choose the "
+            "class yourself: OSError(code, os.strerror(code), path) picks it from the errno."
+        )
     if got.strerror != os.strerror(code):
-        pytest.fail(f"{call} raised {_describe(got)} whose strerror is {got.strerror!r}; expected "
-                    f"os.strerror({code}) = {os.strerror(code)!r}, the system's message for that errno.")
+        pytest.fail(
+            f"{call} raised {_describe(got)} whose strerror is {got.strerror!r}; expected "
+            f"os.strerror({code}) = {os.strerror(code)!r}, the system's message for that errno."
+        )
     if got.filename != path or type(got.filename) is not type(path):
-        pytest.fail(f"{call} raised {_describe(got)}; its filename must be the path as the caller gave it, "
-                    f"{path!r} (a str, not the bytes passed to C), so that the message reads like Python's own "
-                    f"open(): {str(want_type(code, os.strerror(code), path))!r}.")
+        pytest.fail(
+            f"{call} raised {_describe(got)}; its filename must be the path as the caller gave it, "
+            f"{path!r} (a str, not the bytes passed to C), so that the message reads like Python's own "
+            f"open(): {str(want_type(code, os.strerror(code), path))!r}."
+        )
     _check_open_files(built, before, call)
     return got
 
@@ -119,15 +141,22 @@ def _expect_line(safe_open, built, path, want, what):
     call = f"read_first_line({path!r}) ({what})"
     status, got = _call(safe_open, path)
     if status == "raised":
-        pytest.fail(f"{call} raised {_describe(got)}; expected it to return {want!r}. Decide success or failure "
-                    "from the return value of each C call (NULL, -1), never from ffi.errno alone: errno keeps "
-                    "its old value when a call succeeds.")
+        pytest.fail(
+            f"{call} raised {_describe(got)}; expected it to return {want!r}. Decide success or failure "
+            "from the return value of each C call (NULL, -1), never from ffi.errno alone: errno keeps "
+            "its old value when a call succeeds."
+        )
     if got != want:
-        blanks = (" Spaces and tabs at the start or end belong to the line: sf_read_line already removed the line "
-                  "end, so remove nothing more (.strip() removes them too)."
-                  if isinstance(got, str) and got != want and got.strip() == want.strip() else "")
-        pytest.fail(f"{call} returned {got!r}; expected {want!r}: the first line as a str, without its line end "
-                    f"(ffi.unpack(buf, n).decode('utf-8') with n from sf_read_line).{blanks}")
+        blanks = (
+            " Spaces and tabs at the start or end belong to the line: sf_read_line already removed the line "
+            "end, so remove nothing more (.strip() removes them too)."
+            if isinstance(got, str) and got != want and got.strip() == want.strip()
+            else ""
+        )
+        pytest.fail(
+            f"{call} returned {got!r}; expected {want!r}: the first line as a str, without its line end "
+            f"(ffi.unpack(buf, n).decode('utf-8') with n from sf_read_line).{blanks}"
+        )
     _check_open_files(built, before, call)
 
 
@@ -184,8 +213,13 @@ def test_open_refused_is_permissionerror(safe_open, built, tmp_path):
     path.write_text("classified\n")
     built.lib.sf_fail_next(built.lib.SF_OPEN, errno.EACCES)
     try:
-        _expect_oserror(safe_open, built, str(path), errno.EACCES,
-                        "sf_open made to fail with EACCES, as for a file you may not read")
+        _expect_oserror(
+            safe_open,
+            built,
+            str(path),
+            errno.EACCES,
+            "sf_open made to fail with EACCES, as for a file you may not read",
+        )
     finally:
         built.lib.sf_fail_next(0, 0)
 
@@ -196,10 +230,15 @@ def test_read_error_keeps_its_errno(safe_open, built, tmp_path, code):
     path.write_text("data\n")
     built.lib.sf_fail_next(built.lib.SF_READ, code)
     try:
-        _expect_oserror(safe_open, built, str(path), code,
-                        f"sf_open succeeds, then sf_read_line made to fail with {_name(code)}",
-                        hint=" The read failed after the file was opened: the file must still be closed, "
-                             "and errno read before sf_close.")
+        _expect_oserror(
+            safe_open,
+            built,
+            str(path),
+            code,
+            f"sf_open succeeds, then sf_read_line made to fail with {_name(code)}",
+            hint=" The read failed after the file was opened: the file must still be closed, "
+            "and errno read before sf_close.",
+        )
     finally:
         built.lib.sf_fail_next(0, 0)
 

@@ -80,8 +80,7 @@ def _check(batch_module, built, data, start: int = 1) -> None:
     ffi, lib = built.ffi, built.lib
     func = getattr(batch_module, "checksum", None)
     if not callable(func):
-        pytest.fail("batch.py has no function `checksum`: keep the `def checksum(data, start=1):` of the "
-                    "starter file.")
+        pytest.fail("batch.py has no function `checksum`: keep the `def checksum(data, start=1):` of the starter file.")
     call = f"checksum({_show(data)}" + (f", start={start})" if start != 1 else ")")
     raw = memoryview(data).tobytes()
     expected = zlib.adler32(raw, start)
@@ -93,8 +92,10 @@ def _check(batch_module, built, data, start: int = 1) -> None:
     except TypeError as exc:
         hint = ""
         if "cdata pointer" in str(exc):
-            hint = (" CFFI does not turn a bytearray, an array or a memoryview into a C pointer by itself: "
-                    "ffi.from_buffer(data) gives a cdata that points to the object's own bytes.")
+            hint = (
+                " CFFI does not turn a bytearray, an array or a memoryview into a C pointer by itself: "
+                "ffi.from_buffer(data) gives a cdata that points to the object's own bytes."
+            )
         pytest.fail(f"{call} raised TypeError: {exc}.{hint}")
     except Exception as exc:
         pytest.fail(f"{call} raised {type(exc).__name__}: {exc}")
@@ -102,35 +103,52 @@ def _check(batch_module, built, data, start: int = 1) -> None:
 
     if type(got) is not int or got != expected:
         message = f"{call} returned {got!r}, expected {expected} (zlib.adler32 of the same bytes)."
-        if isinstance(got, int) and raw and _itemsize(data) > 1 and got == _c_update(built, raw[: len(raw) // _itemsize(data)], start):
-            message += (f" That is the checksum of the first {len(raw) // _itemsize(data)} bytes only: the "
-                        "length you gave C counts items, not bytes. len(ffi.from_buffer(data)) (or "
-                        "memoryview(data).nbytes) is the size in bytes.")
+        if (
+            isinstance(got, int)
+            and raw
+            and _itemsize(data) > 1
+            and got == _c_update(built, raw[: len(raw) // _itemsize(data)], start)
+        ):
+            message += (
+                f" That is the checksum of the first {len(raw) // _itemsize(data)} bytes only: the "
+                "length you gave C counts items, not bytes. len(ffi.from_buffer(data)) (or "
+                "memoryview(data).nbytes) is the size in bytes."
+            )
         elif _c_update(built, raw, start) != expected:
-            message += (" lib.adler32_update itself gives a wrong answer on these bytes: fix its loop in "
-                        "batch_build.py (see the check test_update_in_c).")
+            message += (
+                " lib.adler32_update itself gives a wrong answer on these bytes: fix its loop in "
+                "batch_build.py (see the check test_update_in_c)."
+            )
         pytest.fail(message)
 
     if calls != 1 and not (calls == 0 and not raw):
         if calls == 0:
-            pytest.fail(f"{call} returned the right value, but C counted no call at all. Keep the line "
-                        "COUNT_CALL(data, length); at the top of adler32_update in batch_build.py, and "
-                        "compute the checksum in C.")
+            pytest.fail(
+                f"{call} returned the right value, but C counted no call at all. Keep the line "
+                "COUNT_CALL(data, length); at the top of adler32_update in batch_build.py, and "
+                "compute the checksum in C."
+            )
         per_byte = " one per byte:" if calls >= len(raw) > 1 else ""
-        pytest.fail(f"{call} returned the right value, but made {calls:,} calls to C,{per_byte} expected exactly "
-                    "one. Pass the whole buffer to lib.adler32_update in a single call: the loop over the bytes "
-                    "belongs in C, where it costs nanoseconds instead of a call through CFFI per byte.")
+        pytest.fail(
+            f"{call} returned the right value, but made {calls:,} calls to C,{per_byte} expected exactly "
+            "one. Pass the whole buffer to lib.adler32_update in a single call: the loop over the bytes "
+            "belongs in C, where it costs nanoseconds instead of a call through CFFI per byte."
+        )
     if calls == 1 and last_length != len(raw):
-        pytest.fail(f"{call}: lib.adler32_update received the length {last_length:,}, expected {len(raw):,} "
-                    "(the size of the data in bytes).")
+        pytest.fail(
+            f"{call}: lib.adler32_update received the length {last_length:,}, expected {len(raw):,} "
+            "(the size of the data in bytes)."
+        )
     if calls == 1 and not memoryview(data).readonly and raw:
         received, own = _address(ffi, lib.last_data), _own_address(ffi, data)
         if received != own:
-            pytest.fail(f"{call} returned the right value, but C did not read the caller's own memory: "
-                        f"lib.adler32_update received the address {received:#x}, and the data lives at "
-                        f"{own:#x}. The data was copied first (bytes(data), ffi.new(...), a list, .tobytes()): a "
-                        "copy costs time and memory in proportion to the data, often more than the checksum "
-                        "itself. ffi.from_buffer(data) gives C the object's own bytes, with no copy.")
+            pytest.fail(
+                f"{call} returned the right value, but C did not read the caller's own memory: "
+                f"lib.adler32_update received the address {received:#x}, and the data lives at "
+                f"{own:#x}. The data was copied first (bytes(data), ffi.new(...), a list, .tobytes()): a "
+                "copy costs time and memory in proportion to the data, often more than the checksum "
+                "itself. ffi.from_buffer(data) gives C the object's own bytes, with no copy."
+            )
 
 
 def _itemsize(data) -> int:
@@ -140,8 +158,15 @@ def _itemsize(data) -> int:
 def test_update_in_c(built):
     """adler32_update called directly: the C loop, on its own."""
     rng = random.Random(12)
-    cases = [(b"", 1), (b"Wikipedia", 1), (b"a", 1), (bytes(range(256)), 1), (rng.randbytes(5000), 1),
-             (b"\xff" * BIG, 1), (b"more data", zlib.adler32(b"some "))]
+    cases = [
+        (b"", 1),
+        (b"Wikipedia", 1),
+        (b"a", 1),
+        (bytes(range(256)), 1),
+        (rng.randbytes(5000), 1),
+        (b"\xff" * BIG, 1),
+        (b"more data", zlib.adler32(b"some ")),
+    ]
     for data, start in cases:
         expected = zlib.adler32(data, start)
         _reset(built)
@@ -150,21 +175,29 @@ def test_update_in_c(built):
         if got != expected:
             hint = ""
             if got == start:
-                hint = (" That is the start value, unchanged: the loop over the bytes is not written yet (the TODO "
-                        "in adler32_update).")
+                hint = (
+                    " That is the start value, unchanged: the loop over the bytes is not written yet (the TODO "
+                    "in adler32_update)."
+                )
             elif len(data) >= BIG and data[:1] == b"\xff":
-                hint = (" It is right on small data and wrong on a megabyte of 0xFF: the sums overflow 32 bits. "
-                        "Reduce a and b modulo ADLER_MOD as you go, as adler32_step does.")
+                hint = (
+                    " It is right on small data and wrong on a megabyte of 0xFF: the sums overflow 32 bits. "
+                    "Reduce a and b modulo ADLER_MOD as you go, as adler32_step does."
+                )
             elif len(data) > 1 and got == zlib.adler32(data[1:], start):
                 hint = " That is the checksum without the first byte: the loop starts one byte too late."
             elif len(data) > 1 and got == zlib.adler32(data[:-1], start):
                 hint = " That is the checksum without the last byte: the loop stops one byte too early."
-            pytest.fail(f"lib.adler32_update({start}, {shown}, {len(data):,}) returned {got}, expected {expected} "
-                        f"(zlib.adler32). Fix its loop in batch_build.py.{hint}")
+            pytest.fail(
+                f"lib.adler32_update({start}, {shown}, {len(data):,}) returned {got}, expected {expected} "
+                f"(zlib.adler32). Fix its loop in batch_build.py.{hint}"
+            )
         if built.lib.calls != 1:
-            pytest.fail(f"lib.adler32_update({start}, {shown}, {len(data):,}) counted {built.lib.calls} calls, "
-                        "expected 1: keep the line COUNT_CALL(data, length); at its top, and do not call "
-                        "adler32_step from it.")
+            pytest.fail(
+                f"lib.adler32_update({start}, {shown}, {len(data):,}) counted {built.lib.calls} calls, "
+                "expected 1: keep the line COUNT_CALL(data, length); at its top, and do not call "
+                "adler32_step from it."
+            )
 
 
 def test_checksum_bytes(batch_module, built):
@@ -228,20 +261,27 @@ def test_checksum_is_what_c_returned(batch_module, built, monkeypatch):
     spy = install_lib_spy(batch_module, built, monkeypatch, _OtherAnswer(built.lib))
     func = getattr(batch_module, "checksum", None)
     if not callable(func):
-        pytest.fail("batch.py has no function `checksum`: keep the `def checksum(data, start=1):` of the "
-                    "starter file.")
+        pytest.fail("batch.py has no function `checksum`: keep the `def checksum(data, start=1):` of the starter file.")
     data = b"Wikipedia"
     try:
         got = func(data)
     except Exception as exc:
         pytest.fail(f"checksum({data!r}) raised {type(exc).__name__}: {exc}")
     if spy.last("adler32_update") is None:
-        pytest.fail(f"checksum({data!r}) returned {got!r} without calling lib.adler32_update: the checksum must "
-                    "be computed by C, in one call.")
+        pytest.fail(
+            f"checksum({data!r}) returned {got!r} without calling lib.adler32_update: the checksum must "
+            "be computed by C, in one call."
+        )
     answer = zlib.adler32(data) + _OtherAnswer.OFFSET
     if got != answer:
-        again = (" That is the right checksum, but not the number C returned: checksum() computed it again in "
-                 "Python (zlib) after the call." if got == zlib.adler32(data) else "")
-        pytest.fail(f"checksum({data!r}) returned {got!r}, while the grader's stand-in for lib.adler32_update "
-                    f"returned {answer} (the checksum plus {_OtherAnswer.OFFSET}: a number of its own, to see whose "
-                    f"number comes back).{again} Return what lib.adler32_update returns.")
+        again = (
+            " That is the right checksum, but not the number C returned: checksum() computed it again in "
+            "Python (zlib) after the call."
+            if got == zlib.adler32(data)
+            else ""
+        )
+        pytest.fail(
+            f"checksum({data!r}) returned {got!r}, while the grader's stand-in for lib.adler32_update "
+            f"returned {answer} (the checksum plus {_OtherAnswer.OFFSET}: a number of its own, to see whose "
+            f"number comes back).{again} Return what lib.adler32_update returns."
+        )

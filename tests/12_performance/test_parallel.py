@@ -128,8 +128,10 @@ def _run(parallel_module, built, jobs, threads):
     """Call run_parallel with fresh C counters: (call text, result, calls, peak, inside)."""
     func = getattr(parallel_module, "run_parallel", None)
     if not callable(func):
-        pytest.fail("parallel.py has no function `run_parallel`: keep the `def run_parallel(jobs, threads):` of "
-                    "the starter file.")
+        pytest.fail(
+            "parallel.py has no function `run_parallel`: keep the `def run_parallel(jobs, threads):` of "
+            "the starter file."
+        )
     call = f"run_parallel({_show_jobs(jobs)}, threads={threads})"
     lib = built.lib
     lib.reset_counts()
@@ -145,33 +147,43 @@ def _run(parallel_module, built, jobs, threads):
 def _check_results(call, got, calls, inside, jobs) -> None:
     expected = [x * x for x, _ in jobs]
     if calls == 0 and jobs:
-        pytest.fail(f"{call}: C counted no call of slow_square in this process, expected {len(jobs)}. The jobs "
-                    "must run in this process, on threads: other processes (multiprocessing, "
-                    "ProcessPoolExecutor) have their own copy of the C library, and need no GIL release to run "
-                    "side by side. Use threads, and call lib.slow_square(x, ms) for each job.")
+        pytest.fail(
+            f"{call}: C counted no call of slow_square in this process, expected {len(jobs)}. The jobs "
+            "must run in this process, on threads: other processes (multiprocessing, "
+            "ProcessPoolExecutor) have their own copy of the C library, and need no GIL release to run "
+            "side by side. Use threads, and call lib.slow_square(x, ms) for each job."
+        )
     if not isinstance(got, list) or got != expected:
         hint = ""
         if isinstance(got, list) and sorted(got) == sorted(expected):
-            hint = (" The right results, in the wrong order: that is the order in which the jobs finished (the "
-                    "first jobs wait longest). Keep the order of the jobs: executor.map() does, "
-                    "as_completed() does not.")
+            hint = (
+                " The right results, in the wrong order: that is the order in which the jobs finished (the "
+                "first jobs wait longest). Keep the order of the jobs: executor.map() does, "
+                "as_completed() does not."
+            )
         elif not isinstance(got, list):
             hint = " Return a list (list(executor.map(...)) for instance)."
         pytest.fail(f"{call} returned {got!r}, expected {expected!r}.{hint}")
     if calls != len(jobs):
-        pytest.fail(f"{call} returned the right list, but C counted {calls} calls of slow_square, expected "
-                    f"{len(jobs)}: one per job, each job computed exactly once.")
+        pytest.fail(
+            f"{call} returned the right list, but C counted {calls} calls of slow_square, expected "
+            f"{len(jobs)}: one per job, each job computed exactly once."
+        )
     if inside != 0:
-        pytest.fail(f"{call} returned while {inside} calls of slow_square were still running in C. Wait for "
-                    "every job before returning (leaving a `with ThreadPoolExecutor(...)` block waits for all).")
+        pytest.fail(
+            f"{call} returned while {inside} calls of slow_square were still running in C. Wait for "
+            "every job before returning (leaving a `with ThreadPoolExecutor(...)` block waits for all)."
+        )
 
 
 def _overlap_message(call, peak) -> str:
-    return (f"{call} returned the right list, but the calls never overlapped: at most {peak} thread was inside "
-            "slow_square at any moment, expected at least 2. CFFI releases the GIL during each C call, so "
-            "threads can wait in C side by side; a loop that runs the jobs one after the other, or a lock "
-            "held around lib.slow_square, keeps them in single file. Submit the jobs to a "
-            "ThreadPoolExecutor(max_workers=threads), with no lock around the C call.")
+    return (
+        f"{call} returned the right list, but the calls never overlapped: at most {peak} thread was inside "
+        "slow_square at any moment, expected at least 2. CFFI releases the GIL during each C call, so "
+        "threads can wait in C side by side; a loop that runs the jobs one after the other, or a lock "
+        "held around lib.slow_square, keeps them in single file. Submit the jobs to a "
+        "ThreadPoolExecutor(max_workers=threads), with no lock around the C call."
+    )
 
 
 def test_results_in_order(parallel_module, built, newest_first):
@@ -186,14 +198,21 @@ def test_results_are_what_c_returned(parallel_module, built, monkeypatch):
     call, got, calls, _, _ = _run(parallel_module, built, jobs, 2)
     answers = [x * x + _OtherAnswer.OFFSET for x, _ in jobs]
     if calls == 0:
-        pytest.fail(f"{call}: C counted no call of slow_square in this process, expected {len(jobs)}. Call "
-                    "lib.slow_square(x, ms) for each job, on threads.")
+        pytest.fail(
+            f"{call}: C counted no call of slow_square in this process, expected {len(jobs)}. Call "
+            "lib.slow_square(x, ms) for each job, on threads."
+        )
     if got != answers:
-        again = (" Those are the right squares, but not the numbers C returned: run_parallel computed them again "
-                 "in Python." if got == [x * x for x, _ in jobs] else "")
-        pytest.fail(f"{call} returned {got!r}, while the grader's stand-in for lib.slow_square returned "
-                    f"{answers!r} (x * x + {_OtherAnswer.OFFSET}: numbers of its own, to see whose numbers come "
-                    f"back).{again} Return the results of the lib.slow_square calls, in the order of the jobs.")
+        again = (
+            " Those are the right squares, but not the numbers C returned: run_parallel computed them again in Python."
+            if got == [x * x for x, _ in jobs]
+            else ""
+        )
+        pytest.fail(
+            f"{call} returned {got!r}, while the grader's stand-in for lib.slow_square returned "
+            f"{answers!r} (x * x + {_OtherAnswer.OFFSET}: numbers of its own, to see whose numbers come "
+            f"back).{again} Return the results of the lib.slow_square calls, in the order of the jobs."
+        )
 
 
 def test_calls_overlap(parallel_module, built, meeting):
@@ -201,8 +220,10 @@ def test_calls_overlap(parallel_module, built, meeting):
     call, got, calls, peak, inside = _run(parallel_module, built, jobs, 4)
     _check_results(call, got, calls, inside, jobs)
     if peak > 4:
-        pytest.fail(f"{call}: {peak} threads were inside slow_square at the same moment, expected at most "
-                    "4, the number of threads asked for. Give your pool max_workers=threads.")
+        pytest.fail(
+            f"{call}: {peak} threads were inside slow_square at the same moment, expected at most "
+            "4, the number of threads asked for. Give your pool max_workers=threads."
+        )
     if not meeting.met:
         pytest.fail(_overlap_message(call, peak))
 
@@ -213,9 +234,11 @@ def test_thread_limit(parallel_module, built):
         call, got, calls, peak, inside = _run(parallel_module, built, jobs, threads)
         _check_results(call, got, calls, inside, jobs)
         if peak > threads:
-            pytest.fail(f"{call}: {peak} threads were inside slow_square at the same moment, expected at most "
-                        f"{threads}. run_parallel must not start more than `threads` workers: "
-                        "ThreadPoolExecutor(max_workers=threads); its default is min(32, CPUs + 4).")
+            pytest.fail(
+                f"{call}: {peak} threads were inside slow_square at the same moment, expected at most "
+                f"{threads}. run_parallel must not start more than `threads` workers: "
+                "ThreadPoolExecutor(max_workers=threads); its default is min(32, CPUs + 4)."
+            )
 
 
 def test_one_thread(parallel_module, built):
@@ -223,8 +246,10 @@ def test_one_thread(parallel_module, built):
     call, got, calls, peak, inside = _run(parallel_module, built, jobs, 1)
     _check_results(call, got, calls, inside, jobs)
     if peak != 1:
-        pytest.fail(f"{call}: {peak} threads were inside slow_square at the same moment, expected 1 with "
-                    "threads=1. Give your pool max_workers=threads.")
+        pytest.fail(
+            f"{call}: {peak} threads were inside slow_square at the same moment, expected 1 with "
+            "threads=1. Give your pool max_workers=threads."
+        )
 
 
 def test_more_threads_than_jobs(parallel_module, built, meeting):

@@ -70,8 +70,10 @@ except BaseException as exc:
 print("@@probe@@" + json.dumps(out))
 """
 
-NOISE = re.compile(r"^(copying|adding|creating|writing|running|reading|removing|installing|"
-                   r"Copying|Creating|warning: build_py)\b")
+NOISE = re.compile(
+    r"^(copying|adding|creating|writing|running|reading|removing|installing|"
+    r"Copying|Creating|warning: build_py)\b"
+)
 
 
 @dataclass
@@ -105,11 +107,18 @@ def _run(code: str, out: Path, cwd: Path) -> Step:
     out.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ, PIP_NO_INDEX="1")  # nothing is installed: no network needed, none used
     try:
-        proc = subprocess.run([sys.executable, "-c", code, str(out)], cwd=cwd, env=env, capture_output=True,
-                              text=True, timeout=BUILD_TIMEOUT, check=False)
+        proc = subprocess.run(
+            [sys.executable, "-c", code, str(out)],
+            cwd=cwd,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=BUILD_TIMEOUT,
+            check=False,
+        )
     except subprocess.TimeoutExpired:
         return Step(None, "", None)
-    found = [ln[len("@@out@@"):].strip() for ln in proc.stdout.splitlines() if ln.startswith("@@out@@")]
+    found = [ln[len("@@out@@") :].strip() for ln in proc.stdout.splitlines() if ln.startswith("@@out@@")]
     result = out / found[-1] if proc.returncode == 0 and found and (out / found[-1]).is_file() else None
     return Step(proc.returncode, proc.stdout + proc.stderr, result)
 
@@ -138,8 +147,11 @@ def builds(exercise, workspace) -> Builds:
     copies = [workspace / "project-1" / PROJECT, workspace / "project-2" / PROJECT]
     for copy in copies:  # each build on a fresh copy: one build's leftovers never help the other
         shutil.copytree(exercise.path(PROJECT), copy)
-    out = Builds(_run(WHEEL, workspace / "wheel", copies[0]), _run(SDIST, workspace / "sdist", copies[1]),
-                 requires_python=_requires_python(copies[0]))
+    out = Builds(
+        _run(WHEEL, workspace / "wheel", copies[0]),
+        _run(SDIST, workspace / "sdist", copies[1]),
+        requires_python=_requires_python(copies[0]),
+    )
     if out.direct.result is not None:
         out.names = zipfile.ZipFile(out.direct.result).namelist()
         out.unpacked = workspace / "unpacked"
@@ -189,14 +201,18 @@ def _require_wheel_from_sdist(builds: Builds) -> None:
     missing = [name for name in NEEDED if name not in builds.members]
     message = f"{command} failed (exit {step.returncode}). The build says:\n{_meaningful(step.output)}"
     if HEADER in missing:
-        message += (f"\nThe sdist has no {HEADER}: palette.c and the module's own C code (set_source()'s "
-                    "#include) need it, so the compiler cannot build from the sdist. setuptools adds the Python files and the C sources named in sources=[...] by itself, "
-                    "not the headers: list the header in MANIFEST.in (a path from the project folder) or as "
-                    "package data.")
+        message += (
+            f"\nThe sdist has no {HEADER}: palette.c and the module's own C code (set_source()'s "
+            "#include) need it, so the compiler cannot build from the sdist. setuptools adds the Python files and the C sources named in sources=[...] by itself, "
+            "not the headers: list the header in MANIFEST.in (a path from the project folder) or as "
+            "package data."
+        )
         if "warning: no files found matching" in builds.sdist.output:
             lines = [ln.strip() for ln in builds.sdist.output.splitlines() if "no files found matching" in ln]
-            message += (f" Building the sdist warned: {lines[0]}. Paths in MANIFEST.in start from the folder "
-                        "that holds MANIFEST.in.")
+            message += (
+                f" Building the sdist warned: {lines[0]}. Paths in MANIFEST.in start from the folder "
+                "that holds MANIFEST.in."
+            )
     elif missing:
         message += f"\nThe sdist lacks {', '.join(missing)}."
     pytest.fail(message)
@@ -216,8 +232,11 @@ def test_wheel_builds_from_the_sdist(builds):
 
 def _stable_abi_expected() -> bool:
     """Whether cffi compiles for the stable ABI here (as cffi's setuptools_ext decides)."""
-    return (sys.implementation.name == "cpython" and not sysconfig.get_config_var("Py_GIL_DISABLED")
-            and not hasattr(sys, "gettotalrefcount"))
+    return (
+        sys.implementation.name == "cpython"
+        and not sysconfig.get_config_var("Py_GIL_DISABLED")
+        and not hasattr(sys, "gettotalrefcount")
+    )
 
 
 def _oldest_minor(requires_python: str) -> int | None:
@@ -232,14 +251,18 @@ def test_wheel_is_tagged_for_the_stable_abi(builds):
     python_tag, abi_tag = parts[-3], parts[-2]
     modules = [n for n in builds.names if n.startswith("palette/_native.") and n.endswith((".so", ".pyd"))]
     if not modules:
-        pytest.fail(f"The wheel {wheel} holds no compiled module palette/_native (it has "
-                    f"{', '.join(builds.names[:6])}): setup.py must keep its cffi_modules.")
+        pytest.fail(
+            f"The wheel {wheel} holds no compiled module palette/_native (it has "
+            f"{', '.join(builds.names[:6])}): setup.py must keep its cffi_modules."
+        )
     module = modules[0]
     if not _stable_abi_expected():
         return  # PyPy, free-threaded or debug CPython: no stable ABI; a wheel for this Python is right
     if "abi3" not in module.split("/")[-1] and not module.endswith(".pyd"):
-        pytest.fail(f"The compiled module is {module}, not built for the stable ABI: keep cffi's default "
-                    "(no py_limited_api=False in set_source()).")
+        pytest.fail(
+            f"The compiled module is {module}, not built for the stable ABI: keep cffi's default "
+            "(no py_limited_api=False in set_source())."
+        )
     minor = sys.version_info[1]
     if abi_tag != "abi3":
         pytest.fail(
@@ -260,8 +283,10 @@ def test_wheel_is_tagged_for_the_stable_abi(builds):
             f"need a C compiler to install from the sdist. Use the tag of the oldest supported Python, cp3{oldest}."
         )
     if tag_minor > minor:
-        pytest.fail(f"The wheel {wheel} is tagged {python_tag}-abi3: CPython 3.{tag_minor} or later, so the "
-                    f"CPython 3.{minor} that built it cannot install it.")
+        pytest.fail(
+            f"The wheel {wheel} is tagged {python_tag}-abi3: CPython 3.{tag_minor} or later, so the "
+            f"CPython 3.{minor} that built it cannot install it."
+        )
 
 
 @pytest.fixture(scope="module")
@@ -272,27 +297,34 @@ def probe(builds, workspace) -> dict:
     here = workspace / "elsewhere"
     here.mkdir(exist_ok=True)
     try:
-        proc = subprocess.run([sys.executable, "-I", "-c", PROBE, str(builds.unpacked)], cwd=here,
-                              capture_output=True, text=True, timeout=RUN_TIMEOUT, check=False)
+        proc = subprocess.run(
+            [sys.executable, "-I", "-c", PROBE, str(builds.unpacked)],
+            cwd=here,
+            capture_output=True,
+            text=True,
+            timeout=RUN_TIMEOUT,
+            check=False,
+        )
     except subprocess.TimeoutExpired:
         return {"error": f"it was still running after {RUN_TIMEOUT} s"}
     found = [ln for ln in proc.stdout.splitlines() if ln.startswith("@@probe@@")]
     if not found:
         tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-6:])
         return {"error": f"the process ended (exit {proc.returncode}):\n{tail}"}
-    return json.loads(found[-1][len("@@probe@@"):])
+    return json.loads(found[-1][len("@@probe@@") :])
 
 
 def test_package_imports_from_the_wheel(builds, probe):
     _require_wheel(builds)
     if "error" in probe:
-        pytest.fail(f"`import palette`, in a fresh Python that sees only the unpacked wheel, failed: "
-                    f"{probe['error']}.")
+        pytest.fail(f"`import palette`, in a fresh Python that sees only the unpacked wheel, failed: {probe['error']}.")
     if not str(Path(probe["file"]).resolve()).startswith(str(builds.unpacked.resolve())):
         pytest.fail(f"`import palette._native` found {probe['file']}, not the module inside the wheel.")
-    for key, expected, call in (("mix", 0x808080, "palette.mix(0x000000, 0xFFFFFF)"),
-                                ("mix25", 0xBF0040, "palette.mix(0xFF0000, 0x0000FF, 25)"),
-                                ("luma", 255, "palette.luma(0xFFFFFF)")):
+    for key, expected, call in (
+        ("mix", 0x808080, "palette.mix(0x000000, 0xFFFFFF)"),
+        ("mix25", 0xBF0040, "palette.mix(0xFF0000, 0x0000FF, 25)"),
+        ("luma", 255, "palette.luma(0xFFFFFF)"),
+    ):
         if probe[key] != expected:
             pytest.fail(f"{call}, imported from the wheel, returned {probe[key]!r}; expected {expected!r}.")
 
@@ -341,10 +373,16 @@ print("@@seen@@" + json.dumps(seen))
 # (what to call it, the facts it simulates, whether the wheel may carry the abi3 tag there)
 ENVIRONMENTS = [
     ("CPython", dict(implementation="cpython", platform="CPython", abiflags="", gil_disabled=0, debug=0), True),
-    ("free-threaded CPython (3.14t)",
-     dict(implementation="cpython", platform="CPython", abiflags="t", gil_disabled=1, debug=0), False),
-    ("a debug build of CPython (python3-dbg, python_d.exe)",
-     dict(implementation="cpython", platform="CPython", abiflags="d", gil_disabled=0, debug=1), False),
+    (
+        "free-threaded CPython (3.14t)",
+        dict(implementation="cpython", platform="CPython", abiflags="t", gil_disabled=1, debug=0),
+        False,
+    ),
+    (
+        "a debug build of CPython (python3-dbg, python_d.exe)",
+        dict(implementation="cpython", platform="CPython", abiflags="d", gil_disabled=0, debug=1),
+        False,
+    ),
     ("PyPy", dict(implementation="pypy", platform="PyPy", abiflags="", gil_disabled=0, debug=0), None),
     ("GraalPy", dict(implementation="graalpy", platform="GraalVM", abiflags="", gil_disabled=0, debug=0), None),
 ]
@@ -382,14 +420,20 @@ def simulated(exercise, workspace) -> dict:
     out = {}
     for name, facts, _ in ENVIRONMENTS:
         try:
-            proc = subprocess.run([sys.executable, "-c", SIMULATE, json.dumps(facts)], cwd=copy,
-                                  capture_output=True, text=True, timeout=RUN_TIMEOUT, check=False)
+            proc = subprocess.run(
+                [sys.executable, "-c", SIMULATE, json.dumps(facts)],
+                cwd=copy,
+                capture_output=True,
+                text=True,
+                timeout=RUN_TIMEOUT,
+                check=False,
+            )
         except subprocess.TimeoutExpired:
             out[name] = {"error": f"it was still running after {RUN_TIMEOUT} s"}
             continue
         found = [ln for ln in proc.stdout.splitlines() if ln.startswith("@@seen@@")]
         tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-4:])
-        out[name] = json.loads(found[-1][len("@@seen@@"):]) if found else {"error": f"exit {proc.returncode}: {tail}"}
+        out[name] = json.loads(found[-1][len("@@seen@@") :]) if found else {"error": f"exit {proc.returncode}: {tail}"}
     return out
 
 
@@ -399,22 +443,31 @@ def test_stable_abi_tag_only_where_cffi_uses_it(exercise, simulated):
     for name, _, abi3 in ENVIRONMENTS:
         seen = simulated[name]
         if "error" in seen:
-            pytest.fail(f"setup.py, run as on {name} (a simulation: setup() only records its arguments), "
-                        f"failed: {seen['error']}. A user of {name} building palette from the sdist gets that error.")
+            pytest.fail(
+                f"setup.py, run as on {name} (a simulation: setup() only records its arguments), "
+                f"failed: {seen['error']}. A user of {name} building palette from the sdist gets that error."
+            )
         if "bdist_wheel" in seen.get("cmdclass", []):
             return  # a bdist_wheel of its own decides the tag: only the real build (above) can judge it
         tag = seen.get("options", {}).get("bdist_wheel", {}).get("py_limited_api") or static
         if abi3 is False and tag:
-            why = ("setuptools refuses py_limited_api there (Py_LIMITED_API is incompatible with Py_GIL_DISABLED "
-                   "before 3.15), so the build fails" if "free-threaded" in name else
-                   "cffi compiles an ordinary module there (no stable ABI in a debug build), so a wheel tagged "
-                   "abi3 would claim what its module is not")
+            why = (
+                "setuptools refuses py_limited_api there (Py_LIMITED_API is incompatible with Py_GIL_DISABLED "
+                "before 3.15), so the build fails"
+                if "free-threaded" in name
+                else "cffi compiles an ordinary module there (no stable ABI in a debug build), so a wheel tagged "
+                "abi3 would claim what its module is not"
+            )
             where = f"set by {static}, for every Python" if tag == static else f"{tag!r}"
-            pytest.fail(f"On {name}, setup.py still sets bdist_wheel's py_limited_api ({where}): {why}. "
-                        "Set it only where cffi compiles for the stable ABI: CPython, not free-threaded "
-                        "(sysconfig.get_config_var(\"Py_GIL_DISABLED\")), not a debug build "
-                        "(hasattr(sys, \"gettotalrefcount\")).")
+            pytest.fail(
+                f"On {name}, setup.py still sets bdist_wheel's py_limited_api ({where}): {why}. "
+                "Set it only where cffi compiles for the stable ABI: CPython, not free-threaded "
+                '(sysconfig.get_config_var("Py_GIL_DISABLED")), not a debug build '
+                '(hasattr(sys, "gettotalrefcount")).'
+            )
         if abi3 and not tag and not _stable_abi_expected():
             # graded on another Python, the real build cannot show this: the simulation does
-            pytest.fail(f"On {name}, setup.py does not set bdist_wheel's py_limited_api, so the wheel is tagged for "
-                        "one CPython version though cffi compiled its module for the stable ABI.")
+            pytest.fail(
+                f"On {name}, setup.py does not set bdist_wheel's py_limited_api, so the wheel is tagged for "
+                "one CPython version though cffi compiled its module for the stable ABI."
+            )

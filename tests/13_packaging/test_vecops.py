@@ -56,8 +56,10 @@ except BaseException as exc:
 print("@@probe@@" + json.dumps(out))
 """
 
-NOISE = re.compile(r"^(copying|adding|creating|writing|running|reading|removing|installing|"
-                   r"Copying|Creating|warning: build_py)\b")
+NOISE = re.compile(
+    r"^(copying|adding|creating|writing|running|reading|removing|installing|"
+    r"Copying|Creating|warning: build_py)\b"
+)
 
 
 @dataclass
@@ -99,17 +101,26 @@ def build(exercise, workspace) -> Build:
     before = _project_files(project)
     env = dict(os.environ, PIP_NO_INDEX="1")  # nothing is installed: no network needed, none used
     try:
-        proc = subprocess.run([sys.executable, "-c", BUILD, str(dist)], cwd=project, env=env, capture_output=True,
-                              text=True, timeout=BUILD_TIMEOUT, check=False)
+        proc = subprocess.run(
+            [sys.executable, "-c", BUILD, str(dist)],
+            cwd=project,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=BUILD_TIMEOUT,
+            check=False,
+        )
     except subprocess.TimeoutExpired:
         return Build(project, None, "", None)
     output = proc.stdout + proc.stderr
-    found = [ln[len("@@wheel@@"):].strip() for ln in proc.stdout.splitlines() if ln.startswith("@@wheel@@")]
+    found = [ln[len("@@wheel@@") :].strip() for ln in proc.stdout.splitlines() if ln.startswith("@@wheel@@")]
     wheel = dist / found[-1] if proc.returncode == 0 and found else None
     names = zipfile.ZipFile(wheel).namelist() if wheel is not None and wheel.is_file() else []
-    written = sorted(name for name in _project_files(project) - before
-                     if not name.startswith("build/") and ".egg-info/" not in name
-                     and "__pycache__" not in name)
+    written = sorted(
+        name
+        for name in _project_files(project) - before
+        if not name.startswith("build/") and ".egg-info/" not in name and "__pycache__" not in name
+    )
     return Build(project, proc.returncode, output, wheel, names, written)
 
 
@@ -132,18 +143,26 @@ def _require_wheel(build: Build) -> None:
     output = build.output
     advice = ""
     if "does not name an existing file" in output:
-        advice = ("cffi_modules names a file that is not there: its path is relative to the folder of setup.py, "
-                  "so the builder is \"src/vecops/_build.py\".")
+        advice = (
+            "cffi_modules names a file that is not there: its path is relative to the folder of setup.py, "
+            'so the builder is "src/vecops/_build.py".'
+        )
     elif "not found in module" in output:
-        advice = ("The part after the colon in cffi_modules names the FFI object in the builder: the global "
-                  "variable that holds FFI() (or a function that returns it).")
+        advice = (
+            "The part after the colon in cffi_modules names the FFI object in the builder: the global "
+            "variable that holds FFI() (or a function that returns it)."
+        )
     elif "absolute path" in output:
-        advice = ("setuptools refuses absolute paths in a build: compute paths from Path(__file__).parent, "
-                  "without .resolve(), so that they stay relative to the project folder.")
+        advice = (
+            "setuptools refuses absolute paths in a build: compute paths from Path(__file__).parent, "
+            "without .resolve(), so that they stay relative to the project folder."
+        )
     elif "must be of the form" in output:
-        advice = "Each item of cffi_modules is one string \"path/to/builder.py:name_of_the_ffi_object\"."
-    pytest.fail(f"{command} failed (exit {build.returncode}). The build says:\n{_meaningful(output)}"
-                + (f"\n{advice}" if advice else ""))
+        advice = 'Each item of cffi_modules is one string "path/to/builder.py:name_of_the_ffi_object".'
+    pytest.fail(
+        f"{command} failed (exit {build.returncode}). The build says:\n{_meaningful(output)}"
+        + (f"\n{advice}" if advice else "")
+    )
 
 
 def _extensions(names: list[str]) -> list[str]:
@@ -165,13 +184,27 @@ def _requirement_class():
 
 def _environment(implementation: str, name: str, version: str, system: str, **more: str) -> dict:
     """Every PEP 508 marker variable, as one Python on one system has them."""
-    platforms = {"Linux": ("linux", "posix", "x86_64"), "Windows": ("win32", "nt", "AMD64"),
-                 "Darwin": ("darwin", "posix", "arm64")}
+    platforms = {
+        "Linux": ("linux", "posix", "x86_64"),
+        "Windows": ("win32", "nt", "AMD64"),
+        "Darwin": ("darwin", "posix", "arm64"),
+    }
     sys_platform, os_name, machine = platforms[system]
-    return {"implementation_name": name, "implementation_version": version, "platform_python_implementation":
-            implementation, "python_version": ".".join(version.split(".")[:2]), "python_full_version": version,
-            "sys_platform": sys_platform, "os_name": os_name, "platform_system": system, "platform_machine": machine,
-            "platform_release": "", "platform_version": "", "extra": "", **more}
+    return {
+        "implementation_name": name,
+        "implementation_version": version,
+        "platform_python_implementation": implementation,
+        "python_version": ".".join(version.split(".")[:2]),
+        "python_full_version": version,
+        "sys_platform": sys_platform,
+        "os_name": os_name,
+        "platform_system": system,
+        "platform_machine": machine,
+        "platform_release": "",
+        "platform_version": "",
+        "extra": "",
+        **more,
+    }
 
 
 # Pythons a requirement's condition is evaluated for (not only the one grading): cffi is needed on each
@@ -183,8 +216,9 @@ NEEDS_CFFI = {
     "CPython 3.12 on macOS": _environment("CPython", "cpython", "3.12.8", "Darwin"),
     "free-threaded CPython 3.14t": _environment("CPython", "cpython", "3.14.0", "Linux"),
     "a debug build of CPython 3.13": _environment("CPython", "cpython", "3.13.1", "Linux"),
-    "GraalPy (another implementation; it installs cffi from PyPI)":
-        _environment("GraalVM", "graalpy", "3.11.7", "Linux", implementation_version="24.1.1"),
+    "GraalPy (another implementation; it installs cffi from PyPI)": _environment(
+        "GraalVM", "graalpy", "3.11.7", "Linux", implementation_version="24.1.1"
+    ),
 }
 NO_CFFI = {
     "PyPy on Linux": _environment("PyPy", "pypy", "3.10.14", "Linux", implementation_version="7.3.17"),
@@ -232,17 +266,24 @@ def test_wheel_holds_the_compiled_module_in_the_package(build):
         pytest.fail(
             f"The wheel {wheel} holds the compiled module as {where}, at the top of the wheel, outside the package: "
             f"set_source() gave it a top-level name, so `from ._native import lib` in vecops/__init__.py cannot find "
-            f"it. Give set_source() the dotted name \"{PACKAGE}.{MODULE}\": package, dot, module."
+            f'it. Give set_source() the dotted name "{PACKAGE}.{MODULE}": package, dot, module.'
         )
-    pytest.fail(f"The wheel {wheel} holds the compiled module as {where}; expected {PACKAGE}/{MODULE}.<suffix>, "
-                f"the name vecops/__init__.py imports: set_source(\"{PACKAGE}.{MODULE}\", ...).")
+    pytest.fail(
+        f"The wheel {wheel} holds the compiled module as {where}; expected {PACKAGE}/{MODULE}.<suffix>, "
+        f'the name vecops/__init__.py imports: set_source("{PACKAGE}.{MODULE}", ...).'
+    )
 
 
 def test_wheel_has_no_build_leftovers(build):
     _require_wheel(build)
-    leftovers = [n for n in build.names
-                 if n.endswith((".o", ".obj")) or n.startswith(("build/", "src/")) or ".egg-info/" in n
-                 or re.search(r"(^|/)(vecops\.)?_native\.c$", n)]
+    leftovers = [
+        n
+        for n in build.names
+        if n.endswith((".o", ".obj"))
+        or n.startswith(("build/", "src/"))
+        or ".egg-info/" in n
+        or re.search(r"(^|/)(vecops\.)?_native\.c$", n)
+    ]
     if leftovers:
         pytest.fail(
             f"The wheel {build.wheel.name} holds files of the build itself: {', '.join(leftovers[:5])}. "
@@ -258,7 +299,7 @@ def test_building_leaves_your_files_alone(build):
         pytest.fail(
             f"Building the wheel wrote {shown} into the project folder, outside build/. setuptools runs the builder "
             "to get its FFI object, and your builder compiled right then, into the current folder: keep "
-            "ffibuilder.compile() under `if __name__ == \"__main__\":`, and let setuptools do the compiling."
+            'ffibuilder.compile() under `if __name__ == "__main__":`, and let setuptools do the compiling.'
         )
 
 
@@ -309,8 +350,9 @@ def test_build_requires_cffi(exercise):
     if not isinstance(requires, list) or not all(isinstance(r, str) for r in requires):
         pytest.fail(f"[build-system] requires in vecops/pyproject.toml is {requires!r}: it must be a list of strings")
     found = _cffi_requirements(requires)
-    left_out = [where for where, environment in NEEDS_CFFI.items()
-                if not any(_applies(req, environment) for _, req in found)]
+    left_out = [
+        where for where, environment in NEEDS_CFFI.items() if not any(_applies(req, environment) for _, req in found)
+    ]
     if found and left_out:
         pytest.fail(
             f"[build-system] requires in vecops/pyproject.toml is {requires!r}: its condition on cffi leaves cffi "
@@ -334,15 +376,21 @@ def probe(build, unpacked, workspace) -> dict:
     here = workspace / "elsewhere"
     here.mkdir(exist_ok=True)
     try:
-        proc = subprocess.run([sys.executable, "-I", "-c", PROBE, str(unpacked)], cwd=here, capture_output=True,
-                              text=True, timeout=RUN_TIMEOUT, check=False)
+        proc = subprocess.run(
+            [sys.executable, "-I", "-c", PROBE, str(unpacked)],
+            cwd=here,
+            capture_output=True,
+            text=True,
+            timeout=RUN_TIMEOUT,
+            check=False,
+        )
     except subprocess.TimeoutExpired:
         return {"error": f"it was still running after {RUN_TIMEOUT} s"}
     found = [ln for ln in proc.stdout.splitlines() if ln.startswith("@@probe@@")]
     if not found:
         tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-6:])
         return {"error": f"the process ended (exit {proc.returncode}):\n{tail}"}
-    result = json.loads(found[-1][len("@@probe@@"):])
+    result = json.loads(found[-1][len("@@probe@@") :])
     result["root"] = str(unpacked)
     return result
 
@@ -356,7 +404,9 @@ def test_package_imports_from_the_wheel(build, probe):
         )
     if not str(Path(probe["file"]).resolve()).startswith(str(Path(probe["root"]).resolve())):
         pytest.fail(f"`import vecops._native` found {probe['file']}, not the module inside the wheel.")
-    for key, expected, call in (("dot", 13.5, "vecops.dot([1.0, 2.0, 3.0], [4.0, -5.0, 6.5])"),
-                                ("dot_long", 249750.0, "vecops.dot(list(range(1000)), [0.5] * 1000)")):
+    for key, expected, call in (
+        ("dot", 13.5, "vecops.dot([1.0, 2.0, 3.0], [4.0, -5.0, 6.5])"),
+        ("dot_long", 249750.0, "vecops.dot(list(range(1000)), [0.5] * 1000)"),
+    ):
         if probe[key] != expected:
             pytest.fail(f"{call}, imported from the wheel, returned {probe[key]!r}; expected {expected!r}.")

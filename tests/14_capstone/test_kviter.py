@@ -102,9 +102,11 @@ def _foreach(store, func, text="store.foreach(func)"):
 def _misuse_check(counts, what):
     misuses = counts.delta()[2]
     if misuses:
-        pytest.fail(f"{what}: a kv_* function was given a NULL, closed or freed store or iterator {misuses} "
-                    "time(s). In a real library that reads freed memory or crashes. Check that the store is open "
-                    "before each C call (ValueError otherwise), and free each iterator exactly once.")
+        pytest.fail(
+            f"{what}: a kv_* function was given a NULL, closed or freed store or iterator {misuses} "
+            "time(s). In a real library that reads freed memory or crashes. Check that the store is open "
+            "before each C call (ValueError otherwise), and free each iterator exactly once."
+        )
 
 
 def _leak_check(counts, what):
@@ -113,9 +115,11 @@ def _leak_check(counts, what):
     collect()
     iters = counts.delta()[1]
     if iters:
-        pytest.fail(f"{what}: after gc.collect(), {iters} C iterator(s) were never freed. Every kv_iter_new needs "
-                    "its kv_iter_free: in a generator, put it in a `finally:` block, which runs at the end of the "
-                    "loop, on an exception, and when a loop that broke out drops the generator.")
+        pytest.fail(
+            f"{what}: after gc.collect(), {iters} C iterator(s) were never freed. Every kv_iter_new needs "
+            "its kv_iter_free: in a generator, put it in a `finally:` block, which runs at the end of the "
+            "loop, on an exception, and when a loop that broke out drops the generator."
+        )
     _misuse_check(counts, what)
     counts.start = counts.now()
 
@@ -131,8 +135,10 @@ def test_builder_declares_the_callback(built):
     ffi, lib = built.ffi, built.lib
     func = getattr(lib, "kv_visit", None)
     if func is None:
-        pytest.fail("lib.kv_visit does not exist: declare the callback in kvstore_build.py's cdef(), "
-                    'extern "Python" int kv_visit(const char *key, const char *value, size_t len, void *userdata);')
+        pytest.fail(
+            "lib.kv_visit does not exist: declare the callback in kvstore_build.py's cdef(), "
+            'extern "Python" int kv_visit(const char *key, const char *value, size_t len, void *userdata);'
+        )
     want = ffi.typeof("kv_visit_fn")
     if ffi.typeof(func) is not want:
         pytest.fail(f"lib.kv_visit has the type {ffi.typeof(func).cname}, expected {want.cname} (kv_visit_fn).")
@@ -142,16 +148,20 @@ def test_keys_in_order(kvstore, counts):
     store = _store(kvstore, ENTRIES)
     got = _keys(store)
     if got != list(ENTRIES):
-        pytest.fail(f"list(store) returned {got!r}, expected {list(ENTRIES)!r}: the keys, as str, in the order C "
-                    "gives them (the order they were first put).")
+        pytest.fail(
+            f"list(store) returned {got!r}, expected {list(ENTRIES)!r}: the keys, as str, in the order C "
+            "gives them (the order they were first put)."
+        )
     _do("del store['clé']", operator.delitem, store, "clé")
     _do("store['clé'] = b'again'", operator.setitem, store, "clé", b"again")
     _do("store['first'] = b'replaced'", operator.setitem, store, "first", b"replaced")
     want = ["first", "日本", "last", "clé"]
     got = _keys(store)
     if got != want:
-        pytest.fail(f"After deleting 'clé', putting it back and replacing the value of 'first', list(store) returned "
-                    f"{got!r}, expected {want!r}.")
+        pytest.fail(
+            f"After deleting 'clé', putting it back and replacing the value of 'first', list(store) returned "
+            f"{got!r}, expected {want!r}."
+        )
     empty = _store(kvstore)
     if _keys(empty, "list(Store(50))") != []:
         pytest.fail("list() of an empty store is not [].")
@@ -169,8 +179,10 @@ def test_keys_come_from_c(kvstore, built, monkeypatch, counts):
     ffi, lib = built.ffi, built.lib
     pointer = put[1][0] if put is not None and put[1] else None
     if not (isinstance(pointer, ffi.CData) and ffi.typeof(pointer) is ffi.typeof("kv_store *")):
-        pytest.fail(f"store[key] = value handed lib.kv_put {_short(pointer)} as the store, expected the kv_store * "
-                    "that kv_open gave: the grader needs it to change the store through C.")
+        pytest.fail(
+            f"store[key] = value handed lib.kv_put {_short(pointer)} as the store, expected the kv_store * "
+            "that kv_open gave: the grader needs it to change the store through C."
+        )
     # Through C itself, as another part of a program using the same kv_store would.
     deleted, added = lib.kv_delete(pointer, b"first"), lib.kv_put(pointer, b"from C", b"c", 1)
     if deleted != lib.KV_OK or added != lib.KV_OK:
@@ -178,15 +190,19 @@ def test_keys_come_from_c(kvstore, built, monkeypatch, counts):
     want = [*list(ENTRIES)[1:], "from C"]
     got = _keys(store)
     if got != want:
-        pytest.fail(f"The grader deleted 'first' and put 'from C' through lib.kv_delete and lib.kv_put, on the store's "
-                    f"own kv_store *; then list(store) returned {got!r}, expected {want!r}. Take each key from "
-                    "kv_iter_next (ffi.string() of the pointer it sets): a copy of the keys kept in Python is a "
-                    "second store that C knows nothing of.")
+        pytest.fail(
+            f"The grader deleted 'first' and put 'from C' through lib.kv_delete and lib.kv_put, on the store's "
+            f"own kv_store *; then list(store) returned {got!r}, expected {want!r}. Take each key from "
+            "kv_iter_next (ffi.string() of the pointer it sets): a copy of the keys kept in Python is a "
+            "second store that C knows nothing of."
+        )
     seen = []
     _foreach(store, lambda key, value: seen.append(key))
     if seen != want:
-        pytest.fail(f"After the same changes through C, store.foreach(func) called func with the keys {seen!r}, "
-                    f"expected {want!r}: pass func the key C gives the callback.")
+        pytest.fail(
+            f"After the same changes through C, store.foreach(func) called func with the keys {seen!r}, "
+            f"expected {want!r}: pass func the key C gives the callback."
+        )
     _do("store.close()", store.close)
     _leak_check(counts, "Keys changed through C")
 
@@ -198,8 +214,10 @@ def test_items_and_two_iterators_at_once(kvstore, counts):
         pytest.fail(f"list(store.items()) returned {_short(got, 200)}, expected {list(ENTRIES.items())!r}.")
     pairs = _do("list(zip(store, store))", lambda: list(zip(store, store)))
     if pairs != [(k, k) for k in ENTRIES]:
-        pytest.fail(f"Two iterators over one store, side by side (zip(store, store)), gave {pairs!r}: each iterator "
-                    "needs its own C iterator (a new kv_iter_new per iter(store)).")
+        pytest.fail(
+            f"Two iterators over one store, side by side (zip(store, store)), gave {pairs!r}: each iterator "
+            "needs its own C iterator (a new kv_iter_new per iter(store))."
+        )
     _leak_check(counts, "items() and two iterators at once")
 
 
@@ -210,17 +228,21 @@ def test_iteration_uses_the_c_iterator(kvstore, counts):
     if first != "first":
         pytest.fail(f"next(iter(store)) returned {first!r}, expected 'first'.")
     if counts.delta()[1] != 1:
-        pytest.fail(f"While a loop over the store runs, {counts.delta()[1]} C iterators are alive, expected 1: "
-                    "iterate with kv_iter_new and kv_iter_next (C then notices a store that changes during the "
-                    "loop), not over a copy of the keys.")
+        pytest.fail(
+            f"While a loop over the store runs, {counts.delta()[1]} C iterators are alive, expected 1: "
+            "iterate with kv_iter_new and kv_iter_next (C then notices a store that changes during the "
+            "loop), not over a copy of the keys."
+        )
     rest = _do("list(the rest of the iterator)", list, it)
     if rest != list(ENTRIES)[1:]:
         pytest.fail(f"The rest of the iteration gave {rest!r}, expected {list(ENTRIES)[1:]!r}.")
     iters = counts.delta()[1]
     if iters:
-        pytest.fail("When a loop over the store reaches its end, the C iterator must be freed at once (no "
-                    f"gc.collect() needed): {iters} still alive. Call kv_iter_free when kv_iter_next says KV_DONE, "
-                    "for instance in the generator's `finally:` block.")
+        pytest.fail(
+            "When a loop over the store reaches its end, the C iterator must be freed at once (no "
+            f"gc.collect() needed): {iters} still alive. Call kv_iter_free when kv_iter_next says KV_DONE, "
+            "for instance in the generator's `finally:` block."
+        )
     del it
     _leak_check(counts, "A loop to the end")
 
@@ -245,8 +267,10 @@ def test_breaking_out_frees_the_iterator(kvstore, counts):
 
 def test_changing_the_store_during_a_loop(kvstore, counts):
     store = _store(kvstore, ENTRIES)
-    for change, func in (("store['new'] = b'x'", lambda: store.__setitem__("new", b"x")),
-                         ("del store['last']", lambda: store.__delitem__("last"))):
+    for change, func in (
+        ("store['new'] = b'x'", lambda: store.__setitem__("new", b"x")),
+        ("del store['last']", lambda: store.__delitem__("last")),
+    ):
         seen = []
         try:
             for key in store:
@@ -258,11 +282,15 @@ def test_changing_the_store_during_a_loop(kvstore, counts):
         except NotImplementedError:
             pytest.fail("Iterating raised NotImplementedError: replace the TODOs of kvstore.py with your code.")
         except Exception as exc:
-            pytest.fail(f"{change} during a loop over the store, then the next step raised {type(exc).__name__}: "
-                        f"{exc}; expected RuntimeError (kv_iter_next returns KV_ECHANGED), as with a dict.")
+            pytest.fail(
+                f"{change} during a loop over the store, then the next step raised {type(exc).__name__}: "
+                f"{exc}; expected RuntimeError (kv_iter_next returns KV_ECHANGED), as with a dict."
+            )
         else:
-            pytest.fail(f"{change} during a loop over the store: the loop went on and gave {seen!r}. kv_iter_next "
-                        "returns KV_ECHANGED then: raise RuntimeError, as a dict does.")
+            pytest.fail(
+                f"{change} during a loop over the store: the loop went on and gave {seen!r}. kv_iter_next "
+                "returns KV_ECHANGED then: raise RuntimeError, as a dict does."
+            )
     seen = []
     for key in _do("iter(store)", iter, store):
         seen.append(key)
@@ -282,14 +310,18 @@ def test_closing_the_store_during_a_loop(kvstore, counts):
     except ValueError:
         pass
     except Exception as exc:
-        pytest.fail(f"next() on a loop over a store closed meanwhile raised {type(exc).__name__}: {_text(exc)}; expected "
-                    "ValueError (check that the store is open before each kv_iter_next).")
+        pytest.fail(
+            f"next() on a loop over a store closed meanwhile raised {type(exc).__name__}: {_text(exc)}; expected "
+            "ValueError (check that the store is open before each kv_iter_next)."
+        )
     else:
         pytest.fail(f"next() on a loop over a store closed meanwhile returned {got!r}; expected ValueError.")
     del it
     _leak_check(counts, "A store closed during a loop")
-    for text, func in (("list(store) after close()", lambda: list(store)),
-                       ("store.foreach(print) after close()", lambda: store.foreach(print))):
+    for text, func in (
+        ("list(store) after close()", lambda: list(store)),
+        ("store.foreach(print) after close()", lambda: store.foreach(print)),
+    ):
         try:
             func()
         except ValueError:
@@ -305,8 +337,10 @@ def test_foreach_visits_every_entry(kvstore, counts):
     seen = []
     calls = _foreach(store, lambda key, value: seen.append((key, value)))
     if seen != list(ENTRIES.items()):
-        pytest.fail(f"store.foreach(func) called func with {seen!r}, expected {list(ENTRIES.items())!r}: "
-                    "func(key as str, value as bytes), NULs included (ffi.unpack(value, length)).")
+        pytest.fail(
+            f"store.foreach(func) called func with {seen!r}, expected {list(ENTRIES.items())!r}: "
+            "func(key as str, value as bytes), NULs included (ffi.unpack(value, length))."
+        )
     if calls != len(ENTRIES):
         pytest.fail(f"store.foreach(func) returned {calls!r}, expected {len(ENTRIES)}, the number of calls.")
     empty = _store(kvstore)
@@ -326,9 +360,11 @@ def test_foreach_stops_on_a_true_result(kvstore, counts):
 
         calls = _foreach(store, func, f"store.foreach(func returning {stop_value!r} at the 2nd entry)")
         if seen != list(ENTRIES)[:2] or calls != 2:
-            pytest.fail(f"A func returning {stop_value!r} at the second entry (None before) was called for {seen!r}, "
-                        f"and foreach returned {calls!r}; expected {list(ENTRIES)[:2]!r} and 2: a true result "
-                        "(not only True) makes the callback return non-zero, and C stops.")
+            pytest.fail(
+                f"A func returning {stop_value!r} at the second entry (None before) was called for {seen!r}, "
+                f"and foreach returned {calls!r}; expected {list(ENTRIES)[:2]!r} and 2: a true result "
+                "(not only True) makes the callback return non-zero, and C stops."
+            )
     _misuse_check(counts, "foreach() that stops")
 
 
@@ -347,23 +383,33 @@ def test_an_exception_in_func_propagates(kvstore, counts, printed):
             got = store.foreach(func)
         except Oops as exc:
             if exc is not raised:
-                pytest.fail("store.foreach(func) raised an Oops, but not the one func raised: raise the very "
-                            "exception object you kept.")
+                pytest.fail(
+                    "store.foreach(func) raised an Oops, but not the one func raised: raise the very "
+                    "exception object you kept."
+                )
         except NotImplementedError:
             pytest.fail("store.foreach raised NotImplementedError: replace the TODOs of kvstore.py with your code.")
         except Exception as exc:
-            pytest.fail(f"func raised Oops, and store.foreach(func) raised {type(exc).__name__}: {_text(exc)}; the "
-                        "caller must get func's exception, as from a Python loop.")
+            pytest.fail(
+                f"func raised Oops, and store.foreach(func) raised {type(exc).__name__}: {_text(exc)}; the "
+                "caller must get func's exception, as from a Python loop."
+            )
         else:
-            pytest.fail(f"func raised Oops at the second entry, and store.foreach(func) returned {got!r}: the "
-                        "exception was lost. cffi cannot pass it through C: catch it in the callback, keep it in "
-                        "the call's context, return non-zero so that C stops, and raise it after kv_foreach returns.")
+            pytest.fail(
+                f"func raised Oops at the second entry, and store.foreach(func) returned {got!r}: the "
+                "exception was lost. cffi cannot pass it through C: catch it in the callback, keep it in "
+                "the call's context, return non-zero so that C stops, and raise it after kv_foreach returns."
+            )
     if seen != list(ENTRIES)[:2]:
-        pytest.fail(f"func raised at the second entry, yet it was called for {seen!r}: C must stop at once (the "
-                    "callback returns non-zero after an exception).")
+        pytest.fail(
+            f"func raised at the second entry, yet it was called for {seen!r}: C must stop at once (the "
+            "callback returns non-zero after an exception)."
+        )
     if out[0]:
-        pytest.fail("store.foreach(func) raised func's exception, but cffi also printed it as ignored:\n"
-                    f"{out[0][:500]}\nCatch it inside the callback (try/except, or onerror=).")
+        pytest.fail(
+            "store.foreach(func) raised func's exception, but cffi also printed it as ignored:\n"
+            f"{out[0][:500]}\nCatch it inside the callback (try/except, or onerror=)."
+        )
     _do("store['after'] = b'x' (after a foreach that raised)", operator.setitem, store, "after", b"x")
     if _foreach(store, lambda k, v: None) != len(ENTRIES) + 1:
         pytest.fail("After a foreach whose func raised, the next foreach did not visit every entry.")
@@ -394,13 +440,17 @@ def test_ctrl_c_and_exit_in_func_propagate(kvstore, counts, printed):
                 f"store.foreach(func) returned {got!r}: the exception was lost. {kind.__name__} is not an "
                 "Exception: `except Exception` in the callback does not catch it, so it reached cffi, which "
                 "printed it and gave C 0. Catch BaseException in the callback, and raise it again after "
-                "kv_foreach returns." + (f"\ncffi printed:\n{out[0][:500]}" if out[0] else ""))
+                "kv_foreach returns." + (f"\ncffi printed:\n{out[0][:500]}" if out[0] else "")
+            )
         if caught is not raised:
-            pytest.fail(f"func raised {kind.__name__} at the second entry, and store.foreach(func) raised "
-                        f"{type(caught).__name__}: {_text(caught)}; the caller must get func's exception itself.")
+            pytest.fail(
+                f"func raised {kind.__name__} at the second entry, and store.foreach(func) raised "
+                f"{type(caught).__name__}: {_text(caught)}; the caller must get func's exception itself."
+            )
         if seen != list(ENTRIES)[:2]:
-            pytest.fail(f"func raised {kind.__name__} at the second entry, yet it was called for {seen!r}: C must "
-                        "stop at once.")
+            pytest.fail(
+                f"func raised {kind.__name__} at the second entry, yet it was called for {seen!r}: C must stop at once."
+            )
     _misuse_check(counts, "KeyboardInterrupt in func")
 
 
@@ -413,12 +463,16 @@ def test_changing_the_store_inside_foreach(kvstore, counts):
     except NotImplementedError:
         pytest.fail("store.foreach raised NotImplementedError: replace the TODOs of kvstore.py with your code.")
     except Exception as exc:
-        pytest.fail(f"A func doing store['added'] = b'x' inside store.foreach(func): foreach raised "
-                    f"{type(exc).__name__}: {_text(exc)}; expected RuntimeError (kv_put returns KV_EBUSY, the exception "
-                    "leaves func and must come out of foreach).")
+        pytest.fail(
+            f"A func doing store['added'] = b'x' inside store.foreach(func): foreach raised "
+            f"{type(exc).__name__}: {_text(exc)}; expected RuntimeError (kv_put returns KV_EBUSY, the exception "
+            "leaves func and must come out of foreach)."
+        )
     else:
-        pytest.fail("A func doing store['added'] = b'x' inside store.foreach(func): foreach returned without "
-                    "an exception. kv_put returns KV_EBUSY there: raise RuntimeError, and let it out of foreach.")
+        pytest.fail(
+            "A func doing store['added'] = b'x' inside store.foreach(func): foreach returned without "
+            "an exception. kv_put returns KV_EBUSY there: raise RuntimeError, and let it out of foreach."
+        )
     if "added" in _keys(store):
         pytest.fail("store['added'] was stored during foreach, although kv_put refused it.")
     _do("store['added'] = b'x' (after foreach)", operator.setitem, store, "added", b"x")
@@ -435,10 +489,12 @@ def test_nested_foreach(kvstore, counts):
 
     calls = _foreach(store, outer, "store.foreach(outer), where outer calls store.foreach(inner)")
     if outer_seen != ["a", "b", "c"] or calls != 3 or inner_seen != [3, 3, 3]:
-        pytest.fail(f"store.foreach(outer), where outer calls store.foreach(inner) each time: outer saw "
-                    f"{outer_seen!r} (expected ['a', 'b', 'c']), the inner calls returned {inner_seen!r} (expected "
-                    f"[3, 3, 3]) and the outer one {calls!r} (expected 3). Each foreach call needs its own context "
-                    "(func, count, exception) behind its own handle, not attributes of the Store or globals.")
+        pytest.fail(
+            f"store.foreach(outer), where outer calls store.foreach(inner) each time: outer saw "
+            f"{outer_seen!r} (expected ['a', 'b', 'c']), the inner calls returned {inner_seen!r} (expected "
+            f"[3, 3, 3]) and the outer one {calls!r} (expected 3). Each foreach call needs its own context "
+            "(func, count, exception) behind its own handle, not attributes of the Store or globals."
+        )
 
     other = _store(kvstore, {"x": b"", "y": b"", "z": b""})
     caught = []
@@ -455,9 +511,11 @@ def test_nested_foreach(kvstore, counts):
 
     calls = _foreach(store, outer_catching, "a.foreach(outer), where outer catches b.foreach(inner)'s exception")
     if calls != 3 or caught != ["inner at y"] * 3:
-        pytest.fail(f"a.foreach(outer), where outer calls b.foreach(inner), inner raises at 'y' and outer catches "
-                    f"it: outer caught {caught!r} (expected ['inner at y'] * 3), and a.foreach returned {calls!r} "
-                    "(expected 3). An exception belongs to the foreach call whose func raised it.")
+        pytest.fail(
+            f"a.foreach(outer), where outer calls b.foreach(inner), inner raises at 'y' and outer catches "
+            f"it: outer caught {caught!r} (expected ['inner at y'] * 3), and a.foreach returned {calls!r} "
+            "(expected 3). An exception belongs to the foreach call whose func raised it."
+        )
 
     def outer_letting_through(key, value):
         other.foreach(inner)
@@ -468,11 +526,15 @@ def test_nested_foreach(kvstore, counts):
         if str(exc) != "inner at y":
             pytest.fail(f"The nested exception came out changed: {exc}.")
     except Exception as exc:
-        pytest.fail(f"a.foreach(outer), where b.foreach(inner) raises Oops inside outer: raised "
-                    f"{type(exc).__name__}: {_text(exc)}; expected the Oops.")
+        pytest.fail(
+            f"a.foreach(outer), where b.foreach(inner) raises Oops inside outer: raised "
+            f"{type(exc).__name__}: {_text(exc)}; expected the Oops."
+        )
     else:
-        pytest.fail("a.foreach(outer), where b.foreach(inner) raises Oops inside outer and outer lets it through: "
-                    "no exception came out of a.foreach.")
+        pytest.fail(
+            "a.foreach(outer), where b.foreach(inner) raises Oops inside outer and outer lets it through: "
+            "no exception came out of a.foreach."
+        )
     _misuse_check(counts, "Nested foreach calls")
 
 
@@ -494,7 +556,9 @@ def test_foreach_keeps_nothing_alive(kvstore, counts):
     del func, raising
     collect()
     if watch() is not None or watch_raising() is not None:
-        pytest.fail("After store.foreach(func) returned (or raised) and the caller dropped func, func is still "
-                    "alive: something keeps it (a handle or a context stored in a global or on the Store, an "
-                    "exception whose traceback holds it). The context of one call lives only during that call.")
+        pytest.fail(
+            "After store.foreach(func) returned (or raised) and the caller dropped func, func is still "
+            "alive: something keeps it (a handle or a context stored in a global or on the Store, an "
+            "exception whose traceback holds it). The context of one call lives only during that call."
+        )
     _misuse_check(counts, "foreach and references")

@@ -21,9 +21,11 @@ import pytest
 
 from grader.testing import LibSpy, build_with_system_library, install_lib_spy
 
-ZLIB_INSTALL = ("Install zlib's development files (Debian/Ubuntu: sudo apt install zlib1g-dev; Fedora: sudo dnf "
-                "install zlib-devel; macOS: xcode-select --install; Windows: conda install zlib), then grade again. "
-                "lessons/15-zlib.md says more; nox -s doctor checks it.")
+ZLIB_INSTALL = (
+    "Install zlib's development files (Debian/Ubuntu: sudo apt install zlib1g-dev; Fedora: sudo dnf "
+    "install zlib-devel; macOS: xcode-select --install; Windows: conda install zlib), then grade again. "
+    "lessons/15-zlib.md says more; nox -s doctor checks it."
+)
 BUILDER = "checksum_build.py"
 # Not a multiple of anything: a length cut to whole items or whole words shows.
 LONG = bytes(range(256)) * 40 + b"tail!"
@@ -32,8 +34,9 @@ LONG = bytes(range(256)) * 40 + b"tail!"
 @pytest.fixture(scope="module")
 def built(exercise):
     # The builder is given and links the system's zlib: without zlib the checks skip, saying so.
-    return build_with_system_library(exercise, BUILDER, "zlib.h", "zlib" if sys.platform == "win32" else "z",
-                                     ZLIB_INSTALL)
+    return build_with_system_library(
+        exercise, BUILDER, "zlib.h", "zlib" if sys.platform == "win32" else "z", ZLIB_INSTALL
+    )
 
 
 @pytest.fixture(scope="module")
@@ -72,10 +75,12 @@ IDS = ["empty", "a", "Wikipedia", "long"]
 def test_adler32_of_bytes(module, data):
     got, want = _call(module, "adler32", data), zlib.adler32(data)
     if got != want:
-        hint = (" An Adler-32 starts from 1 (value=1 by default), not 0: adler32(b'') is 1."
-                if got == zlib.adler32(data, 0) else "")
-        pytest.fail(f"checksum.adler32({_show(data)}) returned {got!r}; expected {want} "
-                    f"(zlib.adler32).{hint}")
+        hint = (
+            " An Adler-32 starts from 1 (value=1 by default), not 0: adler32(b'') is 1."
+            if got == zlib.adler32(data, 0)
+            else ""
+        )
+        pytest.fail(f"checksum.adler32({_show(data)}) returned {got!r}; expected {want} (zlib.adler32).{hint}")
 
 
 @pytest.mark.parametrize("data", CASES, ids=IDS)
@@ -93,9 +98,11 @@ def test_a_running_checksum(module, name):
         value = _call(module, name, piece) if value is None else _call(module, name, piece, value)
     want = getattr(zlib, name)(LONG)
     if value != want:
-        pytest.fail(f"checksum.{name}() over 4 chunks of {len(LONG)} bytes, each call given the value the "
-                    f"previous one returned, ended with {value!r}; expected {want}, the {name} of the whole: "
-                    f"pass value on to C as its first argument.")
+        pytest.fail(
+            f"checksum.{name}() over 4 chunks of {len(LONG)} bytes, each call given the value the "
+            f"previous one returned, ended with {value!r}; expected {want}, the {name} of the whole: "
+            f"pass value on to C as its first argument."
+        )
 
 
 def _objects():
@@ -116,11 +123,15 @@ def test_other_buffers(module, name, index):
     if got != want:
         detail = ""
         if isinstance(data, array.array) and got == getattr(zlib, name)(raw[: len(data)]):
-            detail = (f" That is the {name} of its first {len(data)} bytes only: len() of an array counts "
-                      f"items ({data.itemsize} bytes each). Give C the length in bytes: len() of the "
-                      "ffi.from_buffer() object.")
-        pytest.fail(f"checksum.{name}({_show(data)}) returned {got!r}; expected {want}, the {name} of its "
-                    f"{len(raw)} bytes.{detail}")
+            detail = (
+                f" That is the {name} of its first {len(data)} bytes only: len() of an array counts "
+                f"items ({data.itemsize} bytes each). Give C the length in bytes: len() of the "
+                "ffi.from_buffer() object."
+            )
+        pytest.fail(
+            f"checksum.{name}({_show(data)}) returned {got!r}; expected {want}, the {name} of its "
+            f"{len(raw)} bytes.{detail}"
+        )
 
 
 class _AddressSpy(LibSpy):
@@ -155,17 +166,24 @@ def test_no_copy(module, built, monkeypatch, index):
         if given == "the object itself":
             continue  # cffi passes C a pointer into it
         if address is None:
-            pytest.fail(f"checksum.crc32({_show(data)}) gave lib.crc32 a {given} as its data, "
-                        "not the object itself: that is a copy. Use ffi.from_buffer(data).")
+            pytest.fail(
+                f"checksum.crc32({_show(data)}) gave lib.crc32 a {given} as its data, "
+                "not the object itself: that is a copy. Use ffi.from_buffer(data)."
+            )
         if not (start <= address and address + length <= start + size):
-            pytest.fail(f"checksum.crc32({_show(data)}) gave lib.crc32 a pointer to {length} bytes that are not "
-                        f"inside the {kind} (its memory is at 0x{start:x}, {size} bytes): C read a copy. "
-                        "ffi.from_buffer(data) points into the object's own memory; bytes(data) or "
-                        "ffi.new(..., data) copies it.")
+            pytest.fail(
+                f"checksum.crc32({_show(data)}) gave lib.crc32 a pointer to {length} bytes that are not "
+                f"inside the {kind} (its memory is at 0x{start:x}, {size} bytes): C read a copy. "
+                "ffi.from_buffer(data) points into the object's own memory; bytes(data) or "
+                "ffi.new(..., data) copies it."
+            )
 
 
-@pytest.mark.parametrize(("name", "value"), [("adler32", 0x11E60398), ("crc32", 0x0000BEEF), ("é", 0xFFFFFFFF)],
-                         ids=["adler32", "leading-zeros", "non-ascii"])
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("adler32", 0x11E60398), ("crc32", 0x0000BEEF), ("é", 0xFFFFFFFF)],
+    ids=["adler32", "leading-zeros", "non-ascii"],
+)
 def test_label(module, built, monkeypatch, name, value):
     spy = install_lib_spy(module, built, monkeypatch, LibSpy(built.lib))
     got = _call(module, "label", name, value)
@@ -173,5 +191,7 @@ def test_label(module, built, monkeypatch, name, value):
     if got != want:
         pytest.fail(f"checksum.label({name!r}, {value:#x}) returned {got!r}; expected {want!r}.")
     if "snprintf" not in spy.names():
-        pytest.fail(f"checksum.label({name!r}, {value:#x}) returned the right text without calling lib.snprintf: "
-                    "the exercise is the variadic call. Write the text with C's snprintf.")
+        pytest.fail(
+            f"checksum.label({name!r}, {value:#x}) returned the right text without calling lib.snprintf: "
+            "the exercise is the variadic call. Write the text with C's snprintf."
+        )

@@ -25,9 +25,11 @@ import pytest
 
 from grader.testing import LibSpy, build_with_system_library, collect_garbage, install_lib_spy, install_poisoning_ffi
 
-ZLIB_INSTALL = ("Install zlib's development files (Debian/Ubuntu: sudo apt install zlib1g-dev; Fedora: sudo dnf "
-                "install zlib-devel; macOS: xcode-select --install; Windows: conda install zlib), then grade again. "
-                "lessons/15-zlib.md says more; nox -s doctor checks it.")
+ZLIB_INSTALL = (
+    "Install zlib's development files (Debian/Ubuntu: sudo apt install zlib1g-dev; Fedora: sudo dnf "
+    "install zlib-devel; macOS: xcode-select --install; Windows: conda install zlib), then grade again. "
+    "lessons/15-zlib.md says more; nox -s doctor checks it."
+)
 BUILDER = "stream_build.py"
 TEXT = b"".join(b"%d: %s\n" % (i, b"abcdefghij"[: i % 10] * (i % 7)) for i in range(12000))
 SHORT = TEXT[:20000]
@@ -37,8 +39,9 @@ ZEROS = bytes(1 << 20)
 @pytest.fixture(scope="module")
 def built(exercise):
     # The builder is given and links the system's zlib: without zlib the checks skip, saying so.
-    return build_with_system_library(exercise, BUILDER, "zlib.h", "zlib" if sys.platform == "win32" else "z",
-                                     ZLIB_INSTALL)
+    return build_with_system_library(
+        exercise, BUILDER, "zlib.h", "zlib" if sys.platform == "win32" else "z", ZLIB_INSTALL
+    )
 
 
 @pytest.fixture(scope="module")
@@ -88,7 +91,8 @@ class _StreamSpy(LibSpy):
             self.problems.append(
                 f"inflate() was about to read through {' and '.join(found)}, which points into memory from ffi.new() "
                 "that was already freed: nothing kept its owner alive. Assigning to a pointer field does not keep the "
-                "cdata alive; keep the owner in a variable or an attribute for as long as C uses it.")
+                "cdata alive; keep the owner in a variable or an attribute for as long as C uses it."
+            )
             raise RuntimeError("the grader stopped inflate(): it would read freed memory")
         del ffi
 
@@ -140,40 +144,61 @@ def _run(module, spy, data, size, label):
     d = _new(module)
     out = []
     for start in range(0, len(stream), size):
-        out.append(_feed(module, spy, d, f"Decompressor().decompress() of chunk {start // size + 1} ({label})",
-                         stream[start:start + size]))
+        out.append(
+            _feed(
+                module,
+                spy,
+                d,
+                f"Decompressor().decompress() of chunk {start // size + 1} ({label})",
+                stream[start : start + size],
+            )
+        )
     if not getattr(d, "eof", False):
         so_far = b"".join(o for o in out if isinstance(o, bytes))
         detail = ""
         if len(so_far) < len(data) and so_far == data[: len(so_far)]:
-            detail = (f" The output so far is right but short: {len(so_far)} of {len(data)} bytes. When inflate() "
-                      "fills the whole output buffer (avail_out == 0), more output may be waiting: call it again, "
-                      "with the buffer emptied, until it leaves room.")
-        pytest.fail(f"after all {len(stream)} bytes of the stream ({label}), eof is {getattr(d, 'eof', None)!r}; "
-                    f"expected True: inflate() returned Z_STREAM_END.{detail}")
+            detail = (
+                f" The output so far is right but short: {len(so_far)} of {len(data)} bytes. When inflate() "
+                "fills the whole output buffer (avail_out == 0), more output may be waiting: call it again, "
+                "with the buffer emptied, until it leaves room."
+            )
+        pytest.fail(
+            f"after all {len(stream)} bytes of the stream ({label}), eof is {getattr(d, 'eof', None)!r}; "
+            f"expected True: inflate() returned Z_STREAM_END.{detail}"
+        )
     out.append(_flush(spy, d, f"flush() after the whole stream ({label})"))
     got = b"".join(o if isinstance(o, bytes) else b"?" for o in out)
     if any(not isinstance(o, bytes) for o in out):
-        pytest.fail(f"decompress()/flush() ({label}) returned {type(next(o for o in out if not isinstance(o, bytes)))}"
-                    "; expected bytes.")
+        pytest.fail(
+            f"decompress()/flush() ({label}) returned {type(next(o for o in out if not isinstance(o, bytes)))}"
+            "; expected bytes."
+        )
     if got != data:
         same = next((i for i, (a, b) in enumerate(zip(got, data)) if a != b), min(len(got), len(data)))
         detail = ""
         if len(got) < len(data) and got == data[: len(got)]:
-            detail = (" The output stops early: when inflate() fills the whole output buffer (avail_out == 0), more "
-                      "output may be waiting: call it again, with the buffer emptied, until it leaves room.")
-        pytest.fail(f"decompressing {len(stream)} bytes ({label}) gave {len(got)} bytes; expected the {len(data)} "
-                    f"bytes compressed, which first differ at byte {same}.{detail}")
+            detail = (
+                " The output stops early: when inflate() fills the whole output buffer (avail_out == 0), more "
+                "output may be waiting: call it again, with the buffer emptied, until it leaves room."
+            )
+        pytest.fail(
+            f"decompressing {len(stream)} bytes ({label}) gave {len(got)} bytes; expected the {len(data)} "
+            f"bytes compressed, which first differ at byte {same}.{detail}"
+        )
     return d
 
 
-@pytest.mark.parametrize(("data", "size", "label"), [
-    (TEXT, None, "one chunk"),
-    (ZEROS, None, "1 MB of zeros from one small chunk"),
-    (SHORT, 1, "1-byte chunks"),
-    (SHORT, 7, "7-byte chunks"),
-    (TEXT, 1000, "1000-byte chunks"),
-], ids=["one-chunk", "zeros", "1-byte", "7-byte", "1000-byte"])
+@pytest.mark.parametrize(
+    ("data", "size", "label"),
+    [
+        (TEXT, None, "one chunk"),
+        (ZEROS, None, "1 MB of zeros from one small chunk"),
+        (SHORT, 1, "1-byte chunks"),
+        (SHORT, 7, "7-byte chunks"),
+        (TEXT, 1000, "1000-byte chunks"),
+    ],
+    ids=["one-chunk", "zeros", "1-byte", "7-byte", "1000-byte"],
+)
 def test_decompress(module, spy, data, size, label):
     _run(module, spy, data, size or len(zlib.compress(data)), label)
 
@@ -185,12 +210,14 @@ def test_uneven_and_empty_chunks(module, spy):
     while start < len(stream):
         out.append(_feed(module, spy, d, "decompress(b'')", b""))
         size = rng.choice([1, 2, 3, 50, 4096, 20000])
-        out.append(_feed(module, spy, d, f"decompress() of {size} bytes", stream[start:start + size]))
+        out.append(_feed(module, spy, d, f"decompress() of {size} bytes", stream[start : start + size]))
         start += size
     out.append(_flush(spy, d, "flush()"))
     if b"".join(out) != TEXT:
-        pytest.fail(f"chunks of 1 to 20000 bytes with empty chunks between gave {len(b''.join(out))} bytes; "
-                    f"expected the {len(TEXT)} compressed. decompress(b'') must return b'' and change nothing.")
+        pytest.fail(
+            f"chunks of 1 to 20000 bytes with empty chunks between gave {len(b''.join(out))} bytes; "
+            f"expected the {len(TEXT)} compressed. decompress(b'') must return b'' and change nothing."
+        )
 
 
 def _error_class(module):
@@ -207,10 +234,12 @@ def _ends(spy, what):
         pytest.fail(f"{what}: lib.inflateInit() was never called: each Decompressor starts its z_stream with it.")
     if wrong:
         calls = wrong[0][1]
-        why = ("zlib's state is never freed: tie lib.inflateEnd to the z_stream with ffi.gc(), and release it "
-               "in close()" if calls == 0 else
-               "one z_stream ended more than once: the ffi.gc() object is the only owner; close() releases it "
-               "(ffi.release) instead of calling inflateEnd itself")
+        why = (
+            "zlib's state is never freed: tie lib.inflateEnd to the z_stream with ffi.gc(), and release it in close()"
+            if calls == 0
+            else "one z_stream ended more than once: the ffi.gc() object is the only owner; close() releases it "
+            "(ffi.release) instead of calling inflateEnd itself"
+        )
         pytest.fail(f"{what}: inflateEnd() was called {calls} times for a z_stream; expected exactly once: {why}.")
 
 
@@ -223,12 +252,16 @@ def test_flush_of_a_truncated_stream(module, built, spy):
         got = d.flush()
     except error as exc:
         if exc.code != built.lib.Z_BUF_ERROR:
-            pytest.fail(f"flush() of a stream cut in half raised ZlibError with code {exc.code}; expected "
-                        f"Z_BUF_ERROR ({built.lib.Z_BUF_ERROR}).")
+            pytest.fail(
+                f"flush() of a stream cut in half raised ZlibError with code {exc.code}; expected "
+                f"Z_BUF_ERROR ({built.lib.Z_BUF_ERROR})."
+            )
     else:
-        pytest.fail(f"flush() of a stream cut in half returned {len(got) if isinstance(got, bytes) else got!r}"
-                    f"{' bytes' if isinstance(got, bytes) else ''}; expected ZlibError(Z_BUF_ERROR): the data ended "
-                    "before the stream's end (eof is still False).")
+        pytest.fail(
+            f"flush() of a stream cut in half returned {len(got) if isinstance(got, bytes) else got!r}"
+            f"{' bytes' if isinstance(got, bytes) else ''}; expected ZlibError(Z_BUF_ERROR): the data ended "
+            "before the stream's end (eof is still False)."
+        )
     del d
     _ends(spy, "flush() of a truncated stream, then the Decompressor dropped")
 
@@ -247,15 +280,21 @@ def test_corrupt_data_mid_stream(module, built, spy):
         more = d.decompress(b"\xff" * 50)
     except error as exc:
         if exc.code != built.lib.Z_DATA_ERROR:
-            pytest.fail(f"decompress() of corrupt data mid-stream raised ZlibError with code {exc.code}; expected "
-                        f"Z_DATA_ERROR ({built.lib.Z_DATA_ERROR}).")
+            pytest.fail(
+                f"decompress() of corrupt data mid-stream raised ZlibError with code {exc.code}; expected "
+                f"Z_DATA_ERROR ({built.lib.Z_DATA_ERROR})."
+            )
         if getattr(exc, "message", None) != reason:
-            pytest.fail(f"decompress() of corrupt data raised ZlibError with message "
-                        f"{getattr(exc, 'message', None)!r}; expected zlib's own, {reason!r}: the z_stream's msg "
-                        "field (when it is not NULL) says what went wrong, better than zError(code).")
+            pytest.fail(
+                f"decompress() of corrupt data raised ZlibError with message "
+                f"{getattr(exc, 'message', None)!r}; expected zlib's own, {reason!r}: the z_stream's msg "
+                "field (when it is not NULL) says what went wrong, better than zError(code)."
+            )
     else:
-        pytest.fail(f"decompress() of 50 corrupt bytes after {len(first)} good bytes of output returned "
-                    f"{more!r:.60}; expected ZlibError(Z_DATA_ERROR): inflate() returned it.")
+        pytest.fail(
+            f"decompress() of 50 corrupt bytes after {len(first)} good bytes of output returned "
+            f"{more!r:.60}; expected ZlibError(Z_DATA_ERROR): inflate() returned it."
+        )
     d.close()
     d.close()
     _ends(spy, "a ZlibError, then close() twice")
@@ -290,8 +329,11 @@ def _closed_then_dropped(module):
     del d
 
 
-@pytest.mark.parametrize("how", [_with_block, _raising_with_block, _dropped, _closed_then_dropped],
-                         ids=["with-block", "with-block-that-raises", "dropped-unclosed", "closed-twice-then-dropped"])
+@pytest.mark.parametrize(
+    "how",
+    [_with_block, _raising_with_block, _dropped, _closed_then_dropped],
+    ids=["with-block", "with-block-that-raises", "dropped-unclosed", "closed-twice-then-dropped"],
+)
 def test_inflate_end_exactly_once(module, spy, how):
     try:
         how(module)

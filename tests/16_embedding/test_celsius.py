@@ -41,8 +41,9 @@ def _encode(line: str) -> bytes:
 @pytest.fixture(scope="module")
 def runs(exercise, tmp_path_factory):
     work = tmp_path_factory.mktemp("celsius")
-    library = build_embedding_library(exercise.path("celsius_build.py"), [exercise.path("celsius_build.py")],
-                            work / "build", "celsius", exercise.show)
+    library = build_embedding_library(
+        exercise.path("celsius_build.py"), [exercise.path("celsius_build.py")], work / "build", "celsius", exercise.show
+    )
     host = compile_host(exercise.path("celsius_host.c"), work / "host")
     stdin = b"".join(_encode(line) for line in LINES)
     return {size: run_host(host, [str(library), str(size)], stdin) for size in (64, SMALL)}
@@ -56,8 +57,10 @@ def _shown(proc) -> str:
 def _results(runs, size: int) -> dict[str, tuple[int, float, str]]:
     proc = runs[size]
     if proc.returncode != 0:
-        pytest.fail(f"celsius_host (error buffer of {size} bytes) exited with status {proc.returncode}; it "
-                    f"printed:\n{_shown(proc)}")
+        pytest.fail(
+            f"celsius_host (error buffer of {size} bytes) exited with status {proc.returncode}; it "
+            f"printed:\n{_shown(proc)}"
+        )
     got = [m for m in map(RESULT.match, proc.stdout.splitlines()) if m]
     if len(got) != len(LINES):
         pytest.fail(f"celsius_host printed {len(got)} results for {len(LINES)} lines:\n{_shown(proc)}")
@@ -78,12 +81,18 @@ def _failure(runs, line, got, name=None):
     rc, value, error = got
     problems = []
     if rc != -1:
-        problems.append(f"returned {rc}, expected -1" + (" (0 is cffi's default when an exception leaves a "
-                                                          "def_extern function: give error=-1)" if rc == 0 else ""))
+        problems.append(
+            f"returned {rc}, expected -1"
+            + (
+                " (0 is cffi's default when an exception leaves a def_extern function: give error=-1)"
+                if rc == 0
+                else ""
+            )
+        )
     if value != UNTOUCHED:
         problems.append(f"changed value to {value!r}; on an error it must stay as it was")
     if not re.match(rf"^{re.escape(name) if name else ANY_NAME}: \S", error):
-        problems.append(f"wrote {error!r} into error; expected \"{name or 'ExceptionName'}: <the message>\"")
+        problems.append(f'wrote {error!r} into error; expected "{name or "ExceptionName"}: <the message>"')
     if problems:
         pytest.fail(f"{_call(line)} " + "; ".join(problems) + ". The host printed:\n" + _shown(runs[64]))
 
@@ -97,8 +106,10 @@ def test_valid_temperatures(runs):
     for line, want in VALID.items():
         if got[line] != (0, want, ""):
             rc, value, error = got[line]
-            pytest.fail(f"{_call(line)} returned {rc}, set value to {value!r} and wrote {error!r} into error; "
-                        f"expected 0, {want!r} and '' (an empty message: the NUL alone).")
+            pytest.fail(
+                f"{_call(line)} returned {rc}, set value to {value!r} and wrote {error!r} into error; "
+                f"expected 0, {want!r} and '' (an empty message: the NUL alone)."
+            )
 
 
 def test_text_that_is_not_a_number(runs):
@@ -121,7 +132,9 @@ def test_an_exception_nobody_foresaw(runs):
 def test_message_cut_to_the_buffer(runs):
     got, full = _results(runs, SMALL), _results(runs, 64)
     for line, (rc, _, error) in got.items():
-        want = full[line][2].encode("utf-8")[:SMALL - 1].decode("utf-8", "ignore")
+        want = full[line][2].encode("utf-8")[: SMALL - 1].decode("utf-8", "ignore")
         if (rc, error) != (full[line][0], want):
-            pytest.fail(f"{_call(line, SMALL)} returned {rc} and wrote {error!r}; expected the same return value as "
-                        f"with 64 bytes and {want!r}: the message cut to {SMALL - 1} bytes, then the NUL.")
+            pytest.fail(
+                f"{_call(line, SMALL)} returned {rc} and wrote {error!r}; expected the same return value as "
+                f"with 64 bytes and {want!r}: the message cut to {SMALL - 1} bytes, then the NUL."
+            )

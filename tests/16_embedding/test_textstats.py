@@ -21,8 +21,7 @@ from grader.testing import build_embedding_library, cannot_embed, compile_host, 
 REASON = cannot_embed()
 pytestmark = pytest.mark.skipif(REASON is not None, reason=REASON or "")
 
-LINES = ["hello world", "  leading and\ttrailing  ", "", "ééé abcd", "one two six", "xy abcdéfg",
-         "naïve café façade"]
+LINES = ["hello world", "  leading and\ttrailing  ", "", "ééé abcd", "one two six", "xy abcdéfg", "naïve café façade"]
 SMALL = 6  # bytes of buffer for the second run
 
 
@@ -30,14 +29,19 @@ def expected(line: str, size: int) -> tuple[int, int, str]:
     words = line.split()
     word = max(words, key=len) if words else ""
     data = word.encode("utf-8")
-    return len(words), len(data), data[:size - 1].decode("utf-8", "ignore")
+    return len(words), len(data), data[: size - 1].decode("utf-8", "ignore")
 
 
 @pytest.fixture(scope="module")
 def runs(exercise, tmp_path_factory):
     work = tmp_path_factory.mktemp("textstats")
-    library = build_embedding_library(exercise.path("textstats_build.py"), [exercise.path("textstats_build.py")],
-                            work / "build", "textstats", exercise.show)
+    library = build_embedding_library(
+        exercise.path("textstats_build.py"),
+        [exercise.path("textstats_build.py")],
+        work / "build",
+        "textstats",
+        exercise.show,
+    )
     host = compile_host(exercise.path("textstats_host.c"), work / "host")
     stdin = "".join(line + "\n" for line in LINES)
     return {size: run_host(host, [str(library), str(size)], stdin) for size in (64, SMALL)}
@@ -51,15 +55,16 @@ def _shown(proc) -> str:
 def _results(proc, size: int) -> list[tuple[int, int, str]]:
     """(words, length, word) per line from the host's output; a failure if the host failed."""
     if proc.returncode != 0:
-        pytest.fail(f"textstats_host (buffer of {size} bytes) exited with status {proc.returncode}; it printed:\n"
-                    f"{_shown(proc)}")
+        pytest.fail(
+            f"textstats_host (buffer of {size} bytes) exited with status {proc.returncode}; it printed:\n{_shown(proc)}"
+        )
     lines = proc.stdout.splitlines()
     got = []
     for i in range(0, len(lines) - 1, 2):
         if not lines[i].startswith("words=") or not lines[i + 1].startswith("longest="):
             break
-        length, _, rest = lines[i + 1][len("longest="):].partition(" [")
-        got.append((int(lines[i][len("words="):]), int(length), rest[:-1]))
+        length, _, rest = lines[i + 1][len("longest=") :].partition(" [")
+        got.append((int(lines[i][len("words=") :]), int(length), rest[:-1]))
     if len(got) != len(LINES):
         pytest.fail(f"textstats_host printed {len(got)} results for {len(LINES)} lines:\n{_shown(proc)}")
     return got
@@ -74,10 +79,15 @@ def test_count_words(runs):
     for line, result in zip(LINES, got):
         want = expected(line, 64)[0]
         if result[0] != want:
-            pytest.fail(f"count_words({line.encode()!r}) returned {result[0]}, expected {want} "
-                        "(words are separated by runs of spaces and tabs, as str.split() sees them)."
-                        + ("\nIt returned 0 for every line: did Python start? The host printed:\n"
-                           + _shown(runs[64]) if all(r[0] == 0 for r in got) else ""))
+            pytest.fail(
+                f"count_words({line.encode()!r}) returned {result[0]}, expected {want} "
+                "(words are separated by runs of spaces and tabs, as str.split() sees them)."
+                + (
+                    "\nIt returned 0 for every line: did Python start? The host printed:\n" + _shown(runs[64])
+                    if all(r[0] == 0 for r in got)
+                    else ""
+                )
+            )
 
 
 def test_longest_word(runs):
@@ -85,9 +95,11 @@ def test_longest_word(runs):
     for line, result in zip(LINES, got):
         _, length, word = expected(line, 64)
         if result[1:] != (length, word):
-            pytest.fail(f"longest_word({line.encode()!r}, out, 64) returned {result[1]} and wrote {result[2]!r} into "
-                        f"out; expected {length} and {word!r} (the first of the longest words counted in "
-                        "characters; the return value is its length in UTF-8 bytes).")
+            pytest.fail(
+                f"longest_word({line.encode()!r}, out, 64) returned {result[1]} and wrote {result[2]!r} into "
+                f"out; expected {length} and {word!r} (the first of the longest words counted in "
+                "characters; the return value is its length in UTF-8 bytes)."
+            )
 
 
 def test_longest_word_in_a_small_buffer(runs):
@@ -95,7 +107,8 @@ def test_longest_word_in_a_small_buffer(runs):
     for line, result in zip(LINES, got):
         _, length, word = expected(line, SMALL)
         if result[1:] != (length, word):
-            pytest.fail(f"longest_word({line.encode()!r}, out, {SMALL}) returned {result[1]} and wrote {result[2]!r}; "
-                        f"expected {length} (the whole word's length in bytes, even when it does not fit) and "
-                        f"{word!r}: as many whole characters as fit in {SMALL - 1} bytes, then the NUL.")
-
+            pytest.fail(
+                f"longest_word({line.encode()!r}, out, {SMALL}) returned {result[1]} and wrote {result[2]!r}; "
+                f"expected {length} (the whole word's length in bytes, even when it does not fit) and "
+                f"{word!r}: as many whole characters as fit in {SMALL - 1} bytes, then the NUL."
+            )

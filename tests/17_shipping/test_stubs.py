@@ -33,8 +33,10 @@ def _cannot_run_mypy() -> str | None:
     proc = subprocess.run([sys.executable, "-m", "mypy", "--version"], capture_output=True, text=True, timeout=60)
     if proc.returncode != 0:
         last = (proc.stderr or proc.stdout).strip().splitlines()[-1:] or ["(nothing)"]
-        return (f"mypy is installed but does not run with {sys.executable} ({last[0]}): "
-                f"reinstall it with `{INSTALL}`, or grade with another Python")
+        return (
+            f"mypy is installed but does not run with {sys.executable} ({last[0]}): "
+            f"reinstall it with `{INSTALL}`, or grade with another Python"
+        )
     return None
 
 
@@ -78,17 +80,35 @@ def mypy_errors(exercise, tmp_path_factory):
     # Without types-cffi, cffi has no types: FFI is then Any, not an error.
     (work / "mypy.ini").write_text("[mypy]\n[mypy-cffi.*]\nignore_missing_imports = True\n")
     proc = subprocess.run(
-        [sys.executable, "-m", "mypy", "--config-file", "mypy.ini", "--cache-dir", str(work / "cache"),
-         "--no-error-summary", "--hide-error-context", "--no-color-output", "good.py", "bad.py"],
-        cwd=work, capture_output=True, text=True, timeout=120)
+        [
+            sys.executable,
+            "-m",
+            "mypy",
+            "--config-file",
+            "mypy.ini",
+            "--cache-dir",
+            str(work / "cache"),
+            "--no-error-summary",
+            "--hide-error-context",
+            "--no-color-output",
+            "good.py",
+            "bad.py",
+        ],
+        cwd=work,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     errors: dict[tuple[str, int], list[str]] = {}
     for line in proc.stdout.splitlines():
         if m := ERROR.match(line):
             errors.setdefault((m["file"], int(m["line"])), []).append(m["text"])
     stub_errors = [line for line in proc.stdout.splitlines() if line.startswith(STUB)]
     if stub_errors or (proc.returncode not in (0, 1)) or (proc.returncode == 1 and not errors):
-        pytest.fail(f"mypy found errors in {exercise.show(STUB)} itself (fix them first):\n"
-                    + "\n".join(stub_errors or [proc.stdout + proc.stderr]))
+        pytest.fail(
+            f"mypy found errors in {exercise.show(STUB)} itself (fix them first):\n"
+            + "\n".join(stub_errors or [proc.stdout + proc.stderr])
+        )
     return errors
 
 
@@ -103,8 +123,9 @@ def test_mypy_accepts_correct_call(mypy_errors, call):
 def test_mypy_rejects_wrong_call(mypy_errors, call):
     line = list(BAD).index(call) + 2
     if not mypy_errors.get(("bad", line)):
-        pytest.fail(f"mypy accepted `{call}`, which fails at run time ({BAD[call]}): "
-                    f"expected {STUB} to make mypy report it")
+        pytest.fail(
+            f"mypy accepted `{call}`, which fails at run time ({BAD[call]}): expected {STUB} to make mypy report it"
+        )
 
 
 def _declared_lib(tree: ast.Module) -> tuple[str, dict[str, ast.AST]] | None:
@@ -149,13 +170,18 @@ def test_stub_matches_module(exercise):
         pytest.fail(f"{exercise.show(STUB)} does not declare ffi: expected `ffi: FFI` (from cffi import FFI)")
     found = _declared_lib(tree)
     if found is None:
-        pytest.fail(f"{exercise.show(STUB)} gives lib no class of its own: expected `lib: _Lib` and a "
-                    "`class _Lib:` that declares each of lib's names")
+        pytest.fail(
+            f"{exercise.show(STUB)} gives lib no class of its own: expected `lib: _Lib` and a "
+            "`class _Lib:` that declares each of lib's names"
+        )
     cls, members = found
     names = set(dir(built.lib))
     problems = [f"{name} is in lib but not in class {cls}" for name in sorted(names - set(members))]
-    problems += [f"class {cls} declares {name}, which lib does not have" for name in sorted(set(members) - names)
-                 if not name.startswith("__")]
+    problems += [
+        f"class {cls} declares {name}, which lib does not have"
+        for name in sorted(set(members) - names)
+        if not name.startswith("__")
+    ]
     for name in sorted(names & set(members)):
         value = getattr(built.lib, name)
         node = members[name]
@@ -165,14 +191,17 @@ def test_stub_matches_module(exercise):
             continue
         arity = len(built.ffi.typeof(value).args)
         if not isinstance(node, ast.FunctionDef):
-            problems.append(f"lib.{name} is a C function taking {arity} arguments, but class {cls} declares "
-                            "it as an attribute")
+            problems.append(
+                f"lib.{name} is a C function taking {arity} arguments, but class {cls} declares it as an attribute"
+            )
         elif (count := _positional(node)) != arity:
-            problems.append(f"lib.{name} takes {arity} arguments in C ({built.ffi.typeof(value).cname}), "
-                            f"but class {cls} declares it with "
-                            + ("*args" if count is None else f"{count}"))
+            problems.append(
+                f"lib.{name} takes {arity} arguments in C ({built.ffi.typeof(value).cname}), "
+                f"but class {cls} declares it with " + ("*args" if count is None else f"{count}")
+            )
     if "__getattr__" in members:
         problems.append(f"class {cls} has __getattr__: mypy then accepts any name, misspelt ones too")
     if problems:
-        pytest.fail(f"{exercise.show(STUB)} does not match the compiled module _stubs_cffi:\n- "
-                    + "\n- ".join(problems))
+        pytest.fail(
+            f"{exercise.show(STUB)} does not match the compiled module _stubs_cffi:\n- " + "\n- ".join(problems)
+        )

@@ -46,12 +46,20 @@ ARCHS = {
 def _identifiers(exercise, platform: str) -> set[str]:
     # The learner's configuration only: no CIBW_* variable of this machine's.
     env = {k: v for k, v in os.environ.items() if not k.startswith("CIBW_")}
-    proc = subprocess.run([sys.executable, "-m", "cibuildwheel", "--print-build-identifiers", "--platform", platform],
-                          cwd=exercise.path("wheels"), env=env, capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-m", "cibuildwheel", "--print-build-identifiers", "--platform", platform],
+        cwd=exercise.path("wheels"),
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     if proc.returncode != 0:
-        pytest.fail(f"cibuildwheel --print-build-identifiers --platform {platform}, run in "
-                    f"{exercise.show('wheels')}, failed (exit status {proc.returncode}):\n"
-                    + (proc.stderr or proc.stdout).strip()[-1500:])
+        pytest.fail(
+            f"cibuildwheel --print-build-identifiers --platform {platform}, run in "
+            f"{exercise.show('wheels')}, failed (exit status {proc.returncode}):\n"
+            + (proc.stderr or proc.stdout).strip()[-1500:]
+        )
     return {line.strip() for line in proc.stdout.splitlines() if line.strip()}
 
 
@@ -65,8 +73,10 @@ def test_selected_wheels(exercise, platform):
     if extra := sorted(got - wanted):
         problems.append("not wanted: " + " ".join(extra))
     if problems:
-        pytest.fail(f"cibuildwheel --print-build-identifiers --platform {platform} selects {len(got)} wheels, "
-                    f"expected these {len(wanted)}: {' '.join(sorted(wanted))}\n" + "\n".join(problems))
+        pytest.fail(
+            f"cibuildwheel --print-build-identifiers --platform {platform} selects {len(got)} wheels, "
+            f"expected these {len(wanted)}: {' '.join(sorted(wanted))}\n" + "\n".join(problems)
+        )
 
 
 @pytest.fixture(scope="module")
@@ -85,26 +95,34 @@ def test_wheels_tested(options, exercise, platform):
     if isinstance(command, list):
         command = " && ".join(command)
     if "import greet" not in command:
-        pytest.fail(f"{exercise.show(CONFIG)}: on {platform}, test-command is {command!r}; expected a command that "
-                    "imports greet and calls it (python -c \"import greet; ...\"): cibuildwheel runs it in a fresh "
-                    "environment after the repair, where a library missing from the wheel shows")
+        pytest.fail(
+            f"{exercise.show(CONFIG)}: on {platform}, test-command is {command!r}; expected a command that "
+            'imports greet and calls it (python -c "import greet; ..."): cibuildwheel runs it in a fresh '
+            "environment after the repair, where a library missing from the wheel shows"
+        )
 
 
 @pytest.mark.parametrize("platform", list(ARCHS))
 def test_library_built_first(options, exercise, platform):
     if "build-libgreet" not in str(options[platform].get("before-all", "")):
-        pytest.fail(f"{exercise.show(CONFIG)}: on {platform}, before-all is "
-                    f"{options[platform].get('before-all', '')!r}; expected it to build libgreet (vendor/build-libgreet.sh, "
-                    "vendor/build-libgreet.ps1 on Windows) once, before any wheel")
+        pytest.fail(
+            f"{exercise.show(CONFIG)}: on {platform}, before-all is "
+            f"{options[platform].get('before-all', '')!r}; expected it to build libgreet (vendor/build-libgreet.sh, "
+            "vendor/build-libgreet.ps1 on Windows) once, before any wheel"
+        )
 
 
 def test_windows_repair(options, exercise):
     command = str(options["windows"].get("repair-wheel-command", ""))
     if "delvewheel repair" not in command or "--add-path" not in command:
-        pytest.fail(f"{exercise.show(CONFIG)}: on Windows, repair-wheel-command is {command!r}; expected "
-                    "`delvewheel repair --add-path <the folder of greet.dll> -w {dest_dir} {wheel}`: the DLL is in "
-                    "no folder Windows searches, and a wheel without it fails to import on a user's machine")
+        pytest.fail(
+            f"{exercise.show(CONFIG)}: on Windows, repair-wheel-command is {command!r}; expected "
+            "`delvewheel repair --add-path <the folder of greet.dll> -w {dest_dir} {wheel}`: the DLL is in "
+            "no folder Windows searches, and a wheel without it fails to import on a user's machine"
+        )
     before = options["windows"].get("before-build", "")
     if "delvewheel" not in str(before):
-        pytest.fail(f"{exercise.show(CONFIG)}: on Windows, before-build is {before!r}; delvewheel must be installed "
-                    "before the repair runs: before-build = \"pip install delvewheel\"")
+        pytest.fail(
+            f"{exercise.show(CONFIG)}: on Windows, before-build is {before!r}; delvewheel must be installed "
+            'before the repair runs: before-build = "pip install delvewheel"'
+        )

@@ -82,8 +82,9 @@ def site() -> Path:
     if given:
         return Path(given)
     out = Path(tempfile.mkdtemp(prefix="cffi-course-site-"))
-    subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", str(out)],
-                   cwd=ROOT, check=True)
+    subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", str(out)], cwd=ROOT, check=True
+    )
     return out
 
 
@@ -130,8 +131,9 @@ def test_every_page_loads_cleanly(page, base_url, doc):
     response = page.goto(base_url + _url_of(doc), wait_until="networkidle")
     assert response is not None, f"{doc}: HTTP {response.status if response else 'no response'}"
     assert response.ok, f"{doc}: HTTP {response.status if response else 'no response'}"
-    broken = page.evaluate("Array.from(document.images).filter(i => i.complete && i.naturalWidth === 0)"
-                           ".map(i => i.src)")
+    broken = page.evaluate(
+        "Array.from(document.images).filter(i => i.complete && i.naturalWidth === 0).map(i => i.src)"
+    )
     assert not broken, f"{doc}: images that did not load: {broken}"
     assert not page.problems, f"{doc}: " + "; ".join(page.problems)
     if doc == "index.md":

@@ -111,8 +111,10 @@ def run_command(step: dict) -> str | None:
     if expected_exc:
         pattern = re.compile(rf"^(?:[\w.]+\.)?{re.escape(expected_exc)}(?::|$)")
         if proc.returncode == 0 or not any(pattern.match(ln) for ln in output.splitlines()):
-            return (f"`{step['command']}` was marked `<!-- raises: {expected_exc} -->` but exited "
-                    f"{proc.returncode} without that exception. Output:\n{output.strip()}")
+            return (
+                f"`{step['command']}` was marked `<!-- raises: {expected_exc} -->` but exited "
+                f"{proc.returncode} without that exception. Output:\n{output.strip()}"
+            )
     elif proc.returncode != 0:
         return f"`{step['command']}` exited with status {proc.returncode}. Output:\n{output.strip()}"
     problem = None if LOOSE else missing_output(step.get("expect") or [], output)

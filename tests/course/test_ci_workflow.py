@@ -18,8 +18,13 @@ WORKFLOW = ROOT / ".github" / "workflows" / "ci.yml"
 
 def test_the_workflow_matches_githubs_schema():
     pytest.importorskip("check_jsonschema", reason="nox -s tests installs check-jsonschema")
-    proc = subprocess.run([sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.github-workflows",
-                           str(WORKFLOW)], capture_output=True, text=True, timeout=120, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.github-workflows", str(WORKFLOW)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
@@ -51,8 +56,9 @@ def test_the_site_is_built_strictly_and_published_from_the_default_branch_only()
     flow = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
     jobs = flow["jobs"]
     uses = {name: [s.get("uses", "") for s in job["steps"]] for name, job in jobs.items()}
-    builders = [name for name, steps in uses.items()
-                if any(u.startswith("actions/upload-pages-artifact@") for u in steps)]
+    builders = [
+        name for name, steps in uses.items() if any(u.startswith("actions/upload-pages-artifact@") for u in steps)
+    ]
     deployers = [name for name, steps in uses.items() if any(u.startswith("actions/deploy-pages@") for u in steps)]
     assert len(builders) == 1, "one job builds the site, one deploys it"
     assert len(deployers) == 1, "one job builds the site, one deploys it"

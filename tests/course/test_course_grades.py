@@ -41,8 +41,9 @@ def test_tree_unchanged_by_grading(tree, request):
 def test_solutions_score_full_marks(solutions):
     report, proc, _, _ = solutions
     # "skip": this machine cannot run the exercise (lesson 16 where Python cannot be embedded), with the reason.
-    failing = [(e["id"], e["status"], e["message"][:500]) for e in report["exercises"]
-               if e["status"] not in ("pass", "skip")]
+    failing = [
+        (e["id"], e["status"], e["message"][:500]) for e in report["exercises"] if e["status"] not in ("pass", "skip")
+    ]
     assert not failing, f"solutions that do not pass: {failing}\n{proc.stdout}"
     skipped = sum(e["max_points"] for e in report["exercises"] if e["status"] == "skip")
     assert not any(e["status"] == "skip" and not e["message"].strip() for e in report["exercises"])
@@ -59,7 +60,10 @@ def test_untouched_exercises_score_zero(exercises):
     import grader.manifest
 
     expected = {ex.id: ex.stub_status for ex in grader.manifest.load().exercises}
-    broken = [(e["id"], e["status"], e["message"][:300]) for e in report["exercises"]
-              if e["status"] not in (expected[e["id"]], "skip")]
+    broken = [
+        (e["id"], e["status"], e["message"][:300])
+        for e in report["exercises"]
+        if e["status"] not in (expected[e["id"]], "skip")
+    ]
     assert not broken, f"stubs whose status is not the manifest's stub_status ('fail' unless stated): {broken}"
     assert "Start here" in proc.stdout, "a fresh clone's report must tell the learner where to start"

@@ -35,10 +35,12 @@ def test_classroom_files_match_the_manifest():
     course = manifest.load()
     assert json.loads((CLASSROOM / "autograding.json").read_text()) == make.autograding(course), (
         "instructors/github-classroom/autograding.json is out of date: run "
-        "python instructors/github-classroom/make_config.py")
+        "python instructors/github-classroom/make_config.py"
+    )
     assert (CLASSROOM / "classroom.yml").read_text() == make.workflow(course), (
         "instructors/github-classroom/classroom.yml is out of date: run "
-        "python instructors/github-classroom/make_config.py")
+        "python instructors/github-classroom/make_config.py"
+    )
     tests = make.autograding(course)["tests"]
     assert sum(t["points"] for t in tests) == sum(ex.points for ex in course.exercises)
     assert [t["run"] for t in tests] == [f"nox -s grade -- {lesson.id} --strict" for lesson in course.lessons]
@@ -83,8 +85,14 @@ def test_the_gradescope_zip_grades_and_holds_no_working_solution(tmp_path, cours
     out = tmp_path / "autograder.zip"
     names = make.build(out)
     assert names[:2] == ["setup.sh", "run_autograder"]
-    assert {"course.toml", "noxfile.py", "pyproject.toml", "grader/cli.py", "tests/01_setup/test_hello.py",
-            "exercises/01_setup/hello_build.py"} <= set(names)
+    assert {
+        "course.toml",
+        "noxfile.py",
+        "pyproject.toml",
+        "grader/cli.py",
+        "tests/01_setup/test_hello.py",
+        "exercises/01_setup/hello_build.py",
+    } <= set(names)
     source = tmp_path / "source"
     with zipfile.ZipFile(out) as z:
         z.extractall(source)
@@ -100,8 +108,12 @@ def test_the_gradescope_zip_grades_and_holds_no_working_solution(tmp_path, cours
             if text and (not starter.is_file() or _normalised(starter.read_bytes()) != text):
                 answers[path.relative_to(ROOT).as_posix()] = text
     assert len(answers) > 80, "the solutions were not found"
-    leaks = [(name, answer) for name in names for answer, text in answers.items()
-             if text in _normalised((source / name).read_bytes())]
+    leaks = [
+        (name, answer)
+        for name in names
+        for answer, text in answers.items()
+        if text in _normalised((source / name).read_bytes())
+    ]
     assert not leaks, f"the autograder zip holds working solutions (zip file, solution): {leaks[:5]}"
 
     # 2. Any file set that could stand in for an exercise's files is graded: none passes.
@@ -125,9 +137,15 @@ def test_the_gradescope_zip_grades_and_holds_no_working_solution(tmp_path, cours
 
     # 3. The zip is enough to grade: its engine gives solutions/ full marks.
     env = dict(os.environ, CFFI_COURSE_CACHE=str(course_cache), NO_COLOR="1")
-    proc = subprocess.run([sys.executable, "-m", "grader", "01", "--tree", str(ROOT / "solutions"), "--json",
-                           str(tmp_path / "zip.json")], cwd=source, env=env, capture_output=True, text=True,
-                          timeout=600, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-m", "grader", "01", "--tree", str(ROOT / "solutions"), "--json", str(tmp_path / "zip.json")],
+        cwd=source,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     data = json.loads((tmp_path / "zip.json").read_text())
     assert data["score"] == data["max_score"] > 0, data
@@ -150,8 +168,9 @@ def test_gradescope_scores_come_from_the_manifest_not_from_the_result():
 def test_gradescope_results_format(tmp_path, course_cache):
     out = tmp_path / "results.json"
     for tree, expect in ((ROOT / "solutions", "passed"), (ROOT / "exercises", "failed")):
-        report, _ = run_grader(["--tree", str(tree), "01", "--gradescope", str(out)], course_cache,
-                               tmp_path / "report.json")
+        report, _ = run_grader(
+            ["--tree", str(tree), "01", "--gradescope", str(out)], course_cache, tmp_path / "report.json"
+        )
         data = json.loads(out.read_text())
         assert data["score"] == report["score"]
         assert [t["max_score"] for t in data["tests"]] == [e["max_points"] for e in report["exercises"]]
@@ -212,15 +231,24 @@ def _autograder(tmp_path, name: str, hello: str) -> Path:
 
 
 def _run_autograder(root: Path, course_cache, **env) -> tuple[dict, subprocess.CompletedProcess]:
-    env = dict(os.environ, AUTOGRADER_ROOT=str(root), GRADER_PYTHON=sys.executable, SELECTORS="01",
-               CFFI_COURSE_CACHE=str(course_cache), NO_COLOR="1", **env)
-    proc = subprocess.run(["bash", str(root / "run_autograder")], env=env, capture_output=True, text=True,
-                          timeout=600, check=False)
+    env = dict(
+        os.environ,
+        AUTOGRADER_ROOT=str(root),
+        GRADER_PYTHON=sys.executable,
+        SELECTORS="01",
+        CFFI_COURSE_CACHE=str(course_cache),
+        NO_COLOR="1",
+        **env,
+    )
+    proc = subprocess.run(
+        ["bash", str(root / "run_autograder")], env=env, capture_output=True, text=True, timeout=600, check=False
+    )
     return json.loads((root / "results" / "results.json").read_text(encoding="utf-8")), proc
 
 
-@pytest.mark.skipif(shutil.which("bash") is None or not os.path.exists("/proc/self/fd"),
-                    reason="the attack goes through bash and /proc")
+@pytest.mark.skipif(
+    shutil.which("bash") is None or not os.path.exists("/proc/self/fd"), reason="the attack goes through bash and /proc"
+)
 def test_a_submission_cannot_raise_its_gradescope_score(tmp_path, course_cache):
     """Under run_autograder, a submission appends a line to the running script (through
     /proc/<pid>/fd/255) and forges results.json: the score stays what the engine gives it.
@@ -263,13 +291,20 @@ def test_grading_a_room(tmp_path, course_cache):
     (room / "junk").mkdir()
     (room / "junk" / "README.md").write_text("no exercises here")
     (room / ".git").mkdir()
-    expected = {"ada": (True, 4, ""), "bob": (True, 0, ""), "carl": (True, 2, ""), "empty": (False, 0, "empty folder"),
-                "junk": (False, 0, "no exercises/ folder"), "notes.txt": (False, 0, "not a folder: a file")}
+    expected = {
+        "ada": (True, 4, ""),
+        "bob": (True, 0, ""),
+        "carl": (True, 2, ""),
+        "empty": (False, 0, "empty folder"),
+        "junk": (False, 0, "no exercises/ folder"),
+        "notes.txt": (False, 0, "not a folder: a file"),
+    }
     if os.name == "posix":
         (room / "link").symlink_to(room / "ada", target_is_directory=True)  # ada's work under another name
         os.mkfifo(room / "pipe")
-        expected.update({"link": (False, 0, "not a folder: a symbolic link"),
-                         "pipe": (False, 0, "not a folder: a FIFO")})
+        expected.update(
+            {"link": (False, 0, "not a folder: a symbolic link"), "pipe": (False, 0, "not a folder: a FIFO")}
+        )
     latin1 = b"caf\xe9"  # "café" in Latin-1: not UTF-8
     try:
         os.mkdir(os.fsencode(room) + b"/" + latin1)
@@ -279,13 +314,31 @@ def test_grading_a_room(tmp_path, course_cache):
         shutil.copytree(ROOT / "solutions" / "01_setup", room / os.fsdecode(latin1) / "exercises" / "01_setup")
         expected["caf\\xe9"] = (True, 4, "")
     env = dict(os.environ, CFFI_COURSE_CACHE=str(course_cache), NO_COLOR="1", COLUMNS="250")
-    proc = subprocess.run([sys.executable, "-m", "grader.room", str(room), "01", "--json", str(tmp_path / "room.json"),
-                           "--csv", str(tmp_path / "room.csv")], cwd=ROOT, env=env, capture_output=True, text=True,
-                          timeout=600, check=False)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "grader.room",
+            str(room),
+            "01",
+            "--json",
+            str(tmp_path / "room.json"),
+            "--csv",
+            str(tmp_path / "room.csv"),
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     graded = sum(g for g, _, _ in expected.values())
     assert f"{graded} participants, {len(expected) - graded} not graded" in proc.stdout, proc.stdout
-    rows = {line.split()[0]: line for line in proc.stdout.splitlines() if line.split()[:1] and line.split()[0] in expected}
+    rows = {
+        line.split()[0]: line for line in proc.stdout.splitlines() if line.split()[:1] and line.split()[0] in expected
+    }
     assert set(rows) == set(expected), proc.stdout
     for name, (_, score, problem) in expected.items():
         assert f"{score}/4" in rows[name], rows[name]
@@ -311,7 +364,11 @@ def test_grading_a_room(tmp_path, course_cache):
         assert problem in got[name][2], (name, got[name])
     started = {p["name"]: [e["started"] for e in p["exercises"]] for p in data["participants"]}
     assert (started["ada"], started["bob"], started["carl"], started["empty"]) == (
-        [True, True], [False, False], [True, True], [None, None]), started
+        [True, True],
+        [False, False],
+        [True, True],
+        [None, None],
+    ), started
     folders = {urllib.parse.unquote_to_bytes(p["folder"]) for p in data["participants"]}
     assert folders == {os.fsencode(n) for n in expected if n != "caf\\xe9"} | ({latin1} if latin1 else set())
 
@@ -338,8 +395,14 @@ def test_grading_a_room(tmp_path, course_cache):
 
 def test_a_room_folder_without_participants_is_refused(tmp_path):
     (tmp_path / "room").mkdir()
-    proc = subprocess.run([sys.executable, "-m", "grader.room", str(tmp_path / "room")], cwd=ROOT,
-                          capture_output=True, text=True, timeout=60, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-m", "grader.room", str(tmp_path / "room")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert proc.returncode == 2, proc.stderr
     assert "holds no participant folder" in proc.stderr, proc.stderr
 

@@ -90,8 +90,10 @@ NEEDS_EMBEDDING = {"16-embedding.md"}
 # Pages whose examples show Linux's linker and loader at work (an undefined symbol at import,
 # a library outside the loader's path, an rpath): on macOS and Windows those blocks would do
 # something else, which the page says in its text. There the page is skipped with the reason.
-LINUX_ONLY = {"15-zlib.md": "its examples build against the system's zlib and show the Linux linker's and "
-                            "loader's errors (the page gives macOS's and Windows' in its text)"}
+LINUX_ONLY = {
+    "15-zlib.md": "its examples build against the system's zlib and show the Linux linker's and "
+    "loader's errors (the page gives macOS's and Windows' in its text)"
+}
 
 PYTHON_LANGS = {"python", "py", "python3"}
 C_LANGS = {"c", "h"}  # a titled C block is written to its file too (lesson 16 compiles one)
@@ -149,15 +151,27 @@ def parse(text: str) -> tuple[list[Block], list[str]]:
             j += 1
         if j == len(lines):
             problems.append(f"line {i + 1}: this code block is never closed")
-        body = [ln[len(indent):] if ln.startswith(indent) else ln.lstrip() for ln in lines[i + 1:j]]
+        body = [ln[len(indent) :] if ln.startswith(indent) else ln.lstrip() for ln in lines[i + 1 : j]]
         k = i - 1
         while k >= 0 and not lines[k].strip():
             k -= 1
         marker = MARKER.match(lines[k].strip()) if k >= 0 else None
         lang, title = _info(m.group("info"))
-        follows = previous_close is not None and marker is None and all(not ln.strip() for ln in lines[previous_close + 1:i])
-        blocks.append(Block(lang, title, "\n".join(body) + "\n", i + 1,
-                            (marker.group("kind"), marker.group("arg").strip()) if marker else None, follows))
+        follows = (
+            previous_close is not None
+            and marker is None
+            and all(not ln.strip() for ln in lines[previous_close + 1 : i])
+        )
+        blocks.append(
+            Block(
+                lang,
+                title,
+                "\n".join(body) + "\n",
+                i + 1,
+                (marker.group("kind"), marker.group("arg").strip()) if marker else None,
+                follows,
+            )
+        )
         fence_lines.add(i)
         previous_close = j
         i = j + 1
@@ -185,12 +199,12 @@ def expand_snippets(code: str, base: Path) -> str:
             raise ValueError(f"snippet {m.group('spec')!r}: there is no file {path}")
         included = source.read_text(encoding="utf-8").splitlines()
         if section:
-            edges = [n for n, ln in enumerate(included)
-                     if (s := SECTION.search(ln)) and s.group("name") == section]
+            edges = [n for n, ln in enumerate(included) if (s := SECTION.search(ln)) and s.group("name") == section]
             if len(edges) != 2:
-                raise ValueError(f"snippet {m.group('spec')!r}: {path} has no section [start:{section}] ... "
-                                 f"[end:{section}]")
-            included = included[edges[0] + 1:edges[1]]
+                raise ValueError(
+                    f"snippet {m.group('spec')!r}: {path} has no section [start:{section}] ... [end:{section}]"
+                )
+            included = included[edges[0] + 1 : edges[1]]
         out.extend(m.group("indent") + ln if ln.strip() else "" for ln in included if not SECTION.search(ln))
     return "\n".join(out) + "\n"
 
@@ -214,8 +228,9 @@ def _console_steps(block: Block, code: str) -> tuple[list[dict], list[str]]:
                     "to a console block of their own)."
                 )
                 continue
-            steps.append({"kind": "command", "line": line, "what": "console", "command": command,
-                          "argv": argv, "expect": []})
+            steps.append(
+                {"kind": "command", "line": line, "what": "console", "command": command, "argv": argv, "expect": []}
+            )
         elif steps:
             steps[-1]["expect"].append(raw)
         elif raw.strip():
@@ -255,8 +270,10 @@ def plan(blocks: list[Block], base: Path) -> tuple[list[dict], list[str]]:
         if kind == "raises":
             hit = RAISES.fullmatch(arg)
             if not hit:
-                problems.append(f"{where}: `<!-- raises: {arg} -->` must name one exception class (and, for "
-                                "PyPy, `; on PyPy: OtherName` or `; on PyPy: nothing`)")
+                problems.append(
+                    f"{where}: `<!-- raises: {arg} -->` must name one exception class (and, for "
+                    "PyPy, `; on PyPy: OtherName` or `; on PyPy: nothing`)"
+                )
                 continue
             raises, raises_pypy = hit["name"], hit["pypy"] or hit["name"]
         try:
@@ -267,11 +284,28 @@ def plan(blocks: list[Block], base: Path) -> tuple[list[dict], list[str]]:
         if block.lang in PYTHON_LANGS | C_LANGS and block.title:
             if kind == "raises":
                 problems.append(f"{where}: a titled block is written to a file, not run: it cannot be marked raises")
-            steps.append({"kind": "file", "line": block.line, "what": f"{block.lang} title={block.title!r}",
-                          "name": block.title, "code": code, "needs": needs})
+            steps.append(
+                {
+                    "kind": "file",
+                    "line": block.line,
+                    "what": f"{block.lang} title={block.title!r}",
+                    "name": block.title,
+                    "code": code,
+                    "needs": needs,
+                }
+            )
         elif block.lang in PYTHON_LANGS:
-            step = {"kind": "python", "line": block.line, "what": "python", "first_line": block.line,
-                    "code": code, "raises": raises, "raises_pypy": raises_pypy, "expect": None, "needs": needs}
+            step = {
+                "kind": "python",
+                "line": block.line,
+                "what": "python",
+                "first_line": block.line,
+                "code": code,
+                "raises": raises,
+                "raises_pypy": raises_pypy,
+                "expect": None,
+                "needs": needs,
+            }
             nxt = blocks[idx + 1] if idx + 1 < len(blocks) else None
             if nxt is not None and nxt.follows_block and nxt.lang == "text":
                 step["expect"] = nxt.code.splitlines()
@@ -312,11 +346,17 @@ def check_page(text: str, name: str, work: Path, base: Path = ROOT, left_out: li
     steps_file.write_text(json.dumps({"page": name, "steps": steps}), encoding="utf-8")
     proc = subprocess.run(
         [sys.executable, str(DRIVER), str(steps_file), str(result_file)],
-        cwd=page_dir, capture_output=True, text=True, timeout=PAGE_TIMEOUT, check=False,
+        cwd=page_dir,
+        capture_output=True,
+        text=True,
+        timeout=PAGE_TIMEOUT,
+        check=False,
     )
     if proc.returncode != 0 or not result_file.is_file():
-        return (f"{name}: the block runner died (exit {proc.returncode}); a block may have ended the "
-                f"process.\n{proc.stdout[-2000:]}{proc.stderr[-2000:]}")
+        return (
+            f"{name}: the block runner died (exit {proc.returncode}); a block may have ended the "
+            f"process.\n{proc.stdout[-2000:]}{proc.stderr[-2000:]}"
+        )
     result = json.loads(result_file.read_text(encoding="utf-8"))
     if left_out is not None:
         left_out += [tuple(item) for item in result.get("left_out", [])]
@@ -352,9 +392,11 @@ def test_lesson_code_blocks_run(page, tmp_path):
     assert not added, f"running the blocks of {name} wrote into the repository: {added}"
     if left_out:
         modules = sorted({module for _, module in left_out})
-        pytest.skip(f"{name}: every other block ran and passed, but the blocks at lines "
-                    f"{', '.join(str(line) for line, _ in left_out)} need {', '.join(modules)}, which "
-                    f"{sys.executable} cannot import (pyproject.toml's test group installs it)")
+        pytest.skip(
+            f"{name}: every other block ran and passed, but the blocks at lines "
+            f"{', '.join(str(line) for line, _ in left_out)} need {', '.join(modules)}, which "
+            f"{sys.executable} cannot import (pyproject.toml's test group installs it)"
+        )
 
 
 def test_there_are_lesson_pages():
@@ -363,7 +405,7 @@ def test_there_are_lesson_pages():
 
 # --- the runner's own checks: a block that does not do what the page says must fail ------------
 
-GOOD_PAGE = '''
+GOOD_PAGE = """
 # A page
 
 ```python
@@ -426,7 +468,7 @@ print(y)
 ```c
 int not_run(void);
 ```
-'''
+"""
 
 SNIPPET_FILE = """\
 y = 0
@@ -459,11 +501,24 @@ def test_runner_passes_a_correct_page(tmp_path):
         (("snippet.py:part", "snippet.py:nopart"), "no section"),
         (("```c\nint", "```bash\nint"), "norun"),
         (("print(helper.double(21))", "print(helper.double(20))"), "'42'"),
-        (("<!-- raises: ZeroDivisionError -->", "<!-- raises: ZeroDivisionError or KeyError -->"),
-         "must name one exception class"),
+        (
+            ("<!-- raises: ZeroDivisionError -->", "<!-- raises: ZeroDivisionError or KeyError -->"),
+            "must name one exception class",
+        ),
     ],
-    ids=["error", "syntax", "output", "no-raise", "unmarked-pip", "empty-reason", "console-raises", "snippet",
-         "bash", "console-output", "raises-two-names"],
+    ids=[
+        "error",
+        "syntax",
+        "output",
+        "no-raise",
+        "unmarked-pip",
+        "empty-reason",
+        "console-raises",
+        "snippet",
+        "bash",
+        "console-output",
+        "raises-two-names",
+    ],
 )
 def test_runner_fails_a_broken_page(tmp_path, change, expected):
     old, new = change
@@ -478,7 +533,9 @@ def test_runner_fails_a_broken_page(tmp_path, change, expected):
 
 def test_a_pypy_exception_is_named_in_the_marker(tmp_path):
     """`raises: Name; on PyPy: Other` is checked as Name on CPython and as Other on PyPy."""
-    marked = GOOD_PAGE.replace("<!-- raises: ZeroDivisionError -->", "<!-- raises: ZeroDivisionError; on PyPy: nothing -->")
+    marked = GOOD_PAGE.replace(
+        "<!-- raises: ZeroDivisionError -->", "<!-- raises: ZeroDivisionError; on PyPy: nothing -->"
+    )
     assert marked != GOOD_PAGE
     problem = _check(marked, tmp_path)
     if platform.python_implementation() == "PyPy":
@@ -488,7 +545,7 @@ def test_a_pypy_exception_is_named_in_the_marker(tmp_path):
         assert problem is None, problem
 
 
-NEEDS_PAGE = '''
+NEEDS_PAGE = """
 # A page with optional modules
 
 <!-- needs: json -->
@@ -519,7 +576,7 @@ print("after")
 ```text
 after
 ```
-'''
+"""
 
 
 def test_a_block_that_needs_a_missing_module_is_left_out_and_said(tmp_path):

@@ -23,8 +23,11 @@ IGNORED = re.compile(r"(^|/)(__pycache__|\.pytest_cache)(/|$)|\.(pyc|so|o|obj|py
 
 
 def _files(folder):
-    return {p.relative_to(folder).as_posix() for p in folder.rglob("*")
-            if p.is_file() and not IGNORED.search(p.relative_to(folder).as_posix())}
+    return {
+        p.relative_to(folder).as_posix()
+        for p in folder.rglob("*")
+        if p.is_file() and not IGNORED.search(p.relative_to(folder).as_posix())
+    }
 
 
 def _anchors(page_text: str) -> set[str]:
@@ -78,8 +81,10 @@ def _given_files_that_differ(exercises, solutions) -> list[str]:
 
 def test_given_files_are_identical_to_their_solutions():
     differ = _given_files_that_differ(ROOT / "exercises", ROOT / "solutions")
-    assert not differ, (f"these starter files mark nothing to edit (no 'TODO:') but differ from solutions/: "
-                        f"{differ}; copy one onto the other, or mark what the learner edits with 'TODO:'")
+    assert not differ, (
+        f"these starter files mark nothing to edit (no 'TODO:') but differ from solutions/: "
+        f"{differ}; copy one onto the other, or mark what the learner edits with 'TODO:'"
+    )
 
 
 def test_a_changed_given_file_is_found(tmp_path):
@@ -94,7 +99,9 @@ def test_a_changed_given_file_is_found(tmp_path):
 def test_no_orphaned_files(tree):
     declared = {f"{ex.lesson.dir}/{name}" for ex in EXERCISES for name in (*ex.files, *ex.lesson.support)}
     present = _files(ROOT / tree)
-    assert not present - declared, f"{tree}/ has files no exercise declares in course.toml: {sorted(present - declared)}"
+    assert not present - declared, (
+        f"{tree}/ has files no exercise declares in course.toml: {sorted(present - declared)}"
+    )
 
 
 def test_no_orphaned_graders():
@@ -107,7 +114,9 @@ def test_lessons_pages_and_folders_match():
     lesson_dirs = {les.dir for les in COURSE.lessons}
     for tree in ("exercises", "solutions", "tests"):
         present = {p.name for p in (ROOT / tree).iterdir() if p.is_dir() and re.match(r"\d\d_", p.name)}
-        assert present <= lesson_dirs, f"{tree}/ has lesson folders course.toml does not declare: {present - lesson_dirs}"
+        assert present <= lesson_dirs, (
+            f"{tree}/ has lesson folders course.toml does not declare: {present - lesson_dirs}"
+        )
     pages = {p.name for p in (ROOT / "lessons").glob("[0-9][0-9]-*.md")}
     declared = {les.page for les in COURSE.lessons}
     assert pages == declared, f"lesson pages {sorted(pages)} vs course.toml {sorted(declared)}"
@@ -143,7 +152,7 @@ def _nav_sections() -> dict[str, list[str]]:
 
     def walk(title, entries):
         for entry in entries:
-            (name, value), = entry.items() if isinstance(entry, dict) else ((None, entry),)
+            ((name, value),) = entry.items() if isinstance(entry, dict) else ((None, entry),)
             if isinstance(value, list):
                 walk(name, value)
             else:
@@ -166,5 +175,7 @@ def test_the_navigation_shows_the_parts():
         if part:
             assert holding[0] == part, f"{pages[0]} is in the nav section {holding[0]!r}, not in its part {part!r}"
         lessons_there = [p for p in sections[holding[0]] if re.match(r"\d\d-", p)]
-        assert lessons_there == pages, (f"the nav section {holding[0]!r} lists {lessons_there}; course.toml's "
-                                        f"part {part or '(the first)'!r} has {pages}")
+        assert lessons_there == pages, (
+            f"the nav section {holding[0]!r} lists {lessons_there}; course.toml's "
+            f"part {part or '(the first)'!r} has {pages}"
+        )

@@ -28,14 +28,19 @@ def _lists(conftest: Path) -> dict[str, set[str]]:
 
 
 def _test_functions(path: Path) -> set[str]:
-    return {node.name for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name.startswith("test_")}
+    return {
+        node.name
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name.startswith("test_")
+    }
 
 
 @pytest.mark.parametrize("conftest", CONFTESTS, ids=lambda p: p.parent.name)
 def test_every_marker_entry_names_a_test_that_exists(conftest):
     lists = _lists(conftest)
-    assert set(lists) == {"SAME_ON_PYPY", "SLOW"}, f"{conftest}: expected the sets SAME_ON_PYPY and SLOW, found {sorted(lists)}"
+    assert set(lists) == {"SAME_ON_PYPY", "SLOW"}, (
+        f"{conftest}: expected the sets SAME_ON_PYPY and SLOW, found {sorted(lists)}"
+    )
     stale = []
     for list_name, entries in lists.items():
         for entry in sorted(entries):
@@ -45,5 +50,6 @@ def test_every_marker_entry_names_a_test_that_exists(conftest):
                 stale.append(f"{list_name}: {entry!r}: no file {file_name} beside {conftest.name}")
             elif test and test not in _test_functions(path):
                 stale.append(f"{list_name}: {entry!r}: {file_name} has no function {test}")
-    assert not stale, f"{conftest.relative_to(TESTS.parent)} names tests that do not exist (renamed or moved?):\n" + \
-        "\n".join(stale)
+    assert not stale, (
+        f"{conftest.relative_to(TESTS.parent)} names tests that do not exist (renamed or moved?):\n" + "\n".join(stale)
+    )

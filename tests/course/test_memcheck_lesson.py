@@ -35,8 +35,9 @@ def _tree(tmp_path, variant: str | None):
 
 def _memcheck(tmp_path, course_cache, variant):
     tree = _tree(tmp_path, variant)
-    report, proc = run_grader(["--tree", str(tree), "--memcheck", f"{LESSON}/upper"], course_cache,
-                              tmp_path / "report.json")
+    report, proc = run_grader(
+        ["--tree", str(tree), "--memcheck", f"{LESSON}/upper"], course_cache, tmp_path / "report.json"
+    )
     result = report["exercises"][0]
     return result, result["message"] or proc.stdout
 
@@ -57,8 +58,10 @@ def test_an_overflow_is_named_at_the_line_the_page_shows(tmp_path, course_cache)
     result, out = _memcheck(tmp_path, course_cache, "bad-no-room-for-nul")
     assert result["status"] == "crash", out
     flat = out
-    for pattern in (r"Where: dup_upper\(\) at exercises/10_memory/upper_build\.py line \d+",
-                    r"The block was allocated at: dup_upper\(\) at exercises/10_memory/upper_build\.py line \d+"):
+    for pattern in (
+        r"Where: dup_upper\(\) at exercises/10_memory/upper_build\.py line \d+",
+        r"The block was allocated at: dup_upper\(\) at exercises/10_memory/upper_build\.py line \d+",
+    ):
         shown = _page_line(pattern).split(" at exercises/")[1]
         assert f"/{shown}" in flat, f"the page shows {shown!r}; memcheck said:\n{out}"
     assert "heap buffer overflow" in flat, out

@@ -85,7 +85,7 @@ def expected(spec: str, indent: str) -> list[str]:
 
 def _find(body: list[str], run: list[str], after: int) -> int:
     for i in range(after, len(body) - len(run) + 1):
-        if body[i:i + len(run)] == run:
+        if body[i : i + len(run)] == run:
             return i
     return -1
 
@@ -96,10 +96,12 @@ def check(page: Path) -> list[str]:
     found, problems = copies(lines)
     for n, line in enumerate(lines):
         if SNIPPET.match(line):
-            problems.append(f"line {n + 1}: {line.strip()} shows as this line, not as the code, where the page "
-                            f"is read raw (on GitHub): put a copy there with `{FIX}`")
+            problems.append(
+                f"line {n + 1}: {line.strip()} shows as this line, not as the code, where the page "
+                f"is read raw (on GitHub): put a copy there with `{FIX}`"
+            )
     for c in found:
-        body = lines[c.start + 1:c.end]
+        body = lines[c.start + 1 : c.end]
         where = f"line {c.marker + 1} (copy of {', '.join(c.specs)})"
         try:
             runs = [expected(spec, c.indent) for spec in c.specs]
@@ -112,8 +114,10 @@ def check(page: Path) -> list[str]:
         for spec, run in zip(c.specs, runs):
             at = _find(body, run, at) if len(runs) > 1 else -1
             if at < 0:
-                problems.append(f"{where}: the block differs from {spec}; edit the file, then refresh the page's "
-                                f"copies with `{FIX}`")
+                problems.append(
+                    f"{where}: the block differs from {spec}; edit the file, then refresh the page's "
+                    f"copies with `{FIX}`"
+                )
                 break
             at += len(run)
     return problems
@@ -152,7 +156,7 @@ def refreshed(text: str, name: str) -> tuple[str, list[str]]:
             i += 1
             continue
         end = _closing(lines, i)
-        body = lines[i + 1:end]
+        body = lines[i + 1 : end]
         specs = [m.group("spec") for m in map(SNIPPET.match, body) if m]
         indent = fence.group("indent")
         k = len(out) - 1  # where this block's comments start: above a norun/raises marker, if any
@@ -160,8 +164,11 @@ def refreshed(text: str, name: str) -> tuple[str, list[str]]:
             k -= 1
         old = COPY.match(out[k].strip()) if k >= 0 else None
         if specs:
-            new_body = [x for ln in body for x in (expected(SNIPPET.match(ln).group("spec"), indent)
-                                                   if SNIPPET.match(ln) else [ln])]
+            new_body = [
+                x
+                for ln in body
+                for x in (expected(SNIPPET.match(ln).group("spec"), indent) if SNIPPET.match(ln) else [ln])
+            ]
             if old:
                 specs = [s.strip() for s in old.group("specs").split(",")] + specs
                 del out[k]
@@ -182,7 +189,7 @@ def refreshed(text: str, name: str) -> tuple[str, list[str]]:
                 body = expected(specs[0], indent)
             elif any(_find(body, expected(s, indent), 0) < 0 for s in specs):
                 left.append(f"{name} line {i + 1}: a copy among other code, edit it by hand")
-        out.extend([lines[i], *body, *lines[end:end + 1]])
+        out.extend([lines[i], *body, *lines[end : end + 1]])
         i = end + 1
     return "\n".join(out) + "\n", left
 

@@ -13,7 +13,11 @@ from course_helpers import ROOT
 def test_site_builds_strictly(tmp_path):
     proc = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp_path / "site")],
-        cwd=ROOT, capture_output=True, text=True, timeout=300, check=False,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
     assert proc.returncode == 0, f"mkdocs build --strict failed:\n{proc.stdout}\n{proc.stderr}"
     assert (tmp_path / "site" / "index.html").is_file()
@@ -24,7 +28,6 @@ def _lesson_pages():
     import grader.manifest as m
 
     return [lesson.page for lesson in m.load().lessons]
-
 
 
 @pytest.mark.parametrize("page", _lesson_pages())

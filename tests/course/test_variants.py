@@ -44,7 +44,9 @@ def test_every_exercise_has_variants():
     course = m.load()
     for ex in course.exercises:
         here = [v.name for v in ALL if v.parent.name == ex.name and v.parent.parent.name == ex.lesson.dir]
-        assert any(v.startswith("ok-") for v in here), f"{ex.id}: no ok-* variant (another correct solution) in {VARIANTS}"
+        assert any(v.startswith("ok-") for v in here), (
+            f"{ex.id}: no ok-* variant (another correct solution) in {VARIANTS}"
+        )
         assert any(v.startswith("bad-") for v in here), f"{ex.id}: no bad-* variant (a wrong solution) in {VARIANTS}"
     for v in ALL:
         assert v.name.startswith(("ok-", "bad-")), f"{v}: variant folders are named ok-* or bad-*"
@@ -52,8 +54,11 @@ def test_every_exercise_has_variants():
 
 def _variant_files(variant):
     """The files a variant puts over the solution, relative to its lesson folder."""
-    return [f.relative_to(variant) for f in sorted(variant.rglob("*"))
-            if f.is_file() and f.name not in (CPYTHON_ONLY, EXPECT)]
+    return [
+        f.relative_to(variant)
+        for f in sorted(variant.rglob("*"))
+        if f.is_file() and f.name not in (CPYTHON_ONLY, EXPECT)
+    ]
 
 
 def _batches(variants, size=10):
@@ -90,9 +95,13 @@ def _batches(variants, size=10):
 def verdicts(course_cache, tmp_path_factory, request):
     """Grade the variants this run selected (all, or those `-k` picked): a group of variants
     of different exercises per tree (_batches), two trees at a time."""
-    selected = [item.callspec.params["variant"] for item in request.session.items
-                if getattr(item, "callspec", None) is not None and "variant" in item.callspec.params
-                and not (ON_PYPY and (item.callspec.params["variant"] / CPYTHON_ONLY).is_file())]
+    selected = [
+        item.callspec.params["variant"]
+        for item in request.session.items
+        if getattr(item, "callspec", None) is not None
+        and "variant" in item.callspec.params
+        and not (ON_PYPY and (item.callspec.params["variant"] / CPYTHON_ONLY).is_file())
+    ]
 
     def grade(batch):
         tree = tmp_path_factory.mktemp(f"{batch[0].parent.name}-{batch[0].name}-and-{len(batch) - 1}")
@@ -105,8 +114,9 @@ def verdicts(course_cache, tmp_path_factory, request):
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy2(variant / rel, target)
         ids = [f"{v.parent.parent.name}/{v.parent.name}" for v in batch]
-        report, _ = run_grader(["--tree", str(tree), "--jobs", "1", *ids], course_cache,
-                               tree.parent / f"{tree.name}.json")
+        report, _ = run_grader(
+            ["--tree", str(tree), "--jobs", "1", *ids], course_cache, tree.parent / f"{tree.name}.json"
+        )
         results = {e["id"]: e for e in report["exercises"]}
         return [(variant, results[id_]) for variant, id_ in zip(batch, ids)]
 

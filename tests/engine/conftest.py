@@ -68,6 +68,7 @@ def pytest_collection_modifyitems(config, items):
         if names & SLOW:
             item.add_marker(pytest.mark.slow)
 
+
 TIMEOUT = "3"  # seconds per check in the session grade: the endless loops cost this much
 
 
@@ -109,5 +110,4 @@ def fault_grade(fault_course, engine_cache, tmp_path_factory) -> Grade:
     leftovers = processes_mentioning(str(fault_course), str(engine_cache)) if HAS_PROC else []
     after = snapshot(fault_course)
     assert proc.returncode == 0, f"grader exited {proc.returncode}\nstdout:\n{proc.stdout}\nstderr:\n{proc.stderr}"
-    return Grade(fault_course, engine_cache, read_report(json_path), proc, json_path, before, after, leftovers,
-                 seconds)
+    return Grade(fault_course, engine_cache, read_report(json_path), proc, json_path, before, after, leftovers, seconds)

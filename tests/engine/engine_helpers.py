@@ -45,8 +45,13 @@ def run_grader(course: Path, cache: Path, *args: str, timeout: float = 120) -> s
     """Grade `course` as a learner would: from inside the course folder (so
     paths show as `exercises/...`), with `args`. Never raises on a non-zero exit."""
     return subprocess.run(
-        grader_command(course, *args), cwd=course, env=grader_env(cache),
-        capture_output=True, text=True, timeout=timeout, check=False,
+        grader_command(course, *args),
+        cwd=course,
+        env=grader_env(cache),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
     )
 
 

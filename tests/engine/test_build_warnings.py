@@ -35,10 +35,14 @@ def test_a_glue_warning_noted_at_the_learners_declaration_is_theirs():
 
 
 def test_warnings_at_the_learners_lines_are_theirs():
-    log = ("/scratch/tree/02_crash/assign_build.py:14:13: warning: suggest parentheses around assignment "
-           "used as truth value [-Wparentheses]\n   14 |         if (out = NULL)\n      |             ^~~\n")
+    log = (
+        "/scratch/tree/02_crash/assign_build.py:14:13: warning: suggest parentheses around assignment "
+        "used as truth value [-Wparentheses]\n   14 |         if (out = NULL)\n      |             ^~~\n"
+    )
     _, warnings = build.compiler_diagnostics(log, PATHS)
-    assert warnings == ["exercises/02_crash/assign_build.py:14:13: warning: suggest parentheses around "
-                        "assignment used as truth value [-Wparentheses]\n   14 |         if (out = NULL)\n"
-                        "      |             ^~~"]
+    assert warnings == [
+        "exercises/02_crash/assign_build.py:14:13: warning: suggest parentheses around "
+        "assignment used as truth value [-Wparentheses]\n   14 |         if (out = NULL)\n"
+        "      |             ^~~"
+    ]
     assert build.is_learners(warnings[0], PATHS)

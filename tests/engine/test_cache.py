@@ -140,8 +140,12 @@ def test_a_foreign_folder_is_refused_and_left_alone(tmp_path):
     """CFFI_COURSE_CACHE pointed at a folder that was not only a cache: pruning
     deleted the user's own files older than 14 days in its builds/, runs/, verdicts/."""
     folder = tmp_path / "projects"
-    mine = [_write(folder / "notes.txt"), _write(folder / "builds" / "report.pdf", when=OLD),
-            _write(folder / "verdicts" / "court.txt", when=OLD), _write(folder / "runs" / "monday.csv", when=OLD)]
+    mine = [
+        _write(folder / "notes.txt"),
+        _write(folder / "builds" / "report.pdf", when=OLD),
+        _write(folder / "verdicts" / "court.txt", when=OLD),
+        _write(folder / "runs" / "monday.csv", when=OLD),
+    ]
     with pytest.raises(cache.CacheError) as caught:
         cache.claim(folder)
     message = str(caught.value)
@@ -258,8 +262,15 @@ def test_prune_takes_what_a_killed_child_or_an_older_engine_left_in_the_bytecode
 
 def test_every_folder_of_the_cache_is_named_once_and_pruned():
     """The layout lives in cache.PARTS: each folder has its names (for adoption) and its age (for prune)."""
-    assert set(cache.PARTS) == {cache.BUILDS, cache.LIBS, cache.VERDICTS, cache.PROGRESS, cache.RUNS, cache.PYCACHE,
-                                cache.PYCACHE_SANDBOXED}
+    assert set(cache.PARTS) == {
+        cache.BUILDS,
+        cache.LIBS,
+        cache.VERDICTS,
+        cache.PROGRESS,
+        cache.RUNS,
+        cache.PYCACHE,
+        cache.PYCACHE_SANDBOXED,
+    }
     assert all(part.keep_seconds > cache.TEMP_SECONDS for part in cache.PARTS.values())
     assert all((part.names is None) == part.bytecode for part in cache.PARTS.values())
 

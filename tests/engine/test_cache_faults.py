@@ -48,7 +48,7 @@ def test_add(hello):
     assert hello.lib.add(5, 3) == 8
 '''
 
-COURSE_TOML = '''[course]
+COURSE_TOML = """[course]
 title = "cache faults"
 
 [[lesson]]
@@ -77,7 +77,7 @@ title = "A grader that deletes the cache"
 files = ["hello_build.py"]
 points = 1
 anchor = "exercise-wipe"
-'''
+"""
 
 
 def _course(folder: Path, points: int = 5) -> Path:
@@ -138,8 +138,9 @@ def test_points_come_from_the_manifest(warm):
     assert "Score: 2/2" in proc.stdout, proc.stdout
 
 
-@pytest.mark.parametrize("pyc", ["**/_pytest/main.*.pyc", "**/cffi/api.*.pyc"],
-                         ids=["pytest-at-start-up", "cffi-inside-a-check"])
+@pytest.mark.parametrize(
+    "pyc", ["**/_pytest/main.*.pyc", "**/cffi/api.*.pyc"], ids=["pytest-at-start-up", "cffi-inside-a-check"]
+)
 def test_damaged_bytecode_in_the_cache_is_not_the_learners_verdict(warm, pyc):
     """A truncated .pyc under the cache's PYTHONPYCACHEPREFIX made every import of
     that module fail (EOFError: marshal data too short) until it was removed, and
@@ -211,8 +212,15 @@ def test_a_missing_compiler_is_the_machines_fault(tmp_path):
     env.pop("CC", None)
     env["PATH"] = str(tmp_path / "no-compiler-here")
     out = tmp_path / "report.json"
-    proc = subprocess.run(grader_command(course, "01_setup/hello", "--json", str(out)), cwd=course, env=env,
-                          capture_output=True, text=True, timeout=120, check=False)
+    proc = subprocess.run(
+        grader_command(course, "01_setup/hello", "--json", str(out)),
+        cwd=course,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     hello = by_id(read_report(out))["01_setup/hello"]
     assert (hello["status"], hello["points"]) == ("error", 0), hello
@@ -245,7 +253,11 @@ def test_a_folder_that_is_not_a_cache_is_refused(tmp_path):
     assert "new or empty folder" in err, err
     assert all(p.exists() for p in theirs)
     assert sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()) == [
-        "builds/report.pdf", "notes.txt", "runs/monday.csv", "verdicts/court.txt"], "nothing was written there"
+        "builds/report.pdf",
+        "notes.txt",
+        "runs/monday.csv",
+        "verdicts/court.txt",
+    ], "nothing was written there"
 
 
 def _temporary_cache(stderr: str) -> Path:
@@ -260,8 +272,15 @@ def _temporary_cache(stderr: str) -> Path:
 def _unwritable_grade(course: Path, env: dict, *wrap: str) -> subprocess.CompletedProcess:
     out = course.parent / "report.json"
     out.unlink(missing_ok=True)
-    proc = subprocess.run([*wrap, *grader_command(course, "01_setup/greet", "--json", str(out))], cwd=course, env=env,
-                          capture_output=True, text=True, timeout=120, check=False)
+    proc = subprocess.run(
+        [*wrap, *grader_command(course, "01_setup/greet", "--json", str(out))],
+        cwd=course,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert by_id(read_report(out))["01_setup/greet"]["status"] == "pass", proc.stdout
     assert not _temporary_cache(proc.stderr).exists(), "the temporary cache is removed"

@@ -13,7 +13,8 @@ from grader.build import BuildError, Paths, load_builder
 def test_line_after_a_define_is_the_real_one(tmp_path):
     folder = tmp_path / "tree" / "02_x"
     folder.mkdir(parents=True)
-    (folder / "b_build.py").write_text(textwrap.dedent('''\
+    (folder / "b_build.py").write_text(
+        textwrap.dedent('''\
         from cffi import FFI
         ffibuilder = FFI()
         ffibuilder.cdef("""
@@ -25,7 +26,8 @@ def test_line_after_a_define_is_the_real_one(tmp_path):
             FOO double bad(double);
         """)
         ffibuilder.set_source("_b", "")
-        '''))
+        ''')
+    )
     with pytest.raises(BuildError) as info:
         load_builder(folder / "b_build.py", Paths(tmp_path / "tree", "exercises"))
     message = str(info.value)
@@ -55,7 +57,8 @@ def _load(tmp_path, cdef: str) -> str:
     folder.mkdir(parents=True)
     (folder / "b_build.py").write_text(
         'from cffi import FFI\nffibuilder = FFI()\nffibuilder.cdef("""\n' + cdef + '""")\n'
-        'ffibuilder.set_source("_b", "")\n')
+        'ffibuilder.set_source("_b", "")\n'
+    )
     with pytest.raises(BuildError) as info:
         load_builder(folder / "b_build.py", Paths(tmp_path / "tree", "exercises"))
     assert info.value.kind == "cdef"
@@ -81,7 +84,9 @@ def test_an_expression_define_is_shown_at_its_line_without_the_float_advice(tmp_
 def test_a_duplicate_declaration_names_both_lines(tmp_path):
     message = _load(tmp_path, "    double twice(float);\n    int ok(int);\n    double twice(float);\n")
     assert "FFIError" in message, message
-    assert ("exercises/02_x/b_build.py, line 4\n    double twice(float);\n"
-            "  exercises/02_x/b_build.py, line 6\n    double twice(float);") in message, message
+    assert (
+        "exercises/02_x/b_build.py, line 4\n    double twice(float);\n"
+        "  exercises/02_x/b_build.py, line 6\n    double twice(float);"
+    ) in message, message
     assert "delete the extra declaration" in message, message
     assert "override=True" in message, message

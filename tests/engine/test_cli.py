@@ -44,10 +44,13 @@ def test_an_unknown_selector_is_refused(course, selector):
         course.select([selector])
 
 
-@pytest.mark.parametrize(("selectors", "expected"), [
-    (["1"], ["01_setup/hello", "01_setup/greet"]),
-    (["01_setup/hello"], ["01_setup/hello"]),
-])
+@pytest.mark.parametrize(
+    ("selectors", "expected"),
+    [
+        (["1"], ["01_setup/hello", "01_setup/greet"]),
+        (["01_setup/hello"], ["01_setup/hello"]),
+    ],
+)
 def test_selectors_on_the_command_line(fault_grade, tmp_path, selectors, expected):
     out = tmp_path / "r.json"
     proc = run_grader(fault_grade.course, fault_grade.cache, *selectors, "--json", str(out), "--timeout", "3")

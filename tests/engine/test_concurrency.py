@@ -14,9 +14,14 @@ def test_two_grades_at_once(fault_course, tmp_path):
     cache = tmp_path / "shared-cache"
     outs = [tmp_path / "a.json", tmp_path / "b.json"]
     procs = [
-        subprocess.Popen(grader_command(fault_course, *SUBSET, "--json", str(out), "--timeout", "10", "--jobs", "2"),
-                         cwd=fault_course, env=grader_env(cache), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                         text=True)
+        subprocess.Popen(
+            grader_command(fault_course, *SUBSET, "--json", str(out), "--timeout", "10", "--jobs", "2"),
+            cwd=fault_course,
+            env=grader_env(cache),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for out in outs
     ]
     for proc in procs:
@@ -35,4 +40,3 @@ def test_two_grades_at_once(fault_course, tmp_path):
     assert not list((cache / "runs").iterdir())
     if HAS_PROC:
         assert processes_mentioning(str(cache)) == []
-

@@ -107,7 +107,7 @@ def test_large_output_keeps_head_and_tail():
     text = out.text()
     assert out.total == len(data)
     assert text.startswith(data[: runner.OUTPUT_HEAD].decode())
-    assert text.endswith(data[-runner.OUTPUT_TAIL:].decode())
+    assert text.endswith(data[-runner.OUTPUT_TAIL :].decode())
     skipped = len(data) - runner.OUTPUT_HEAD - runner.OUTPUT_TAIL
     assert f"({skipped} bytes of output not kept)" in text
     assert len(text) < runner.OUTPUT_HEAD + runner.OUTPUT_TAIL + 100
@@ -133,7 +133,7 @@ def test_output_from_a_pipe_in_small_writes():
     text = out.text()
     assert out.total == len(data)
     assert text.startswith(data[: runner.OUTPUT_HEAD].decode())
-    assert text.endswith(data[-runner.OUTPUT_TAIL:].decode())
+    assert text.endswith(data[-runner.OUTPUT_TAIL :].decode())
 
 
 def test_output_cut_inside_a_character_still_decodes():

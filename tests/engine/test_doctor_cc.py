@@ -16,8 +16,8 @@ def test_doctor_names_a_broken_cc(monkeypatch):
     check = doctor.check_compiler(doctor.system_kind())
     assert not check.ok
     assert check.detail.startswith(
-        "the environment variable CC is set to 'no-such-cc-13 -O2', and this machine has no program 'no-such-cc-13'"), (
-        check.detail)
+        "the environment variable CC is set to 'no-such-cc-13 -O2', and this machine has no program 'no-such-cc-13'"
+    ), check.detail
     assert "unset CC" in check.fix
     assert "install" not in check.fix.split("unset CC")[0], "not the advice to install a compiler"
 
@@ -30,8 +30,15 @@ def test_broken_cc_is_quiet_when_cc_is_fine_or_unset():
 
 def test_grade_names_cc(monkeypatch, tmp_path):
     monkeypatch.setenv("CC", "no-such-cc-13")
-    result = runner.ExerciseResult("01_x/y", "01", "error", 0, 1, "",
-                                   [runner.TestResult("test_a", "error", "the C compiler rejected ...", "compile")])
+    result = runner.ExerciseResult(
+        "01_x/y",
+        "01",
+        "error",
+        0,
+        1,
+        "",
+        [runner.TestResult("test_a", "error", "the C compiler rejected ...", "compile")],
+    )
     fault, blame = runner._fault_of(result, tmp_path, tmp_path, tagged=False)
     assert blame == "machine"
     assert "the environment variable CC names the C compiler `no-such-cc-13`" in fault

@@ -10,8 +10,10 @@ import pytest
 
 from grader import doctor
 
-needs_gcc_or_clang = pytest.mark.skipif(os.name == "nt" or not (shutil.which("gcc") or shutil.which("clang")),
-                                        reason="the messages simulated here are gcc's, clang's and ld's")
+needs_gcc_or_clang = pytest.mark.skipif(
+    os.name == "nt" or not (shutil.which("gcc") or shutil.which("clang")),
+    reason="the messages simulated here are gcc's, clang's and ld's",
+)
 
 
 def test_zlib_found_here():
@@ -39,11 +41,17 @@ def test_a_missing_library_is_a_note_with_the_package_to_install():
     assert "`sudo dnf install zlib-devel`" in check.fix
 
 
-@pytest.mark.parametrize(("kind", "words"), [
-    ("debian", "sudo apt install zlib1g-dev"), ("wsl-debian", "sudo apt install zlib1g-dev"),
-    ("fedora", "sudo dnf install zlib-devel"), ("macos", "xcode-select --install"),
-    ("windows", "conda install zlib"), ("windows", "vcpkg install zlib:x64-windows"),
-])
+@pytest.mark.parametrize(
+    ("kind", "words"),
+    [
+        ("debian", "sudo apt install zlib1g-dev"),
+        ("wsl-debian", "sudo apt install zlib1g-dev"),
+        ("fedora", "sudo dnf install zlib-devel"),
+        ("macos", "xcode-select --install"),
+        ("windows", "conda install zlib"),
+        ("windows", "vcpkg install zlib:x64-windows"),
+    ],
+)
 def test_advice_for_each_system(kind, words):
     assert words in doctor.zlib_advice(kind, "header")
 

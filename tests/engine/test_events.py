@@ -37,8 +37,12 @@ def result(test: str, status: str, t: float, message: str = "", kind: str = "") 
 
 COLLECTED = line(p.COLLECTED, 1.0, **{p.TESTS: [A, B]})
 CHECK_A = start(A, 2.0) + phase(A, p.SETUP, 2.1) + phase(A, p.CALL, 3.0) + result(A, "pass", 3.5)
-CHECK_B = start(B, 4.0) + phase(B, p.SETUP, 4.1) + phase(B, p.CALL, 4.2) + result(B, "fail", 4.5, "got 7, expected 8",
-                                                                                   "assert")
+CHECK_B = (
+    start(B, 4.0)
+    + phase(B, p.SETUP, 4.1)
+    + phase(B, p.CALL, 4.2)
+    + result(B, "fail", 4.5, "got 7, expected 8", "assert")
+)
 DONE = line(p.DONE, 5.0, **{p.EXIT_STATUS: 1})
 
 
@@ -51,8 +55,10 @@ def read(data: bytes, now: float = 100.0) -> ChildEvents:
 def test_a_normal_run():
     events = read(COLLECTED + CHECK_A + CHECK_B + DONE)
     assert events.order == [A, B]
-    assert events.results == {A: TestResult(A, Status.PASS), B: TestResult(B, Status.FAIL, "got 7, expected 8",
-                                                                            "assert")}
+    assert events.results == {
+        A: TestResult(A, Status.PASS),
+        B: TestResult(B, Status.FAIL, "got 7, expected 8", "assert"),
+    }
     assert events.done
     assert events.exitstatus == 1
     assert events.collect_error is None
@@ -60,11 +66,14 @@ def test_a_normal_run():
     assert (events.waiting, events.since) == (Waiting.COLLECT, 4.5), "between checks the collect limit applies"
 
 
-@pytest.mark.parametrize(("tail", "phase_", "waiting", "since"), [
-    (start(B, 4.0), None, Waiting.CHECK, 4.0),
-    (start(B, 4.0) + phase(B, p.SETUP, 4.1), p.SETUP, Waiting.SETUP, 4.1),
-    (start(B, 4.0) + phase(B, p.SETUP, 4.1) + phase(B, p.CALL, 4.2), p.CALL, Waiting.CHECK, 4.2),
-])
+@pytest.mark.parametrize(
+    ("tail", "phase_", "waiting", "since"),
+    [
+        (start(B, 4.0), None, Waiting.CHECK, 4.0),
+        (start(B, 4.0) + phase(B, p.SETUP, 4.1), p.SETUP, Waiting.SETUP, 4.1),
+        (start(B, 4.0) + phase(B, p.SETUP, 4.1) + phase(B, p.CALL, 4.2), p.CALL, Waiting.CHECK, 4.2),
+    ],
+)
 def test_a_crash_mid_check_leaves_it_current_with_its_phase(tail, phase_, waiting, since):
     events = read(COLLECTED + CHECK_A + tail)
     assert events.current == B, (events.current, events.phase)
@@ -84,7 +93,7 @@ def test_a_line_is_read_once_whole_and_a_truncated_last_line_never():
     data = COLLECTED + start(A, 2.0)
     events = ChildEvents()
     for i in range(len(data)):  # one byte at a time, as a poll may find it
-        events.feed(data[i:i + 1], 100.0)
+        events.feed(data[i : i + 1], 100.0)
     assert events.order == [A, B]
     assert events.current == A
     events.feed(result(A, "pass", 3.0)[:-10], 100.0)  # the child was killed in the middle of writing it
@@ -92,13 +101,29 @@ def test_a_line_is_read_once_whole_and_a_truncated_last_line_never():
     assert events.results == {}, "half a line is no result"
 
 
-@pytest.mark.parametrize("garbage", [
-    b"not json at all\n", b"[1, 2]\n", b"42\n", b"null\n", b"\xff\xfe\n", b"[" * 100_000 + b"\n",
-    b'{"t": 1}\n', line(p.START), line(p.START, **{p.TEST: 7}), line(p.RESULT, **{p.TEST: A}),
-    result(A, "great", 3.0), result(A, "interrupted", 3.0), result(A, "missing", 3.0),
-    line(p.RESULT, **{p.TEST: A, p.STATUS: ["pass"]}), line(p.COLLECTED, **{p.TESTS: "test_x.py"}),
-    line(p.COLLECTED, **{p.TESTS: [1, 2]}), line(p.WARNINGS, **{p.ITEMS: "abc"}), line(p.CALLBACK_ERROR, **{p.TEST: A}),
-])
+@pytest.mark.parametrize(
+    "garbage",
+    [
+        b"not json at all\n",
+        b"[1, 2]\n",
+        b"42\n",
+        b"null\n",
+        b"\xff\xfe\n",
+        b"[" * 100_000 + b"\n",
+        b'{"t": 1}\n',
+        line(p.START),
+        line(p.START, **{p.TEST: 7}),
+        line(p.RESULT, **{p.TEST: A}),
+        result(A, "great", 3.0),
+        result(A, "interrupted", 3.0),
+        result(A, "missing", 3.0),
+        line(p.RESULT, **{p.TEST: A, p.STATUS: ["pass"]}),
+        line(p.COLLECTED, **{p.TESTS: "test_x.py"}),
+        line(p.COLLECTED, **{p.TESTS: [1, 2]}),
+        line(p.WARNINGS, **{p.ITEMS: "abc"}),
+        line(p.CALLBACK_ERROR, **{p.TEST: A}),
+    ],
+)
 def test_garbage_is_skipped_and_the_rest_read(garbage):
     events = read(garbage + COLLECTED + CHECK_A + garbage + CHECK_B + DONE)
     assert events.order == [A, B]
@@ -109,8 +134,12 @@ def test_garbage_is_skipped_and_the_rest_read(garbage):
 
 
 def test_ill_typed_fields_are_read_as_empty():
-    events = read(start(A, 2.0) + line(p.RESULT, "late", **{p.TEST: A, p.STATUS: "fail", p.MESSAGE: 3})
-                  + line(p.COLLECT_ERROR, **{p.MESSAGE: None}), now=9.0)
+    events = read(
+        start(A, 2.0)
+        + line(p.RESULT, "late", **{p.TEST: A, p.STATUS: "fail", p.MESSAGE: 3})
+        + line(p.COLLECT_ERROR, **{p.MESSAGE: None}),
+        now=9.0,
+    )
     assert events.results[A] == TestResult(A, Status.FAIL, "", ""), "a message that is no text is none"
     assert events.since == 9.0, "an event without a usable time counts from when it was read"
     assert events.collect_error == ""
@@ -118,11 +147,19 @@ def test_ill_typed_fields_are_read_as_empty():
 
 def test_duplicate_and_unknown_events():
     warnings = [f"w{i}" for i in range(8)]
-    events = read(COLLECTED + line(p.COLLECTED, **{p.TESTS: [B]}) + line("future_event", **{p.TEST: A})
-                  + start(A, 2.0) + result(A, "fail", 2.5) + result(A, "pass", 2.6)
-                  + line(p.WARNINGS, **{p.ITEMS: warnings}) + line(p.WARNINGS, **{p.ITEMS: ["w0", "w9", 5]})
-                  + line(p.CALLBACK_ERROR, **{p.TEST: A, p.TEXT: "ZeroDivisionError"}) * 2
-                  + line(p.COLLECT_ERROR, **{p.MESSAGE: "first"}) + line(p.COLLECT_ERROR, **{p.MESSAGE: "second"}))
+    events = read(
+        COLLECTED
+        + line(p.COLLECTED, **{p.TESTS: [B]})
+        + line("future_event", **{p.TEST: A})
+        + start(A, 2.0)
+        + result(A, "fail", 2.5)
+        + result(A, "pass", 2.6)
+        + line(p.WARNINGS, **{p.ITEMS: warnings})
+        + line(p.WARNINGS, **{p.ITEMS: ["w0", "w9", 5]})
+        + line(p.CALLBACK_ERROR, **{p.TEST: A, p.TEXT: "ZeroDivisionError"}) * 2
+        + line(p.COLLECT_ERROR, **{p.MESSAGE: "first"})
+        + line(p.COLLECT_ERROR, **{p.MESSAGE: "second"})
+    )
     assert events.order == [A, B], "the first collection is the order"
     assert events.results[A].status == Status.PASS, "a later result for the same check replaces the earlier"
     assert events.warnings == ["w0", "w1", "w2", "w3", "w4", "w5", "w9"], "six new ones a build, each once"
@@ -156,7 +193,12 @@ def test_a_new_child_starts_afresh_and_the_grade_adds_up():
     events = read(COLLECTED + CHECK_A + start(B, 4.0) + line(p.WARNINGS, **{p.ITEMS: ["w"]}))
     events.new_child()
     assert (events.current, events.phase, events.done, events.waiting, events.since) == (
-        None, None, False, Waiting.COLLECT, None)
+        None,
+        None,
+        False,
+        Waiting.COLLECT,
+        None,
+    )
     events.feed(line(p.COLLECTED, **{p.TESTS: [B]}) + result(B, "pass", 5.0), 100.0)
     assert events.order == [A, B]
     assert list(events.results) == [A, B]
@@ -186,7 +228,8 @@ OLD_VERDICT = (  # a verdict as the engine wrote it before results.py (json.dump
     '{"id": "03_strings/shout", "lesson": "03", "status": "crash", "points": 0, "max_points": 2, "message": "the '
     'test process was killed by a segmentation fault [SIGSEGV] while running test_a.", "tests": [{"name": "test_a",'
     ' "status": "crash", "message": "boom"}, {"name": "test_b", "status": "pass", "message": ""}], "cached": false, '
-    '"seconds": 1.25, "output": "out"}')
+    '"seconds": 1.25, "output": "out"}'
+)
 
 
 def test_a_verdict_of_the_previous_version_loads_and_is_written_the_same():
@@ -199,10 +242,17 @@ def test_a_verdict_of_the_previous_version_loads_and_is_written_the_same():
     assert {"crash": 1}[res.status] == 1
 
 
-@pytest.mark.parametrize("change", [
-    {"status": "great"}, {"status": None}, {"tests": [{"name": "a", "status": "bad", "message": ""}]},
-    {"tests": [{"name": "a"}]}, {"tests": ["a"]}, {"kind": "new field"},
-])
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"status": "great"},
+        {"status": None},
+        {"tests": [{"name": "a", "status": "bad", "message": ""}]},
+        {"tests": [{"name": "a"}]},
+        {"tests": ["a"]},
+        {"kind": "new field"},
+    ],
+)
 def test_a_verdict_this_engine_would_not_write_is_not_loaded(change):
     assert ExerciseResult.from_json({**json.loads(OLD_VERDICT), **change}) is None
 

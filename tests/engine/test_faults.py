@@ -104,10 +104,15 @@ def test_a_crashed_check_is_run_again_under_the_sanitizer(results):
         return
     assert "Run again alone under AddressSanitizer, it found a write through a NULL pointer" in message, message
     assert "Where: fill() at exercises/02_crash/assign_build.py line 16\n    *(volatile int *)out = value;" in (
-        message), message
+        message
+    ), message
     segv = checks_of(results["02_crash/segv"])["test_store_null"]["message"]
     assert "Where: store() at exercises/02_crash/segv_build.py line 14" in segv, segv
-    assert _statuses(results["02_crash/segv"]) == {"test_twice": "pass", "test_store_null": "crash", "test_store": "pass"}
+    assert _statuses(results["02_crash/segv"]) == {
+        "test_twice": "pass",
+        "test_store_null": "crash",
+        "test_store": "pass",
+    }
 
 
 def test_abort_from_free_of_ffi_new_memory(results):
@@ -134,10 +139,16 @@ def test_os_exit_0_is_never_a_pass(results):
 
 # greet.py of the healthy 01_setup/greet, ending its own check instead of answering greet("").
 ENDS_ITS_CHECK = {
-    "skip": ("import unittest\n        raise unittest.SkipTest('not done yet')", "fail",
-             ["your code skipped this check", "exercises/01_setup/greet.py, line 4", "SkipTest: not done yet"]),
-    "pytest.exit": ("import pytest\n        pytest.exit('bye', returncode=0)", "error",
-                    ["stopped its checks early", "while running test_greet_empty", "pytest.exit()"]),
+    "skip": (
+        "import unittest\n        raise unittest.SkipTest('not done yet')",
+        "fail",
+        ["your code skipped this check", "exercises/01_setup/greet.py, line 4", "SkipTest: not done yet"],
+    ),
+    "pytest.exit": (
+        "import pytest\n        pytest.exit('bye', returncode=0)",
+        "error",
+        ["stopped its checks early", "while running test_greet_empty", "pytest.exit()"],
+    ),
 }
 
 
@@ -149,8 +160,9 @@ def test_learner_code_that_ends_its_check_never_passes(tmp_path):
     course = copy_course(tmp_path / "course")
     greet = course / "exercises" / "01_setup" / "greet.py"
     for how, (end, status, said) in ENDS_ITS_CHECK.items():
-        greet.write_text(f"def greet(name):\n    if not name:\n        {end}\n    return f'Hello, {{name}}!'\n",
-                         encoding="utf-8")
+        greet.write_text(
+            f"def greet(name):\n    if not name:\n        {end}\n    return f'Hello, {{name}}!'\n", encoding="utf-8"
+        )
         run_grader(course, tmp_path / "cache", "01_setup/greet", "--json", str(tmp_path / f"{how}.json"))
         entry = by_id(read_report(tmp_path / f"{how}.json"))["01_setup/greet"]
         assert entry["status"] == status, (how, entry)
@@ -170,7 +182,8 @@ def test_endless_loop_in_c(results):
     if not IS_WINDOWS:  # the stack is dumped on POSIX only (runner._dump_stack)
         assert "inside C" in message, message
     assert checks_of(entry)["test_one_again"]["message"].startswith(
-        "not run: test_spin reached the time limit first"), "one time-out is enough: the rest is not run"
+        "not run: test_spin reached the time limit first"
+    ), "one time-out is enough: the rest is not run"
 
 
 def test_endless_loop_in_python(results):
@@ -184,8 +197,11 @@ def test_endless_loop_in_python(results):
             assert "It was stopped at: exercises/03_hang/pyloop.py, line " in entry["message"], entry["message"]
         else:
             # The stack is dumped wherever the loop happens to be: its test (line 5) or its body (line 6).
-            assert re.search(r"It was stopped at: exercises/03_hang/pyloop\.py, line (5 in countdown\(\)\n    while n > 0:|"
-                             r"6 in countdown\(\)\n    pass)", entry["message"]), entry["message"]
+            assert re.search(
+                r"It was stopped at: exercises/03_hang/pyloop\.py, line (5 in countdown\(\)\n    while n > 0:|"
+                r"6 in countdown\(\)\n    pass)",
+                entry["message"],
+            ), entry["message"]
         assert "Fatal Python error" not in entry["output"]
 
 
@@ -356,8 +372,15 @@ def test_undeclared_function_refused_by_the_compiler(fault_course, tmp_path):
     """What gcc 14 and clang do by default (gcc 12 only warns): the same advice."""
     out = tmp_path / "r.json"
     env = dict(grader_env(tmp_path / "cache"), CFLAGS="-Werror=implicit-function-declaration")
-    proc = subprocess.run(grader_command(fault_course, "04_build/undefined", "--json", str(out)), cwd=fault_course,
-                          env=env, capture_output=True, text=True, timeout=120, check=False)
+    proc = subprocess.run(
+        grader_command(fault_course, "04_build/undefined", "--json", str(out)),
+        cwd=fault_course,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert proc.returncode == 0, proc.stderr
     entry = by_id(read_report(out))["04_build/undefined"]
     assert entry["status"] == "error"

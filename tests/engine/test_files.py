@@ -27,11 +27,11 @@ from grader import files, manifest
 SECRET = "top-secret-line-7f3a"
 POSIX = os.name == "posix"
 
-GRADER = '''
+GRADER = """
 def test_value(exercise):
     mod = exercise.import_module("{name}")
     assert mod.VALUE == 42, "VALUE is not 42"
-'''
+"""
 
 # exercise name -> what its file is made as (see _make), the status and words expected
 CASES = {
@@ -48,7 +48,16 @@ CASES = {
     "inlink": ("pass", ""),
     "plain": ("pass", ""),
 }
-POSIX_ONLY = {"fifo", "zero", "sock", "secret", "other", "loop", "dangling", "inlink"}  # links need privileges on Windows
+POSIX_ONLY = {
+    "fifo",
+    "zero",
+    "sock",
+    "secret",
+    "other",
+    "loop",
+    "dangling",
+    "inlink",
+}  # links need privileges on Windows
 
 
 def _make(course: Path, tmp: Path) -> list[str]:
@@ -60,12 +69,16 @@ def _make(course: Path, tmp: Path) -> list[str]:
     names = [n for n in CASES if POSIX or n not in POSIX_ONLY]
     if len(str(lesson / "sock.py")) > 100:  # AF_UNIX paths are short (104-108 bytes)
         names.remove("sock")
-    toml = ['[course]\ntitle = "odd files"\n', '[[lesson]]\nid = "01"\ndir = "01_odd"\npage = "01-odd.md"\n'
-            'title = "Odd files"\n']
+    toml = [
+        '[course]\ntitle = "odd files"\n',
+        '[[lesson]]\nid = "01"\ndir = "01_odd"\npage = "01-odd.md"\ntitle = "Odd files"\n',
+    ]
     for n in names:
         limit = "max_file_bytes = 100\n" if n == "small" else ""
-        toml.append(f'[[exercise]]\nid = "01_odd/{n}"\ntitle = "{n}"\nfiles = ["{n}.py"]\npoints = 2\n'
-                    f'anchor = "ex-{n}"\n{limit}')
+        toml.append(
+            f'[[exercise]]\nid = "01_odd/{n}"\ntitle = "{n}"\nfiles = ["{n}.py"]\npoints = 2\n'
+            f'anchor = "ex-{n}"\n{limit}'
+        )
         (course / "tests" / "01_odd" / f"test_{n}.py").write_text(GRADER.format(name=n))
     (course / "course.toml").write_text("\n".join(toml))
     secret = tmp / "secret.py"
@@ -113,8 +126,15 @@ def graded(tmp_path_factory):
     names = _make(course, tmp)
     out = tmp / "report.json"
     try:
-        proc = subprocess.run(grader_command(course, "--json", str(out)), cwd=course, env=grader_env(tmp / "cache"),
-                              capture_output=True, text=True, timeout=240, check=False)
+        proc = subprocess.run(
+            grader_command(course, "--json", str(out)),
+            cwd=course,
+            env=grader_env(tmp / "cache"),
+            capture_output=True,
+            text=True,
+            timeout=240,
+            check=False,
+        )
     except subprocess.TimeoutExpired as exc:
         pytest.fail(f"the grade did not end (a FIFO or an endless file was read?):\n{exc.stdout}")
     assert proc.returncode == 0, proc.stdout + proc.stderr
@@ -145,8 +165,10 @@ def test_nothing_of_a_file_outside_the_folder_is_shown_or_graded(graded):
 
 
 def test_the_size_limit_is_read_from_the_manifest(tmp_path):
-    base = '[course]\n{course}\n[[lesson]]\nid = "01"\ndir = "01_a"\npage = "p.md"\ntitle = "t"\n' \
-           '[[exercise]]\nid = "01_a/x"\ntitle = "x"\nfiles = ["x.py"]\npoints = 1\nanchor = "a"\n{ex}\n'
+    base = (
+        '[course]\n{course}\n[[lesson]]\nid = "01"\ndir = "01_a"\npage = "p.md"\ntitle = "t"\n'
+        '[[exercise]]\nid = "01_a/x"\ntitle = "x"\nfiles = ["x.py"]\npoints = 1\nanchor = "a"\n{ex}\n'
+    )
     path = tmp_path / "course.toml"
     path.write_text(base.format(course="", ex=""))
     assert manifest.load(path).exercises[0].max_file_bytes == files.DEFAULT_MAX_BYTES == 1048576

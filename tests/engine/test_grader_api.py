@@ -35,9 +35,14 @@ def _private(name: str) -> bool:
 def _own_attributes(cls: ast.ClassDef, classes: dict[str, ast.ClassDef]) -> set[str]:
     """What a class of the grader's defines itself (methods, class attributes, ``self._x = ...``),
     with what the grader's own classes it derives from define: its own to use."""
-    own = {node.attr for node in ast.walk(cls)
-           if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store)
-           and isinstance(node.value, ast.Name) and node.value.id == "self"}
+    own = {
+        node.attr
+        for node in ast.walk(cls)
+        if isinstance(node, ast.Attribute)
+        and isinstance(node.ctx, ast.Store)
+        and isinstance(node.value, ast.Name)
+        and node.value.id == "self"
+    }
     for node in cls.body:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             own.add(node.name)
@@ -83,14 +88,23 @@ def violations(source: str, filename: str = "<grader>") -> list[str]:
     for node in ast.walk(tree):
         if isinstance(node, ast.Attribute) and _private(node.attr):
             cls = classes.get(node)
-            mine = (cls is not None and isinstance(node.value, ast.Name) and node.value.id == "self"
-                    and node.attr in _own_attributes(cls, by_name))
+            mine = (
+                cls is not None
+                and isinstance(node.value, ast.Name)
+                and node.value.id == "self"
+                and node.attr in _own_attributes(cls, by_name)
+            )
             if not mine:
                 bad(node, f"uses the private attribute .{node.attr}")
-        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-              and node.func.id in ("getattr", "hasattr", "setattr", "delattr") and len(node.args) >= 2
-              and isinstance(node.args[1], ast.Constant) and isinstance(node.args[1].value, str)
-              and _private(node.args[1].value)):
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id in ("getattr", "hasattr", "setattr", "delattr")
+            and len(node.args) >= 2
+            and isinstance(node.args[1], ast.Constant)
+            and isinstance(node.args[1].value, str)
+            and _private(node.args[1].value)
+        ):
             bad(node, f"{node.func.id}(..., {node.args[1].value!r}) reaches a private attribute")
     return sorted(set(found))
 
@@ -107,7 +121,8 @@ def test_grader_uses_only_the_public_api(path):
     found = violations(path.read_text(encoding="utf-8"), str(path.relative_to(ROOT)))
     assert not found, (
         "this grader reaches past grader.testing (read its module docstring for what is there; add a "
-        "documented helper to it rather than reading a private attribute):\n" + "\n".join(found))
+        "documented helper to it rather than reading a private attribute):\n" + "\n".join(found)
+    )
 
 
 def test_the_scaffolds_grader_uses_only_the_public_api():
@@ -120,7 +135,7 @@ def test_the_scaffolds_grader_uses_only_the_public_api():
 
 
 def test_the_check_catches_each_way_past_the_api():
-    source = '''
+    source = """
 import grader.build
 from grader.plugin import ExerciseFiles
 from grader.testing import _FfiWithAllocator
@@ -139,20 +154,22 @@ class Spy(grader.testing.LibSpy):
 
     def wrap(self, name, target):
         return self._mine, self._lib  # its own attribute is fine, LibSpy's is not
-'''
+"""
     found = violations(source)
-    assert sorted(line.split(": ", 1)[1] for line in found) == sorted([
-        "imports grader.build: graders import only grader.testing",
-        "imports from grader.plugin: graders import only from grader.testing",
-        "imports the private name _FfiWithAllocator from grader.testing",
-        "imports the private name _imp_emulation from cffi",
-        "imports the private module cffi._shimmed_dist_utils",
-        "uses the private attribute ._assigned_source",
-        "getattr(..., '_parser') reaches a private attribute",
-        "getattr(..., '_declarations') reaches a private attribute",
-        "uses the private attribute ._built",
-        "uses the private attribute ._lib",
-    ]), found
+    assert sorted(line.split(": ", 1)[1] for line in found) == sorted(
+        [
+            "imports grader.build: graders import only grader.testing",
+            "imports from grader.plugin: graders import only from grader.testing",
+            "imports the private name _FfiWithAllocator from grader.testing",
+            "imports the private name _imp_emulation from cffi",
+            "imports the private module cffi._shimmed_dist_utils",
+            "uses the private attribute ._assigned_source",
+            "getattr(..., '_parser') reaches a private attribute",
+            "getattr(..., '_declarations') reaches a private attribute",
+            "uses the private attribute ._built",
+            "uses the private attribute ._lib",
+        ]
+    ), found
     assert not violations("import _calc_cffi\nfrom _calc_cffi import ffi, lib\nx = lib.__name__\n")
 
 
@@ -161,9 +178,14 @@ def test_the_public_api_is_listed_and_documented():
         value = getattr(grader.testing, name)
         assert not _private(name)
         assert (value.__doc__ or "").strip(), f"grader.testing.{name} has no docstring"
-    public = {name for name, value in vars(grader.testing).items()
-              if not _private(name) and getattr(value, "__module__", "").startswith("grader")}
-    assert public <= set(grader.testing.__all__), f"public names missing from __all__: {public - set(grader.testing.__all__)}"
+    public = {
+        name
+        for name, value in vars(grader.testing).items()
+        if not _private(name) and getattr(value, "__module__", "").startswith("grader")
+    }
+    assert public <= set(grader.testing.__all__), (
+        f"public names missing from __all__: {public - set(grader.testing.__all__)}"
+    )
     for method in ("build_module", "builder_ffi", "import_module", "traceback", "shared_library", "run_script"):
         assert (getattr(grader.testing.ExerciseFiles, method).__doc__ or "").strip(), method
     for old in ("build", "builder"):
@@ -342,6 +364,7 @@ def test_traceback_shows_the_learners_lines_as_they_know_them(tmp_path, monkeypa
     finally:
         sys.modules.pop("api_calc", None)
     shown = exercise.traceback(caught.value)
-    assert shown == ("  exercises/01_setup/api_calc.py, line 2\n    return a + c\n"
-                     "NameError: name 'c' is not defined"), shown
+    assert shown == (
+        "  exercises/01_setup/api_calc.py, line 2\n    return a + c\nNameError: name 'c' is not defined"
+    ), shown
     assert exercise.show("api_calc.py") == "exercises/01_setup/api_calc.py"

@@ -10,8 +10,15 @@ from engine_helpers import grader_env
 
 
 def _hint(course, cache, ex_id="02_crash/assign") -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "grader.hints", "--course", str(course), ex_id], cwd=course,
-                          env=grader_env(cache), capture_output=True, text=True, timeout=120, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "grader.hints", "--course", str(course), ex_id],
+        cwd=course,
+        env=grader_env(cache),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 def test_each_run_shows_the_next_hint(fault_grade):
@@ -22,7 +29,8 @@ def test_each_run_shows_the_next_hint(fault_grade):
     assert "Another one: nox -s hint -- 02_crash/assign" in said[0].stdout
     assert said[1].stdout.startswith("Hint 3 of 3 for 02_crash/assign: Write `if (out == NULL)`.\n")
     assert "That is the last hint for this problem. The lesson section: lessons/02-crash.md#exercise-assign" in (
-        said[1].stdout)
+        said[1].stdout
+    )
     assert said[2].stdout == said[1].stdout, "after the last, the last again"
     assert not any("Never shown" in p.stdout for p in said)
 

@@ -20,8 +20,9 @@ from engine_helpers import (
     read_report,
 )
 
-pytestmark = pytest.mark.skipif(sys.platform == "win32" or not HAS_PROC,
-                                reason="sends SIGINT and watches processes through /proc (POSIX only)")
+pytestmark = pytest.mark.skipif(
+    sys.platform == "win32" or not HAS_PROC, reason="sends SIGINT and watches processes through /proc (POSIX only)"
+)
 
 
 def _wait_for(condition, seconds: float, what: str) -> None:
@@ -43,9 +44,14 @@ def test_ctrl_c(fault_course, tmp_path):
     # One exercise at a time: greet is graded first, then cloop loops in C for
     # up to a minute.
     proc = subprocess.Popen(
-        grader_command(fault_course, "01_setup/greet", "03_hang/cloop", "--jobs", "1", "--timeout", "60",
-                       "--json", str(out)),
-        cwd=fault_course, env=grader_env(cache), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        grader_command(
+            fault_course, "01_setup/greet", "03_hang/cloop", "--jobs", "1", "--timeout", "60", "--json", str(out)
+        ),
+        cwd=fault_course,
+        env=grader_env(cache),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
         preexec_fn=default_sigint,
     )
     try:
@@ -84,9 +90,15 @@ def test_ctrl_c(fault_course, tmp_path):
 
     # The next grade gives the right result.
     out2 = tmp_path / "next.json"
-    again = subprocess.run(grader_command(fault_course, "03_hang/cloop", "--timeout", "2", "--json", str(out2)),
-                           cwd=fault_course, env=grader_env(cache), capture_output=True, text=True, timeout=120,
-                           check=False)
+    again = subprocess.run(
+        grader_command(fault_course, "03_hang/cloop", "--timeout", "2", "--json", str(out2)),
+        cwd=fault_course,
+        env=grader_env(cache),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert again.returncode == 0, again.stderr
     cloop = by_id(read_report(out2))["03_hang/cloop"]
     assert cloop["status"] == "timeout"

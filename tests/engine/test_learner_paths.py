@@ -14,10 +14,14 @@ WINDOWS = Paths(WIN_RUN + "\\tree", "exercises")
 
 
 def test_a_path_in_the_scratch_tree_is_shown_as_the_learners():
-    assert POSIX.show(f"{RUN}/tree/07_structs/geometry.py:12:5: error: x") == \
-        "exercises/07_structs/geometry.py:12:5: error: x"
-    assert POSIX.show(f'File "{RUN}/tree/07_structs/geometry.py", line 3') == \
-        'File "exercises/07_structs/geometry.py", line 3'
+    assert (
+        POSIX.show(f"{RUN}/tree/07_structs/geometry.py:12:5: error: x")
+        == "exercises/07_structs/geometry.py:12:5: error: x"
+    )
+    assert (
+        POSIX.show(f'File "{RUN}/tree/07_structs/geometry.py", line 3')
+        == 'File "exercises/07_structs/geometry.py", line 3'
+    )
     assert POSIX.relative(f"{RUN}/tree/07_structs/geometry.py") == "07_structs/geometry.py"
     assert POSIX.shown("07_structs/geometry.py") == "exercises/07_structs/geometry.py"
     assert Paths(f"{RUN}/tree/", ".").show(f"{RUN}/tree/01_setup/hello.py") == "./01_setup/hello.py"
@@ -29,19 +33,24 @@ def test_windows_separators_are_shown_as_slashes():
     # MSVC's "file(line)", a traceback, a repr's doubled backslashes, and the same folder with "/".
     msvc = WIN_RUN + r"\tree\07_structs\geometry.c(12): error C2065: 'n': undeclared identifier"
     assert WINDOWS.show(msvc) == "exercises/07_structs/geometry.c(12): error C2065: 'n': undeclared identifier"
-    assert WINDOWS.show(f'File "{WIN_RUN}\\tree\\07_structs\\geometry.py", line 4') == \
-        'File "exercises/07_structs/geometry.py", line 4'
+    assert (
+        WINDOWS.show(f'File "{WIN_RUN}\\tree\\07_structs\\geometry.py", line 4')
+        == 'File "exercises/07_structs/geometry.py", line 4'
+    )
     doubled = repr(WIN_RUN + r"\tree\07_structs\geometry.c")
     assert WINDOWS.show(f"No such file: {doubled}") == "No such file: 'exercises/07_structs/geometry.c'"
-    assert WINDOWS.show(WIN_RUN.replace("\\", "/") + "/tree/07_structs/geometry.py") == \
-        "exercises/07_structs/geometry.py"
+    assert (
+        WINDOWS.show(WIN_RUN.replace("\\", "/") + "/tree/07_structs/geometry.py") == "exercises/07_structs/geometry.py"
+    )
     assert WINDOWS.relative(WIN_RUN + r"\tree\07_structs\geometry.py") == "07_structs/geometry.py"
 
 
 def test_a_path_outside_the_scratch_tree_is_left_alone():
-    for text in (f"{RUN}/tree2/07_structs/geometry.py:3: error",  # a sibling whose name starts the same
-                 f"/elsewhere{RUN}/tree/07_structs/geometry.py",  # the same folders under another one
-                 "/usr/lib/python3/site-packages/cffi/api.py:12: warning"):
+    for text in (
+        f"{RUN}/tree2/07_structs/geometry.py:3: error",  # a sibling whose name starts the same
+        f"/elsewhere{RUN}/tree/07_structs/geometry.py",  # the same folders under another one
+        "/usr/lib/python3/site-packages/cffi/api.py:12: warning",
+    ):
         assert POSIX.show(text) == text
         assert not POSIX.mentions(text)
         assert POSIX.relative(text.split(":")[0]) is None
@@ -106,4 +115,5 @@ def test_a_timed_out_line_is_shown_with_its_source(tmp_path):
     (tree / "09_callbacks" / "sort.py").write_text("def f():\n    while True:\n        pass\n", encoding="utf-8")
     dump = f'Stack (most recent call first):\n  File "{tree}/09_callbacks/sort.py", line 2 in f\n'
     assert runner._stuck_at(dump, Paths(tree, "exercises")) == (
-        "exercises/09_callbacks/sort.py, line 2 in f()\n    while True:")
+        "exercises/09_callbacks/sort.py, line 2 in f()\n    while True:"
+    )

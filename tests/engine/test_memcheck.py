@@ -107,8 +107,10 @@ def test_double_free():
 
 
 def test_free_of_ffi_new_memory():
-    report = ("==3==ERROR: AddressSanitizer: attempting free on address which was not malloc()-ed: 0x606 in thread T0\n"
-              f"    #0 0x7f in __interceptor_free asan_malloc_linux.cpp:52\n    #1 0x7f in release {SCRATCH}/x.c:3\n")
+    report = (
+        "==3==ERROR: AddressSanitizer: attempting free on address which was not malloc()-ed: 0x606 in thread T0\n"
+        f"    #0 0x7f in __interceptor_free asan_malloc_linux.cpp:52\n    #1 0x7f in release {SCRATCH}/x.c:3\n"
+    )
     text = sanitizer.explain(report, Paths(SCRATCH, "exercises"))
     assert "malloc() never gave out" in text, text
     assert "ffi.new()" in text, text
@@ -153,10 +155,13 @@ def test_an_unknown_report_still_says_something():
 # --- where memcheck cannot run: the platform branches, faked ---------------------------------
 
 
-@pytest.mark.parametrize(("platform", "osname", "words"), [
-    ("darwin", "posix", "macOS"),
-    ("win32", "nt", "WSL"),
-])
+@pytest.mark.parametrize(
+    ("platform", "osname", "words"),
+    [
+        ("darwin", "posix", "macOS"),
+        ("win32", "nt", "WSL"),
+    ],
+)
 def test_unsupported_platforms_say_why_and_what_to_do(monkeypatch, platform, osname, words):
     monkeypatch.setattr(sanitizer.sys, "platform", platform)
     monkeypatch.setattr(sanitizer.os, "name", osname)
@@ -192,8 +197,9 @@ def test_memcheck_needs_a_selector(fault_course, engine_cache):
 def memcheck_grade(fault_course, engine_cache, tmp_path_factory):
     json_path = tmp_path_factory.mktemp("memcheck") / "report.json"
     before = snapshot(fault_course)
-    proc = run_grader(fault_course, engine_cache, "06", "02_crash/assign", "--memcheck", "--json", str(json_path),
-                      timeout=300)
+    proc = run_grader(
+        fault_course, engine_cache, "06", "02_crash/assign", "--memcheck", "--json", str(json_path), timeout=300
+    )
     return proc, json.loads(json_path.read_text(encoding="utf-8")), before
 
 
@@ -235,7 +241,8 @@ def test_memcheck_names_the_line_of_a_null_dereference(memcheck_grade):
     message = checks_of(by_id(report)["02_crash/assign"])["test_fill"]["message"]
     assert "AddressSanitizer found a write through a NULL pointer" in message, message
     assert "Where: fill() at exercises/02_crash/assign_build.py line 16\n    *(volatile int *)out = value;" in (
-        message), message
+        message
+    ), message
     # Python's own CFLAGS (-Wall) are kept under the sanitizer's: the compiler's warning is shown too
     assert "exercises/02_crash/assign_build.py:14:13: warning:" in message, message
 
@@ -272,18 +279,24 @@ def test_a_null_dereference_is_named_at_the_learners_line():
     assert "Where: fill() at exercises/02_crash/assign_build.py line 16" in text, text
     # Without line information, the learner's function in their compiled module is still named
     # (not "not in your C", which is for accesses CFFI made on Python's behalf).
-    bare = NULL_WRITE.replace(f"{SCRATCH}/02_crash/assign_build.py:16",
-                              "(/cache/builds/k/_assign_cffi.cpython-311-x86_64-linux-gnu.so+0x1159)")
+    bare = NULL_WRITE.replace(
+        f"{SCRATCH}/02_crash/assign_build.py:16",
+        "(/cache/builds/k/_assign_cffi.cpython-311-x86_64-linux-gnu.so+0x1159)",
+    )
     text = sanitizer.explain(bare, Paths(SCRATCH, "exercises"))
     assert "Where: fill() in your compiled module" in text, text
     assert "not in your C" not in text
 
 
 def test_a_signal_the_code_sent_itself_is_not_a_memory_access():
-    sent = NULL_WRITE.replace("0x000000000000", "0x000000007043").replace(
-        "==8973==Hint: address points to the zero page.\n", "").replace(
-        f"#0 0x7f5 in fill {SCRATCH}/02_crash/assign_build.py:16",
-        "#0 0x7f5 in __pthread_kill_implementation nptl/pthread_kill.c:44")
+    sent = (
+        NULL_WRITE.replace("0x000000000000", "0x000000007043")
+        .replace("==8973==Hint: address points to the zero page.\n", "")
+        .replace(
+            f"#0 0x7f5 in fill {SCRATCH}/02_crash/assign_build.py:16",
+            "#0 0x7f5 in __pthread_kill_implementation nptl/pthread_kill.c:44",
+        )
+    )
     assert sanitizer.signal_was_sent(sent)
     assert "through a NULL pointer" not in sanitizer.explain(sent, Paths(SCRATCH, "exercises")), "0x7043 is no NULL"
     assert not sanitizer.signal_was_sent(NULL_WRITE)

@@ -13,13 +13,16 @@ import pytest
 from grader import procs
 
 
-@pytest.mark.parametrize(("returncode", "name"), [
-    (-signal.SIGSEGV, "SIGSEGV"),
-    (-signal.SIGABRT, "SIGABRT"),
-    (-signal.SIGKILL, "SIGKILL"),
-    (-signal.SIGFPE, "SIGFPE"),
-    (-200, "signal 200"),  # no such signal: still named, by number
-])
+@pytest.mark.parametrize(
+    ("returncode", "name"),
+    [
+        (-signal.SIGSEGV, "SIGSEGV"),
+        (-signal.SIGABRT, "SIGABRT"),
+        (-signal.SIGKILL, "SIGKILL"),
+        (-signal.SIGFPE, "SIGFPE"),
+        (-200, "signal 200"),  # no such signal: still named, by number
+    ],
+)
 def test_posix_signal_deaths(returncode, name):
     assert procs.crash_signal(returncode, windows=False) == name
 
@@ -30,17 +33,20 @@ def test_posix_exits_are_not_crashes(returncode):
     assert procs.crash_signal(returncode, windows=False) is None
 
 
-@pytest.mark.parametrize(("returncode", "name"), [
-    (0xC0000005, "SIGSEGV"),  # access violation, as Popen reports it (unsigned)...
-    (-1073741819, "SIGSEGV"),  # ...and its signed 32-bit form
-    (0xC00000FD, "SIGSEGV"),  # stack overflow
-    (-1073741571, "SIGSEGV"),
-    (0xC0000409, "SIGABRT"),  # fail-fast, abort() in the UCRT
-    (-1073740791, "SIGABRT"),
-    (0xC0000374, "SIGABRT"),  # heap corruption
-    (0xC0000094, "SIGFPE"),  # integer division by zero
-    (0xC000001D, "SIGILL"),
-])
+@pytest.mark.parametrize(
+    ("returncode", "name"),
+    [
+        (0xC0000005, "SIGSEGV"),  # access violation, as Popen reports it (unsigned)...
+        (-1073741819, "SIGSEGV"),  # ...and its signed 32-bit form
+        (0xC00000FD, "SIGSEGV"),  # stack overflow
+        (-1073741571, "SIGSEGV"),
+        (0xC0000409, "SIGABRT"),  # fail-fast, abort() in the UCRT
+        (-1073740791, "SIGABRT"),
+        (0xC0000374, "SIGABRT"),  # heap corruption
+        (0xC0000094, "SIGFPE"),  # integer division by zero
+        (0xC000001D, "SIGILL"),
+    ],
+)
 def test_windows_ntstatus_crashes(returncode, name):
     assert procs.crash_signal(returncode, windows=True) == name
 
@@ -120,8 +126,14 @@ def test_limit_child_resources_caps_the_address_space():
         "except MemoryError:\n"
         "    print('MemoryError')\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=30, check=True,
-                         cwd=Path(__file__).resolve().parents[2]).stdout.split()
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=True,
+        cwd=Path(__file__).resolve().parents[2],
+    ).stdout.split()
     assert out == [str(1 << 30), "0", "MemoryError"]
 
 

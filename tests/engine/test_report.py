@@ -35,9 +35,11 @@ def test_every_failing_check_shows_its_message():
     ex = COURSE.exercises[0]
     tests = [Check("test_ok", "pass")]
     tests += [Check(f"test_{i}", "fail", f"message number {i} of the grader.") for i in range(5)]
-    tests += [Check("test_same", "fail", "message number 0 of the grader."),
-              Check("test_again", "fail", "message number 0 of the grader."),
-              Check("test_silent", "fail", "")]
+    tests += [
+        Check("test_same", "fail", "message number 0 of the grader."),
+        Check("test_again", "fail", "message number 0 of the grader."),
+        Check("test_silent", "fail", ""),
+    ]
     out = _render(ex, _result(ex, tests=tests))
     for i in range(5):  # the report stopped showing messages after the third
         assert f"message number {i} of the grader." in out, out
@@ -56,8 +58,11 @@ def test_long_paths_are_never_cut_mid_word():
     assert any(f"read_first_line('{path}')" in line for line in out.splitlines()), out
     assert any(("y" * 60 + "/01_setup/hello_build.py") in line for line in out.splitlines()), out
     # the prose around them is still wrapped to the width
-    assert all(len(line) <= 60 for line in out.splitlines() if " " in line.strip() and "x" * 60 not in line
-               and "y" * 60 not in line), out
+    assert all(
+        len(line) <= 60
+        for line in out.splitlines()
+        if " " in line.strip() and "x" * 60 not in line and "y" * 60 not in line
+    ), out
 
 
 def _records(passing: set[str]) -> dict[str, dict]:
@@ -96,15 +101,18 @@ def test_next_stays_inside_the_selection():
     assert f"Next: {first.id}" in out or "Progress: 0/" in out, out
 
 
-@pytest.mark.parametrize(("problem", "expected"), [
-    ('cannot parse "#include <stddef.h>"\n<cdef source string>:2:5: Directives not supported yet', "#include"),
-    ("got:\n  #define ABSOLUTE_ZERO_C -273.15", "static const double ABSOLUTE_ZERO_C;"),
-    ("multiple declarations of function c_to_f", "declared twice"),
-    ("unexpected <FuncDef>: this construct is valid C but not valid in cdef()", "int is_frost(celsius_t celsius);"),
-])
+@pytest.mark.parametrize(
+    ("problem", "expected"),
+    [
+        ('cannot parse "#include <stddef.h>"\n<cdef source string>:2:5: Directives not supported yet', "#include"),
+        ("got:\n  #define ABSOLUTE_ZERO_C -273.15", "static const double ABSOLUTE_ZERO_C;"),
+        ("multiple declarations of function c_to_f", "declared twice"),
+        ("unexpected <FuncDef>: this construct is valid C but not valid in cdef()", "int is_frost(celsius_t celsius);"),
+    ],
+)
 def test_weather_hints_one_problem_at_a_time(problem, expected):
     out = _render(WEATHER, _result(WEATHER, "error", f"ffibuilder.cdef() rejected a declaration:\n{problem}"))
-    hint = " ".join(out[out.index("Hint:"):out.index("Lesson:")].split())
+    hint = " ".join(out[out.index("Hint:") : out.index("Lesson:")].split())
     assert expected in hint, out
     # that problem's hint only, never the list of all six
     shown = [h for h in WEATHER.hints if h.text in hint]
@@ -115,13 +123,16 @@ def test_weather_hints_one_problem_at_a_time(problem, expected):
 def test_weather_hint_once_it_builds():
     res = _result(WEATHER, "fail", tests=[Check("test_constants", "fail", "lib has no constant ABSOLUTE_ZERO_C")])
     assert report.hint_for(WEATHER, res) == next(h.text for h in WEATHER.hints if not h.when and not h.check)
-    assert "Hint: " + report.hint_for(WEATHER, res)[:20] in report.to_gradescope(
-        [WEATHER], {WEATHER.id: res})["tests"][0]["output"]
+    assert (
+        "Hint: " + report.hint_for(WEATHER, res)[:20]
+        in report.to_gradescope([WEATHER], {WEATHER.id: res})["tests"][0]["output"]
+    )
 
 
 def _manifest(tmp_path, hints: str):
     path = tmp_path / "course.toml"
-    path.write_text(textwrap.dedent('''\
+    path.write_text(
+        textwrap.dedent("""\
         [[lesson]]
         id = "01"
         dir = "01_a"
@@ -134,27 +145,34 @@ def _manifest(tmp_path, hints: str):
         files = ["x.py"]
         points = 1
         anchor = "x"
-        ''') + f"hints = {hints}\n", encoding="utf-8")
+        """)
+        + f"hints = {hints}\n",
+        encoding="utf-8",
+    )
     return manifest.load(path)
 
 
 def test_hint_forms_in_the_manifest(tmp_path):
     ex = _manifest(tmp_path, '["plain, always", "second"]').exercises[0]
     assert ex.hint_for("anything", []) == "plain, always"  # plain strings keep working
-    ex = _manifest(tmp_path, '[{ check = "test_b", text = "about b" }, { when = "boom", text = "about boom" }, '
-                             '"otherwise"]').exercises[0]
+    ex = _manifest(
+        tmp_path, '[{ check = "test_b", text = "about b" }, { when = "boom", text = "about boom" }, "otherwise"]'
+    ).exercises[0]
     assert ex.hint_for("", [("test_b[1]", "x")]) == "about b"
     assert ex.hint_for("", [("test_c", "went boom")]) == "about boom"
     assert ex.hint_for("", [("test_c", "x")]) == "otherwise"
 
 
-@pytest.mark.parametrize(("hints", "says"), [
-    ('[{ when = "x" }]', "'text' is required"),
-    ('[{ text = "t", when = "x", check = "test_y" }]', "both 'when' and 'check'"),
-    ('[{ text = "t", if = "x" }]', "unknown key(s) if"),
-    ('[3]', "hint #1 must be a non-empty string or a table"),
-    ('"one string"', "'hints' must be a list"),
-])
+@pytest.mark.parametrize(
+    ("hints", "says"),
+    [
+        ('[{ when = "x" }]', "'text' is required"),
+        ('[{ text = "t", when = "x", check = "test_y" }]', "both 'when' and 'check'"),
+        ('[{ text = "t", if = "x" }]', "unknown key(s) if"),
+        ("[3]", "hint #1 must be a non-empty string or a table"),
+        ('"one string"', "'hints' must be a list"),
+    ],
+)
 def test_a_malformed_hint_is_refused_at_load(tmp_path, hints, says):
     with pytest.raises(manifest.ManifestError) as info:
         _manifest(tmp_path, hints)

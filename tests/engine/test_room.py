@@ -14,7 +14,9 @@ from grader import manifest, room, runner
 COURSE = manifest.load()
 
 
-def _result(ex: manifest.Exercise, status: str, checks: tuple[str, ...] = (), files_key: str = "") -> runner.ExerciseResult:
+def _result(
+    ex: manifest.Exercise, status: str, checks: tuple[str, ...] = (), files_key: str = ""
+) -> runner.ExerciseResult:
     tests = [runner.TestResult(f"test_{i}", s, "" if s == "pass" else "it went wrong") for i, s in enumerate(checks)]
     return runner.ExerciseResult(ex.id, ex.lesson.id, status, 0, ex.points, tests=tests, files_key=files_key)
 
@@ -74,7 +76,9 @@ def test_not_started_work_is_shown_and_left_out_of_the_hardest():
     assert calc.id in hardest, out
     assert hello.id not in hardest, out
     assert "0/2 pass (0%): 2 fail; 1 not started" in hardest, out
-    rows = {line.split()[0]: line.split() for line in out.splitlines() if line.split()[:1] in (["ada"], ["bob"], ["cy"])}
+    rows = {
+        line.split()[0]: line.split() for line in out.splitlines() if line.split()[:1] in (["ada"], ["bob"], ["cy"])
+    }
     assert rows["ada"] == ["ada", "2/4", "2/4"], out  # no note
     assert rows["bob"] == ["bob", "0/4", "0/4", "1/2", "not", "started"], out  # one lesson, partly started
     assert rows["cy"] == ["cy", room.NOT_STARTED, "0/4", "started", "nothing"], out
@@ -98,8 +102,19 @@ def test_the_csv_adds_started_checks_passed_and_the_first_failing_check(tmp_path
         header = next(reader)
         rows = {row[0]: dict(zip(header, row)) for row in reader}
     # Every old column first, in its old place: an import reading by position still works.
-    assert header == ["participant", "exercise", "lesson", "status", "points", "max_points", "note", "folder",
-                      "started", "checks_passed", "first_failing_check"]
+    assert header == [
+        "participant",
+        "exercise",
+        "lesson",
+        "status",
+        "points",
+        "max_points",
+        "note",
+        "folder",
+        "started",
+        "checks_passed",
+        "first_failing_check",
+    ]
     assert [rows["ada"][k] for k in header[-3:]] == ["yes", "1/4", "test_2"], rows["ada"]
     assert [rows["bob"][k] for k in header[-3:]] == ["no", "0/2", "test_0"], rows["bob"]
     assert [rows["empty"][k] for k in ("status", *header[-3:])] == ["not graded", "", "", ""], rows["empty"]
@@ -120,7 +135,11 @@ def test_not_started_compares_the_graded_bytes_with_the_courses_starter(tmp_path
             (tmp_path / ex.lesson.dir / name).write_bytes((starters / ex.lesson.dir / name).read_bytes())
     first = calc.files[0]
     (tmp_path / calc.lesson.dir / first).write_bytes((starters / calc.lesson.dir / first).read_bytes() + b"\n")
-    results = {"ada": {hello.id: _result(hello, "fail", files_key=key(hello, tmp_path)),
-                       calc.id: _result(calc, "fail", files_key=key(calc, tmp_path))},
-               "bob": {hello.id: _result(hello, "missing")}}
+    results = {
+        "ada": {
+            hello.id: _result(hello, "fail", files_key=key(hello, tmp_path)),
+            calc.id: _result(calc, "fail", files_key=key(calc, tmp_path)),
+        },
+        "bob": {hello.id: _result(hello, "missing")},
+    }
     assert room.not_started(COURSE, [hello, calc], results) == {"ada": {hello.id}, "bob": set()}

@@ -41,7 +41,7 @@ from grader import build, cache, manifest, runner, sandbox
 
 # The hostile participant's greet.py. At import it tries every attack, then fails on
 # purpose with what it saw (the report shows the exception's text).
-MALLORY = r'''
+MALLORY = r"""
 import json, os, socket, subprocess, sys
 seen = {}
 
@@ -113,7 +113,7 @@ subprocess.Popen([sys.executable, "-c", ESCAPEE, MARKER], start_new_session=True
                  stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 raise RuntimeError("SEEN" + json.dumps(seen) + "NEES")
-'''
+"""
 
 # Another one swaps the engine's events file for a FIFO, whose open() used to hang the engine.
 # Its greet() is wrong, so that no outcome of the race it starts is a pass: the engine may read
@@ -132,15 +132,22 @@ def greet(name):
 
 HEALTHY_GREET = (FAULT_COURSE / "exercises" / "01_setup" / "greet.py").read_text()
 # The victim's builder: a wrong solution (add subtracts), graded after the room.
-WRONG_HELLO = (FAULT_COURSE / "exercises" / "01_setup" / "hello_build.py").read_text().replace(
-    "return a + b", "return a - b")
+WRONG_HELLO = (
+    (FAULT_COURSE / "exercises" / "01_setup" / "hello_build.py").read_text().replace("return a + b", "return a - b")
+)
 
 
 def _run_room(course: Path, cache_dir: Path, room: Path, *args: str, env: dict | None = None):
     """`python -m grader.room` on `room`, from the course folder."""
-    return subprocess.run([sys.executable, "-m", "grader.room", "--course", str(course), str(room), *args],
-                          cwd=course, env=env or grader_env(cache_dir), capture_output=True, text=True,
-                          timeout=300, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "grader.room", "--course", str(course), str(room), *args],
+        cwd=course,
+        env=env or grader_env(cache_dir),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
 
 
 def _victim_build_key(course: Path, victim: Path) -> str:
@@ -189,7 +196,8 @@ def _hostile_room(kind: str, base: Path) -> dict:
     (room / "trudy" / "01_setup" / "greet.py").write_text(TRUDY)
     (room / "alice" / "02_crash").mkdir()
     (room / "alice" / "02_crash" / "segv_build.py").write_bytes(
-        (FAULT_COURSE / "exercises" / "02_crash" / "segv_build.py").read_bytes())
+        (FAULT_COURSE / "exercises" / "02_crash" / "segv_build.py").read_bytes()
+    )
     victim = base / "victim"
     (victim / "01_setup").mkdir(parents=True)
     (victim / "01_setup" / "hello_build.py").write_text(WRONG_HELLO)
@@ -202,9 +210,14 @@ def _hostile_room(kind: str, base: Path) -> dict:
     listener.listen(5)
     listener.setblocking(False)
     values = {
-        "VICTIM_FILE": str(alice / "greet.py"), "COURSE": str(course), "CACHE": str(cache_dir),
-        "VICTIM_BUILD_KEY": _victim_build_key(course, victim), "FINGERPRINT": cache.environment_fingerprint(),
-        "PORT": listener.getsockname()[1], "REPORT": str(report), "MARKER": marker,
+        "VICTIM_FILE": str(alice / "greet.py"),
+        "COURSE": str(course),
+        "CACHE": str(cache_dir),
+        "VICTIM_BUILD_KEY": _victim_build_key(course, victim),
+        "FINGERPRINT": cache.environment_fingerprint(),
+        "PORT": listener.getsockname()[1],
+        "REPORT": str(report),
+        "MARKER": marker,
     }
     header = "".join(f"{name} = {value!r}\n" for name, value in values.items())
     (mallory / "greet.py").write_text(header + MALLORY)
@@ -214,8 +227,19 @@ def _hostile_room(kind: str, base: Path) -> dict:
     first = run_grader(course, cache_dir, "--tree", str(victim), "01_setup/greet")
     assert first.returncode == 0, first.stdout + first.stderr
     env = dict(grader_env(cache_dir), CFFI_COURSE_SANDBOX=kind)
-    proc = _run_room(course, cache_dir, room, "01_setup/greet", "01_setup/hello", "02_crash/segv",
-                     "--json", str(report), "--jobs", "2", env=env)
+    proc = _run_room(
+        course,
+        cache_dir,
+        room,
+        "01_setup/greet",
+        "01_setup/hello",
+        "02_crash/segv",
+        "--json",
+        str(report),
+        "--jobs",
+        "2",
+        env=env,
+    )
     # The escapee, had it survived, rewrites the report every 50 ms: let the state
     # settle (bounded), then look. Leftovers are ended here either way.
     leftovers = []
@@ -235,12 +259,21 @@ def _hostile_room(kind: str, base: Path) -> dict:
     report_text = report.read_text() if report.exists() else ""
     # The victim graded after the room, with the same cache: its own (wrong) build.
     victim_json = base / "victim.json"
-    victim_proc = run_grader(course, cache_dir, "--tree", str(victim), "--fresh", "--json", str(victim_json),
-                             "01_setup/hello")
+    victim_proc = run_grader(
+        course, cache_dir, "--tree", str(victim), "--fresh", "--json", str(victim_json), "01_setup/hello"
+    )
     return {
-        "kind": kind, "proc": proc, "report_text": report_text, "course": course, "cache": cache_dir, "alice": alice,
-        "alice_before": alice_before, "leftovers": leftovers, "connected": connected,
-        "victim": victim_proc, "victim_json": victim_json,
+        "kind": kind,
+        "proc": proc,
+        "report_text": report_text,
+        "course": course,
+        "cache": cache_dir,
+        "alice": alice,
+        "alice_before": alice_before,
+        "leftovers": leftovers,
+        "connected": connected,
+        "victim": victim_proc,
+        "victim_json": victim_json,
     }
 
 
@@ -334,14 +367,22 @@ def test_without_a_sandbox_the_room_refuses_unless_allowed(tmp_path):
     assert "bubblewrap" in refused.stderr
     assert "--allow-unsandboxed" in refused.stderr
     out = tmp_path / "room.json"
-    allowed = _run_room(course, tmp_path / "cache", room, "01_setup/greet", "--allow-unsandboxed",
-                        "--json", str(out), env=env)
+    allowed = _run_room(
+        course, tmp_path / "cache", room, "01_setup/greet", "--allow-unsandboxed", "--json", str(out), env=env
+    )
     assert allowed.returncode == 0, allowed.stdout + allowed.stderr
     assert "WARNING" in allowed.stderr
     assert json.loads(out.read_text())["isolation"] == "none"
     # The same refusal on grade --isolate (and --gradescope, which implies it).
-    graded = subprocess.run([sys.executable, "-m", "grader", "--course", str(course), "--isolate", "01_setup/greet"],
-                            cwd=course, env=env, capture_output=True, text=True, timeout=120, check=False)
+    graded = subprocess.run(
+        [sys.executable, "-m", "grader", "--course", str(course), "--isolate", "01_setup/greet"],
+        cwd=course,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert graded.returncode == 2, graded.stdout + graded.stderr
     assert "bubblewrap" in graded.stderr, graded.stdout + graded.stderr
 

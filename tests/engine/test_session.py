@@ -145,14 +145,17 @@ def test_an_unknown_exercise_names_the_ones_that_look_like_it():
     assert command.find_exercise(COURSE, COURSE.exercises[0].id) is COURSE.exercises[0]
 
 
-@pytest.mark.parametrize(("main", "argv"), [
-    (cli_mod.main, ["01"]),
-    (room.main, ["."]),
-    (watch.main, []),
-    (hints.main, ["01_setup/hello"]),
-    (tools.main, ["reset", "01_setup/hello"]),
-    (gradescope.main, ["report.json", "results.json"]),
-])
+@pytest.mark.parametrize(
+    ("main", "argv"),
+    [
+        (cli_mod.main, ["01"]),
+        (room.main, ["."]),
+        (watch.main, []),
+        (hints.main, ["01_setup/hello"]),
+        (tools.main, ["reset", "01_setup/hello"]),
+        (gradescope.main, ["report.json", "results.json"]),
+    ],
+)
 def test_every_command_refuses_a_course_that_does_not_load_the_same_way(main, argv, tmp_path, capsys):
     assert main(["--course", str(tmp_path / "none"), *argv]) == 2
     err = capsys.readouterr().err
@@ -170,8 +173,11 @@ def test_the_doctor_needs_only_the_standard_library_to_start():
     import subprocess
     import sys
 
-    code = ("import sys; import grader.doctor; "
-            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('rich', 'tomli', 'platformdirs', 'pytest')))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         cwd=Path(manifest.ROOT)).stdout
+    code = (
+        "import sys; import grader.doctor; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('rich', 'tomli', 'platformdirs', 'pytest')))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=Path(manifest.ROOT)
+    ).stdout
     assert out.strip() == "[]"

@@ -46,4 +46,3 @@ def test_the_returned_path_is_the_file_written_for_each_kind(source, tmp_path, m
 def test_library_kind_per_platform(monkeypatch, platform, kind):
     monkeypatch.setattr(sys, "platform", platform)
     assert shlib.library_kind() == kind
-

@@ -20,14 +20,19 @@ class _Exercise:
         raise BuildError("compile", self.message)
 
 
-@pytest.mark.parametrize(("message", "what"), [
-    ("_x.c:581:10: fatal error: zlib.h: No such file or directory", "its header, zlib.h"),  # gcc
-    ("_x.c:581:10: fatal error: 'zlib.h' file not found", "its header, zlib.h"),  # clang
-    ("_x.c(581): fatal error C1083: Cannot open include file: 'zlib.h': No such file or directory",
-     "its header, zlib.h"),  # MSVC
-    ("/usr/bin/ld: cannot find -lz: No such file or directory", "the library (-lz)"),  # GNU ld
-    ("ld: library not found for -lz", "the library (-lz)"),  # Apple's ld
-])
+@pytest.mark.parametrize(
+    ("message", "what"),
+    [
+        ("_x.c:581:10: fatal error: zlib.h: No such file or directory", "its header, zlib.h"),  # gcc
+        ("_x.c:581:10: fatal error: 'zlib.h' file not found", "its header, zlib.h"),  # clang
+        (
+            "_x.c(581): fatal error C1083: Cannot open include file: 'zlib.h': No such file or directory",
+            "its header, zlib.h",
+        ),  # MSVC
+        ("/usr/bin/ld: cannot find -lz: No such file or directory", "the library (-lz)"),  # GNU ld
+        ("ld: library not found for -lz", "the library (-lz)"),  # Apple's ld
+    ],
+)
 def test_a_machine_without_zlib_skips_with_what_to_install(message, what):
     with pytest.raises(pytest.skip.Exception) as info:
         build_with_system_library(_Exercise(message), "x_build.py", "zlib.h", "z", INSTALL)
@@ -40,11 +45,14 @@ def test_msvc_link_error_names_zlib_lib():
         build_with_system_library(_Exercise(message), "x_build.py", "zlib.h", "zlib", INSTALL)
 
 
-@pytest.mark.parametrize("message", [
-    "x_build.py:12: error: expected ';' before '}' token",
-    "fatal error: zlib_helpers.h: No such file or directory",  # another header: the learner's
-    "/usr/bin/ld: cannot find -lzstd: No such file or directory",  # another library
-])
+@pytest.mark.parametrize(
+    "message",
+    [
+        "x_build.py:12: error: expected ';' before '}' token",
+        "fatal error: zlib_helpers.h: No such file or directory",  # another header: the learner's
+        "/usr/bin/ld: cannot find -lzstd: No such file or directory",  # another library
+    ],
+)
 def test_other_build_errors_stay_errors(message):
     with pytest.raises(BuildError):
         build_with_system_library(_Exercise(message), "x_build.py", "zlib.h", "z", INSTALL)

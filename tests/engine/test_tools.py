@@ -24,9 +24,15 @@ from grader import doctor, manifest
 
 def _doctor(tmp_path, **env):
     out = tmp_path / "doctor.json"
-    proc = subprocess.run([sys.executable, "-m", "grader.doctor", "--json", str(out)], cwd=tmp_path,
-                          env={**grader_env(tmp_path / "cache"), **env}, capture_output=True, text=True, timeout=300,
-                          check=False)
+    proc = subprocess.run(
+        [sys.executable, "-m", "grader.doctor", "--json", str(out)],
+        cwd=tmp_path,
+        env={**grader_env(tmp_path / "cache"), **env},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     return proc, json.loads(out.read_text(encoding="utf-8"))
 
 
@@ -50,16 +56,19 @@ def test_doctor_names_a_missing_compiler_and_what_to_install(tmp_path):
     assert "Fix the first ✗ above" in proc.stdout, proc.stdout
 
 
-@pytest.mark.parametrize(("osrel", "release", "kind"), [
-    ('ID=ubuntu\nID_LIKE=debian\n', "6.1.0", "debian"),
-    ('ID="fedora"\n', "6.1.0", "fedora"),
-    ('ID=rocky\nID_LIKE="rhel centos fedora"\n', "5.14", "fedora"),
-    ('ID=arch\n', "6.1.0-arch1", "arch"),
-    ('ID=alpine\n', "6.1.0", "alpine"),
-    ('ID="opensuse-tumbleweed"\nID_LIKE="opensuse suse"\n', "6.1", "suse"),
-    ('ID=nixos\n', "6.1.0", "linux"),
-    ('ID=ubuntu\nID_LIKE=debian\n', "5.15.153.1-microsoft-standard-WSL2", "wsl-debian"),
-])
+@pytest.mark.parametrize(
+    ("osrel", "release", "kind"),
+    [
+        ("ID=ubuntu\nID_LIKE=debian\n", "6.1.0", "debian"),
+        ('ID="fedora"\n', "6.1.0", "fedora"),
+        ('ID=rocky\nID_LIKE="rhel centos fedora"\n', "5.14", "fedora"),
+        ("ID=arch\n", "6.1.0-arch1", "arch"),
+        ("ID=alpine\n", "6.1.0", "alpine"),
+        ('ID="opensuse-tumbleweed"\nID_LIKE="opensuse suse"\n', "6.1", "suse"),
+        ("ID=nixos\n", "6.1.0", "linux"),
+        ("ID=ubuntu\nID_LIKE=debian\n", "5.15.153.1-microsoft-standard-WSL2", "wsl-debian"),
+    ],
+)
 def test_the_linux_family_is_read_from_os_release(osrel, release, kind):
     assert doctor.system_kind("linux", release, doctor.os_release(osrel)) == kind
 
@@ -69,18 +78,21 @@ def test_macos_and_windows_are_told_apart():
     assert doctor.system_kind("win32", "10", {}) == "windows"
 
 
-@pytest.mark.parametrize(("kind", "missing", "words"), [
-    ("debian", "headers", "sudo apt install python3-dev"),
-    ("debian", "both", "sudo apt install build-essential python3-dev"),
-    ("fedora", "headers", "sudo dnf install python3-devel"),
-    ("arch", "compiler", "sudo pacman -S --needed base-devel"),
-    ("alpine", "both", "sudo apk add build-base python3-dev"),
-    ("suse", "headers", "sudo zypper install python3-devel"),
-    ("wsl-debian", "both", "inside WSL"),
-    ("macos", "compiler", "xcode-select --install"),
-    ("windows", "compiler", "Desktop development with C++"),
-    ("linux", "headers", "with your distribution's package manager"),
-])
+@pytest.mark.parametrize(
+    ("kind", "missing", "words"),
+    [
+        ("debian", "headers", "sudo apt install python3-dev"),
+        ("debian", "both", "sudo apt install build-essential python3-dev"),
+        ("fedora", "headers", "sudo dnf install python3-devel"),
+        ("arch", "compiler", "sudo pacman -S --needed base-devel"),
+        ("alpine", "both", "sudo apk add build-base python3-dev"),
+        ("suse", "headers", "sudo zypper install python3-devel"),
+        ("wsl-debian", "both", "inside WSL"),
+        ("macos", "compiler", "xcode-select --install"),
+        ("windows", "compiler", "Desktop development with C++"),
+        ("linux", "headers", "with your distribution's package manager"),
+    ],
+)
 def test_install_advice_names_the_command_for_each_system(kind, missing, words):
     assert words in doctor.install_advice(kind, missing, version=(3, 12))
 
@@ -89,34 +101,45 @@ def test_pypy_gets_its_own_headers_package():
     assert "pypy3-dev" in doctor.install_advice("debian", "headers", pypy=True)
 
 
-@pytest.mark.parametrize(("output", "cause"), [
-    ("_x.c:3:10: fatal error: Python.h: No such file or directory", "headers"),
-    ("_x.c:3:10: fatal error: 'Python.h' file not found", "headers"),
-    ("_x.c(3): fatal error C1083: Cannot open include file: 'Python.h': No such file or directory", "headers"),
-    ("error: Microsoft Visual C++ 14.0 or greater is required. Get it with ...", "compiler"),
-    ("CompileError: [Errno 2] No such file or directory: 'x86_64-linux-gnu-gcc'", "compiler"),
-    ("error: command 'gcc' failed: No such file or directory", "compiler"),
-    ("/usr/include/python3.11/Python.h:23:12: fatal error: stdlib.h: No such file or directory", "compiler"),
-    ("_x.c:5:1: error: expected ';' before '}' token", "other"),
-])
+@pytest.mark.parametrize(
+    ("output", "cause"),
+    [
+        ("_x.c:3:10: fatal error: Python.h: No such file or directory", "headers"),
+        ("_x.c:3:10: fatal error: 'Python.h' file not found", "headers"),
+        ("_x.c(3): fatal error C1083: Cannot open include file: 'Python.h': No such file or directory", "headers"),
+        ("error: Microsoft Visual C++ 14.0 or greater is required. Get it with ...", "compiler"),
+        ("CompileError: [Errno 2] No such file or directory: 'x86_64-linux-gnu-gcc'", "compiler"),
+        ("error: command 'gcc' failed: No such file or directory", "compiler"),
+        ("/usr/include/python3.11/Python.h:23:12: fatal error: stdlib.h: No such file or directory", "compiler"),
+        ("_x.c:5:1: error: expected ';' before '}' token", "other"),
+    ],
+)
 def test_a_failed_probe_build_is_diagnosed(output, cause):
     assert doctor.diagnose_build_failure(output) == cause
 
 
 def test_the_excerpt_shows_the_compilers_error_not_the_traceback():
-    output = ('Traceback (most recent call last):\n  File "x.py", line 3, in <module>\n    ffi.compile()\n'
-              "_doctor_probe.c:3:10: fatal error: Python.h: No such file or directory\n"
-              "cffi.VerificationError: CompileError: command 'gcc' failed with exit code 1\n")
-    assert doctor.excerpt(output).splitlines()[0] == ("_doctor_probe.c:3:10: fatal error: Python.h: No such file or "
-                                                       "directory")
+    output = (
+        'Traceback (most recent call last):\n  File "x.py", line 3, in <module>\n    ffi.compile()\n'
+        "_doctor_probe.c:3:10: fatal error: Python.h: No such file or directory\n"
+        "cffi.VerificationError: CompileError: command 'gcc' failed with exit code 1\n"
+    )
+    assert doctor.excerpt(output).splitlines()[0] == (
+        "_doctor_probe.c:3:10: fatal error: Python.h: No such file or directory"
+    )
 
 
 # --- reset and catchup ----------------------------------------------------------------------------
 
 
 def _git(repo: Path, *args: str) -> str:
-    env = dict(os.environ, GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@example.invalid", GIT_COMMITTER_NAME="t",
-               GIT_COMMITTER_EMAIL="t@example.invalid")
+    env = dict(
+        os.environ,
+        GIT_AUTHOR_NAME="t",
+        GIT_AUTHOR_EMAIL="t@example.invalid",
+        GIT_COMMITTER_NAME="t",
+        GIT_COMMITTER_EMAIL="t@example.invalid",
+    )
     return subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True, text=True).stdout
 
 
@@ -138,8 +161,15 @@ def course_repo(tmp_path) -> Path:
 
 
 def _tool(repo: Path, cache: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "grader.tools", "--course", str(repo), *args], cwd=repo,
-                          env=grader_env(cache), capture_output=True, text=True, timeout=120, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "grader.tools", "--course", str(repo), *args],
+        cwd=repo,
+        env=grader_env(cache),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 def _backups(repo: Path) -> list[Path]:
@@ -156,8 +186,7 @@ def test_reset_restores_the_starter_and_keeps_a_backup(course_repo, tmp_path):
     assert target.read_bytes() == starter
     (backup,) = _backups(course_repo)
     assert backup.read_bytes() == mine
-    assert backup.relative_to(course_repo).parts[2:] == ("exercises", "01_setup",
-                                                                                           "calc.py")
+    assert backup.relative_to(course_repo).parts[2:] == ("exercises", "01_setup", "calc.py")
     assert f"{backup.parent.parent.parent.relative_to(course_repo).as_posix()}/" in proc.stdout, proc.stdout
     assert "exercises/01_setup/calc.py" in proc.stdout
     assert "calc_build.py" not in proc.stdout.split("saved")[0]
@@ -185,12 +214,15 @@ def test_reset_takes_the_starter_from_upstream_not_from_the_learners_commits(cou
     assert "origin/main" in proc.stdout, proc.stdout
 
 
-@pytest.mark.parametrize(("args", "words"), [
-    (("reset", "01_setup/nope"), "no exercise '01_setup/nope'"),
-    (("reset", "calc"), "did you mean 01_setup/calc"),
-    (("catchup", "99"), "no lesson '99'"),
-    (("catchup", "01"), "the first"),
-])
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (("reset", "01_setup/nope"), "no exercise '01_setup/nope'"),
+        (("reset", "calc"), "did you mean 01_setup/calc"),
+        (("catchup", "99"), "no lesson '99'"),
+        (("catchup", "01"), "the first"),
+    ],
+)
 def test_bad_input_is_refused_and_changes_nothing(course_repo, tmp_path, args, words):
     before = snapshot(course_repo)
     proc = _tool(course_repo, tmp_path / "cache", *args)
@@ -215,15 +247,17 @@ def test_catchup_fills_in_earlier_lessons_only_and_backs_up(course_repo, tmp_pat
     proc = _tool(course_repo, tmp_path / "cache", "catchup", "03")
     assert proc.returncode == 0, proc.stderr
     after = snapshot(course_repo / "exercises")
-    earlier = {f"{ex.lesson.dir}/{name}" for ex in course.exercises if ex.lesson.id in ("01", "02")
-               for name in ex.files}
+    earlier = {
+        f"{ex.lesson.dir}/{name}" for ex in course.exercises if ex.lesson.id in ("01", "02") for name in ex.files
+    }
     for rel, data in after.items():
         if rel in earlier:
             assert data == (course_repo / "solutions" / rel).read_bytes(), rel
         else:
             assert data == before[rel], f"catchup 03 changed {rel}, which is not in lessons 01-02"
-    backed_up = {p.relative_to(p.parents[len(p.relative_to(course_repo).parts) - 3]).as_posix()
-                 for p in _backups(course_repo)}
+    backed_up = {
+        p.relative_to(p.parents[len(p.relative_to(course_repo).parts) - 3]).as_posix() for p in _backups(course_repo)
+    }
     changed = {rel for rel in earlier if before.get(rel) != after.get(rel)}
     assert {f"exercises/{rel}" for rel in changed if rel in before} == backed_up
     for p in _backups(course_repo):
@@ -244,8 +278,15 @@ def test_catchup_leaves_an_exercise_that_passes_with_the_learners_own_code(cours
             shutil.copy2(course_repo / "solutions" / "01_setup" / name, tree / "01_setup" / name)
     cache = tmp_path / "cache"
     shutil.copytree(ROOT / "tests" / "01_setup", course_repo / "tests" / "01_setup")  # its grader
-    graded = subprocess.run([sys.executable, "-m", "grader", "--course", str(course_repo), ex.id], cwd=course_repo,
-                            env=grader_env(cache), capture_output=True, text=True, timeout=300, check=False)
+    graded = subprocess.run(
+        [sys.executable, "-m", "grader", "--course", str(course_repo), ex.id],
+        cwd=course_repo,
+        env=grader_env(cache),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert "Progress: 1/" in graded.stdout, graded.stdout + graded.stderr  # the grade recorded the pass
     proc = _tool(course_repo, cache, "catchup", "02")
     assert proc.returncode == 0, proc.stderr
@@ -287,9 +328,14 @@ def test_watch_maps_saved_files_to_exercises_and_ignores_the_rest(tmp_path):
     tree = ROOT / "exercises"
     assert watch.exercise_for(tree / "01_setup" / "calc.py", tree, course).id == "01_setup/calc"
     assert watch.exercise_for(tree / "01_setup" / "calc_build.py", tree, course).id == "01_setup/calc"
-    for junk in ("01_setup/_calc_cffi.cpython-311-x86_64-linux-gnu.so", "01_setup/_calc_cffi.o",
-                 "01_setup/__pycache__/calc.cpython-311.pyc", "01_setup/.calc.py.swp", "01_setup/calc.py~",
-                 "01_setup/notes.txt"):
+    for junk in (
+        "01_setup/_calc_cffi.cpython-311-x86_64-linux-gnu.so",
+        "01_setup/_calc_cffi.o",
+        "01_setup/__pycache__/calc.cpython-311.pyc",
+        "01_setup/.calc.py.swp",
+        "01_setup/calc.py~",
+        "01_setup/notes.txt",
+    ):
         assert watch.exercise_for(tree / junk, tree, course) is None, junk
     assert watch.exercise_for(tmp_path / "calc.py", tree, course) is None
 
@@ -327,9 +373,15 @@ def test_watch_grades_again_on_save_and_on_enter(tmp_path):
     import time
 
     course_dir = copy_course(tmp_path / "faultcourse")
-    proc = subprocess.Popen([sys.executable, "-m", "grader.watch", "--course", str(course_dir), "01_setup/greet"],
-                            cwd=course_dir, env=grader_env(tmp_path / "cache"), stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "grader.watch", "--course", str(course_dir), "01_setup/greet"],
+        cwd=course_dir,
+        env=grader_env(tmp_path / "cache"),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     lines: queue.Queue = queue.Queue()
     threading.Thread(target=lambda: [lines.put(ln) for ln in proc.stdout], daemon=True).start()
     seen: list[str] = []
@@ -371,13 +423,20 @@ def test_catchup_grades_the_files_as_they_are_now_not_as_last_recorded(course_re
     # fixed it in their own way and ran catchup without grading again (issue 12).
     cache = tmp_path / "cache"
     shutil.copytree(ROOT / "tests" / "01_setup", course_repo / "tests" / "01_setup")  # its graders
-    graded = subprocess.run([sys.executable, "-m", "grader", "--course", str(course_repo), "01_setup/hello"],
-                            cwd=course_repo, env=grader_env(cache), capture_output=True, text=True, timeout=300,
-                            check=False)
+    graded = subprocess.run(
+        [sys.executable, "-m", "grader", "--course", str(course_repo), "01_setup/hello"],
+        cwd=course_repo,
+        env=grader_env(cache),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert "Progress: 0/" in graded.stdout, graded.stdout + graded.stderr  # recorded: not passing
     mine = course_repo / "exercises" / "01_setup" / "hello_build.py"
-    mine.write_text((course_repo / "solutions" / "01_setup" / "hello_build.py").read_text()
-                    + "\n# my own fix, never graded\n")
+    mine.write_text(
+        (course_repo / "solutions" / "01_setup" / "hello_build.py").read_text() + "\n# my own fix, never graded\n"
+    )
     proc = _tool(course_repo, cache, "catchup", "02")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert mine.read_text().endswith("# my own fix, never graded\n"), "catchup replaced a passing file"
@@ -393,7 +452,8 @@ def _tmp_files(tree: Path) -> list[str]:
 
 @pytest.mark.skipif(os.name != "posix", reason="FIFOs and SIGTERM are POSIX")
 def test_an_interrupted_catchup_of_odd_files_leaves_no_temporary_file_and_says_where_the_backups_are(
-        course_repo, tmp_path):
+    course_repo, tmp_path
+):
     lesson = course_repo / "exercises" / "01_setup"
     (lesson / "hello_build.py").unlink()
     os.mkfifo(lesson / "hello_build.py")  # never opened: it would block
@@ -402,9 +462,16 @@ def test_an_interrupted_catchup_of_odd_files_leaves_no_temporary_file_and_says_w
     (lesson / "calc.py").write_text("# my calc, in progress\n")
     # The stop arrives right after the temporary copy of the 2nd file is written.
     env = dict(grader_env(tmp_path / "cache"), CFFI_COURSE_TEST_STOP="INT:2")
-    proc = subprocess.run([sys.executable, "-m", "grader.tools", "--course", str(course_repo), "catchup", "02"],
-                          cwd=course_repo, env=env, capture_output=True, text=True, timeout=120, check=False,
-                          preexec_fn=default_sigint)
+    proc = subprocess.run(
+        [sys.executable, "-m", "grader.tools", "--course", str(course_repo), "catchup", "02"],
+        cwd=course_repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        preexec_fn=default_sigint,
+    )
     assert proc.returncode == 130, proc.stdout + proc.stderr
     assert "Traceback" not in proc.stderr, proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
@@ -429,9 +496,15 @@ def test_a_reset_stopped_by_sigterm_ends_with_one_line(course_repo, tmp_path):
     for name in names:
         (lesson / name).write_text(f"// mine: {name}\n")
     env = dict(grader_env(tmp_path / "cache"), CFFI_COURSE_TEST_STOP="TERM:1")
-    proc = subprocess.run([sys.executable, "-m", "grader.tools", "--course", str(course_repo), "reset",
-                           "02_cdef/inventory"], cwd=course_repo, env=env, capture_output=True, text=True,
-                          timeout=120, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-m", "grader.tools", "--course", str(course_repo), "reset", "02_cdef/inventory"],
+        cwd=course_repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert proc.returncode == 130, proc.stdout + proc.stderr
     (line,) = proc.stderr.strip().splitlines()
     (backup,) = (course_repo / "backups").iterdir()
