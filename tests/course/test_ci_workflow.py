@@ -11,7 +11,7 @@ import sys
 
 import pytest
 import yaml
-from course_helpers import ROOT
+from helpers import ROOT
 
 WORKFLOW = ROOT / ".github" / "workflows" / "ci.yml"
 

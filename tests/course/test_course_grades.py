@@ -7,13 +7,13 @@ Both trees are graded through the engine exactly as a learner would
 from __future__ import annotations
 
 import pytest
-from course_helpers import ROOT, run_grader, snapshot
+from helpers import ROOT, grade_course, snapshot
 
 
 def _grade(tree_name, cache, tmp_path_factory):
     tree = ROOT / tree_name
     before = snapshot(tree)
-    report, proc = run_grader(["--tree", str(tree), "--fresh"], cache, tmp_path_factory.mktemp("r") / "r.json")
+    report, proc = grade_course(["--tree", str(tree), "--fresh"], cache, tmp_path_factory.mktemp("r") / "r.json")
     return report, proc, before, snapshot(tree)
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from course_helpers import ROOT, run_grader
+from helpers import ROOT, grade_course
 
 from grader import manifest, report, runner
 
@@ -131,7 +131,7 @@ def test_the_gradescope_zip_grades_and_holds_no_working_solution(tmp_path, cours
         for ex_id, files in found.items():
             for f in files:
                 shutil.copyfile(source / folder / f, tree / by_id[ex_id].lesson.dir / f)
-        report, _ = run_grader(["--tree", str(tree), *found], course_cache, tmp_path / f"stand-in-{n}.json")
+        report, _ = grade_course(["--tree", str(tree), *found], course_cache, tmp_path / f"stand-in-{n}.json")
         passing = [e["id"] for e in report["exercises"] if e["status"] == "pass"]
         assert not passing, f"{folder} in the autograder zip passes {passing}: a working solution"
 
@@ -168,7 +168,7 @@ def test_gradescope_scores_come_from_the_manifest_not_from_the_result():
 def test_gradescope_results_format(tmp_path, course_cache):
     out = tmp_path / "results.json"
     for tree, expect in ((ROOT / "solutions", "passed"), (ROOT / "exercises", "failed")):
-        report, _ = run_grader(
+        report, _ = grade_course(
             ["--tree", str(tree), "01", "--gradescope", str(out)], course_cache, tmp_path / "report.json"
         )
         data = json.loads(out.read_text())

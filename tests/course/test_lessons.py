@@ -79,7 +79,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from course_helpers import ROOT
+from helpers import ROOT
 
 LESSONS = ROOT / "lessons"
 DRIVER = Path(__file__).with_name("lesson_driver.py")

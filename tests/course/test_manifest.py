@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from course_helpers import ROOT
+from helpers import ROOT
 
 from grader import manifest
 

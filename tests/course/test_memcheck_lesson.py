@@ -8,7 +8,7 @@ import re
 import shutil
 
 import pytest
-from course_helpers import ROOT, run_grader
+from helpers import ROOT, grade_course
 
 from grader import sanitizer
 
@@ -35,7 +35,7 @@ def _tree(tmp_path, variant: str | None):
 
 def _memcheck(tmp_path, course_cache, variant):
     tree = _tree(tmp_path, variant)
-    report, proc = run_grader(
+    report, proc = grade_course(
         ["--tree", str(tree), "--memcheck", f"{LESSON}/upper"], course_cache, tmp_path / "report.json"
     )
     result = report["exercises"][0]

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from course_helpers import ROOT
+from helpers import ROOT
 from test_lessons import FENCE, MARKER, SNIPPET, expand_snippets, lesson_pages
 
 COPY = re.compile(r"^<!--\s*copy of:\s*(?P<specs>[^>]*?)\s*-->$")

@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 import pytest
-from course_helpers import ROOT
+from helpers import ROOT
 
 
 def test_site_builds_strictly(tmp_path):

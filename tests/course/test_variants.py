@@ -21,7 +21,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from course_helpers import ROOT, run_grader
+from helpers import ROOT, grade_course
 
 VARIANTS = ROOT / "tests" / "variants"
 CPYTHON_ONLY = "cpython-only.txt"
@@ -114,7 +114,7 @@ def verdicts(course_cache, tmp_path_factory, request):
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy2(variant / rel, target)
         ids = [f"{v.parent.parent.name}/{v.parent.name}" for v in batch]
-        report, _ = run_grader(
+        report, _ = grade_course(
             ["--tree", str(tree), "--jobs", "1", *ids], course_cache, tree.parent / f"{tree.name}.json"
         )
         results = {e["id"]: e for e in report["exercises"]}

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from engine_helpers import HAS_PROC, processes_mentioning, read_report, run_grader, snapshot
+from helpers import HAS_PROC, processes_mentioning, read_report, run_grader, snapshot
 
 # The fault course's graders run only through the engine, never in this session.
 collect_ignore = ["faultcourse"]
@@ -94,7 +94,7 @@ def engine_cache(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def fault_course(tmp_path_factory) -> Path:
     """A copy of the fault course that nothing in this session edits."""
-    from engine_helpers import copy_course
+    from helpers import copy_course
 
     return copy_course(tmp_path_factory.mktemp("graded") / "faultcourse")
 

@@ -307,7 +307,7 @@ def test_a_cache_that_is_a_file_is_refused(tmp_path):
 def test_a_verdicts_key_covers_the_manifest_entry_and_the_sandbox(tmp_path):
     import dataclasses
 
-    from engine_helpers import FAULT_COURSE
+    from helpers import FAULT_COURSE
 
     from grader import manifest, runner, sandbox
 

@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 import pytest
-from engine_helpers import FAULT_COURSE, by_id, grader_command, grader_env, read_report, run_grader
+from helpers import FAULT_COURSE, by_id, grader_command, grader_env, read_report, run_grader
 
 from grader import cache
 

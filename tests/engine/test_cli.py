@@ -9,7 +9,7 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from engine_helpers import FAULT_COURSE, read_report, run_grader
+from helpers import FAULT_COURSE, read_report, run_grader
 
 import grader.manifest
 

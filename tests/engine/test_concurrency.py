@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import subprocess
 
-from engine_helpers import HAS_PROC, by_id, grader_command, grader_env, processes_mentioning, read_report
+from helpers import HAS_PROC, by_id, grader_command, grader_env, processes_mentioning, read_report
 
 SUBSET = ["01_setup/hello", "02_crash/quitter"]  # one build, one early exit
 

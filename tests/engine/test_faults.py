@@ -12,7 +12,7 @@ import re
 import subprocess
 
 import pytest
-from engine_helpers import (
+from helpers import (
     HAS_PROC,
     by_id,
     checks_of,

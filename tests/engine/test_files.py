@@ -20,7 +20,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from engine_helpers import grader_command, grader_env
+from helpers import grader_command, grader_env
 
 from grader import files, manifest
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from engine_helpers import grader_env
+from helpers import grader_env
 
 
 def _hint(course, cache, ex_id="02_crash/assign") -> subprocess.CompletedProcess:

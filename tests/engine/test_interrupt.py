@@ -10,7 +10,7 @@ import sys
 import time
 
 import pytest
-from engine_helpers import (
+from helpers import (
     HAS_PROC,
     by_id,
     default_sigint,

@@ -87,7 +87,7 @@ def test_a_missing_manifest(tmp_path):
 
 
 def test_the_fault_course_and_the_real_course_load():
-    from engine_helpers import FAULT_COURSE
+    from helpers import FAULT_COURSE
 
     assert len(manifest.load(FAULT_COURSE / "course.toml").exercises) >= 12
     assert manifest.load().exercises, "the repository's course.toml"

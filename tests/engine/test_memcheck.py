@@ -14,7 +14,7 @@ import sys
 import types
 
 import pytest
-from engine_helpers import by_id, checks_of, run_grader, snapshot, tree_changes
+from helpers import by_id, checks_of, run_grader, snapshot, tree_changes
 
 from grader import sanitizer
 from grader.paths import Paths

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from engine_helpers import by_id, copy_course, run_grader
+from helpers import by_id, copy_course, run_grader
 
 
 def test_spaces_and_accents_in_the_tree_and_the_cache(tmp_path):

@@ -140,7 +140,7 @@ def test_limit_child_resources_caps_the_address_space():
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
 def test_the_process_scan_sees_a_live_process(tmp_path):
     """The "no process left behind" checks rest on this scan: prove it can see one."""
-    from engine_helpers import processes_mentioning
+    from helpers import processes_mentioning
 
     marker = str(tmp_path / "marker")
     proc = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)", marker])

@@ -26,7 +26,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-from engine_helpers import (
+from helpers import (
     FAULT_COURSE,
     HAS_PROC,
     by_id,

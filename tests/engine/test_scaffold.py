@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from engine_helpers import ROOT, read_report, run_grader, snapshot
+from helpers import ROOT, read_report, run_grader, snapshot
 
 from grader import scaffold
 
@@ -123,7 +123,6 @@ def test_the_page_and_the_classroom_files_follow(made):
 def test_the_course_checks_accept_it(made, monkeypatch):
     """tests/course/test_manifest.py's own checks, pointed at the scaffolded copy."""
     course, _, _, _ = made
-    monkeypatch.syspath_prepend(str(ROOT / "tests" / "course"))  # its course_helpers
     spec = importlib.util.spec_from_file_location(
         "scaffold_course_checks", ROOT / "tests" / "course" / "test_manifest.py"
     )

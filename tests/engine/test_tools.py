@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from engine_helpers import ROOT, copy_course, default_sigint, grader_env, run_grader, snapshot, tree_changes
+from helpers import ROOT, copy_course, default_sigint, grader_env, run_grader, snapshot, tree_changes
 
 from grader import doctor, manifest
 

@@ -1,5 +1,5 @@
-"""Helpers for the engine's own tests: run `python -m grader` on a fake course,
-snapshot a folder, find processes left behind."""
+"""Helpers for the course's tests (tests/engine, tests/course): run `python -m grader` on the
+fault course or on the course itself, snapshot a folder, find processes left behind."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-FAULT_COURSE = Path(__file__).resolve().parent / "faultcourse"
+ROOT = Path(__file__).resolve().parents[1]
+FAULT_COURSE = ROOT / "tests" / "engine" / "faultcourse"
 HAS_PROC = Path("/proc/self/cmdline").exists()
 
 
@@ -53,6 +53,25 @@ def run_grader(course: Path, cache: Path, *args: str, timeout: float = 120) -> s
         timeout=timeout,
         check=False,
     )
+
+
+def grade_course(
+    args: list[str], cache: Path, json_out: Path, timeout: float = 600
+) -> tuple[dict, subprocess.CompletedProcess]:
+    """Grade the course itself as a learner would, `python -m grader ARGS --json JSON_OUT` from the
+    repository's root, and return (report, process); the engine must exit 0."""
+    env = dict(os.environ, CFFI_COURSE_CACHE=str(cache), NO_COLOR="1")
+    proc = subprocess.run(
+        [sys.executable, "-m", "grader", *args, "--json", str(json_out)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    assert proc.returncode == 0, f"grader exited {proc.returncode}\nstdout:\n{proc.stdout}\nstderr:\n{proc.stderr}"
+    return json.loads(json_out.read_text(encoding="utf-8")), proc
 
 
 def read_report(path: Path) -> dict:
