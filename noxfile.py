@@ -163,7 +163,9 @@ def _pytest(session: nox.Session, *args: str) -> None:
         cache = tempfile.mkdtemp(prefix="cffi-course-tests-")
         env["CFFI_COURSE_CACHE"] = cache
     try:
-        session.run("python", "-m", "pytest", *args, *session.posargs, env=env)  # a -m in posargs wins
+        # --durations: the slowest tests in every CI log, for keeping .ci/run under its time
+        # (benchmarks/RESULTS.md). A -m in posargs wins over one in args.
+        session.run("python", "-m", "pytest", "--durations=15", *args, *session.posargs, env=env)
     finally:
         if cache:
             shutil.rmtree(cache, ignore_errors=True)

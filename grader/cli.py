@@ -129,8 +129,6 @@ def _main(argv: list[str] | None) -> int:
         from rich.progress import Progress, SpinnerColumn, TextColumn
 
         spinner = Progress(SpinnerColumn(), TextColumn("{task.description}"), console=console, transient=True)
-        spinner.start()
-        task = spinner.add_task(f"Grading 0/{len(selected)}", total=len(selected))
 
     def tick(done: int, running: list[session_mod.Task]) -> None:
         if spinner is not None and task is not None:
@@ -142,6 +140,9 @@ def _main(argv: list[str] | None) -> int:
             )
 
     try:
+        if spinner is not None:  # started inside the try, so that a Ctrl-C at any moment stops it
+            spinner.start()
+            task = spinner.add_task(f"Grading 0/{len(selected)}", total=len(selected))
         graded = session.grade([session_mod.Task(ex, tree, display) for ex in selected], args.jobs, tick)
     except session_mod.Interrupted as stop:
         interrupted = True
