@@ -43,10 +43,11 @@ PYPROJECT = nox.project.load_toml(ROOT / "pyproject.toml")
 
 def install_groups(session: nox.Session, *groups: str) -> None:
     """Install dependency groups from pyproject.toml, unless this reused venv
-    already has exactly them: a warm `nox -s grade` must not wait for pip."""
+    already has exactly them: a warm `nox -s grade` must not wait for pip. The stamp is
+    per set of groups, so that installing one more later (lesson 17's) keeps the first."""
     requirements = sorted({req for group in groups for req in nox.project.dependency_groups(PYPROJECT, group)})
     venv = getattr(session.virtualenv, "location", None)
-    stamp = Path(venv, ".cffi-course-deps") if venv else None
+    stamp = Path(venv, f".cffi-course-deps-{'+'.join(groups)}") if venv else None
     wanted = hashlib.sha256("\n".join(requirements).encode()).hexdigest()
     if stamp is not None and stamp.is_file() and stamp.read_text() == wanted:
         return
@@ -59,10 +60,19 @@ def install_groups(session: nox.Session, *groups: str) -> None:
 def grade(session: nox.Session) -> None:
     """Grade the exercises: nox -s grade -- [SELECTOR ...] [--tree DIR] [--json FILE] [--strict]."""
     install_groups(session, "grade")
+    if any(_selects_lesson(arg, "17") for arg in session.posargs):
+        # Lesson 17's tools (mypy, cibuildwheel), only for those who grade it: the first
+        # install stays small. Without them its exercises are `skip`, saying this command.
+        install_groups(session, "shipping")
     # On Ctrl-C nox passes the interrupt on and, by default, kills the command
     # 0.3 s later; the engine needs a moment to end its test processes and
     # print what it graded, so it gets longer.
     session.run("python", "-m", "grader", *session.posargs, interrupt_timeout=10.0)
+
+
+def _selects_lesson(arg: str, lesson: str) -> bool:
+    """Whether a selector names the lesson or one of its exercises: 17, 17_shipping, 17_shipping/stubs."""
+    return arg == lesson or arg.startswith(f"{lesson}_")
 
 
 @nox.session(reuse_venv=True)

@@ -29,7 +29,10 @@ INSTALL = f"{sys.executable} -m pip install mypy types-cffi"
 def _cannot_run_mypy() -> str | None:
     """Why mypy cannot check stubs here (not installed, or installed but broken), or None."""
     if importlib.util.find_spec("mypy") is None:
-        return f"mypy is not installed here: run `{INSTALL}`, then grade again"
+        return (
+            "mypy is not installed here: grade it with `nox -s grade -- 17`, which installs lesson 17's tools, "
+            f"or run `{INSTALL}`, then grade again"
+        )
     proc = subprocess.run([sys.executable, "-m", "mypy", "--version"], capture_output=True, text=True, timeout=60)
     if proc.returncode != 0:
         last = (proc.stderr or proc.stdout).strip().splitlines()[-1:] or ["(nothing)"]

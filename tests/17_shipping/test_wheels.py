@@ -30,7 +30,10 @@ CONFIG = "wheels/pyproject.toml"
 if sys.version_info < (3, 11):
     REASON = "cibuildwheel runs on Python 3.11 and later: grade this exercise with a newer Python"
 elif importlib.util.find_spec("cibuildwheel") is None:
-    REASON = f"cibuildwheel is not installed here: run `{sys.executable} -m pip install cibuildwheel`, then grade again"
+    REASON = (
+        "cibuildwheel is not installed here: grade it with `nox -s grade -- 17`, which installs lesson 17's tools, "
+        f"or run `{sys.executable} -m pip install cibuildwheel`, then grade again"
+    )
 else:
     REASON = None
 pytestmark = pytest.mark.skipif(REASON is not None, reason=REASON or "")
