@@ -192,8 +192,10 @@ def test_an_exercise_whose_every_check_is_skipped_is_skip_with_the_reason():
     assert status in results.VERDICTS  # a cached skip verdict is read back
     assert runner._summarise([Check("test_a", "skip", why), Check("test_b", "pass")]) == ("pass", "")
     assert runner._summarise([Check("test_a", "skip", why), Check("test_b", "fail", "no")])[0] == "fail"
-    text = _render(ex, _result(ex, status, message, [Check("test_a", "skip", why)]))
+    text = _render(ex, _result(ex, status, message, [Check("test_a", "skip", why), Check("test_b", "skip", why)]))
     assert "skip" in text, text
+    assert "2/2" not in text, text  # no check ran: the checks column must not read as all passed
+    assert "none ran" in text, text
     assert "Py_ENABLE_SHARED is 0" in text, text
     assert "Hint:" not in text, text  # nothing in the learner's code to fix
 
