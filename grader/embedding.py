@@ -15,7 +15,6 @@ that reason: the exercise is graded "skip", not "fail".
 from __future__ import annotations
 
 import glob
-import importlib
 import os
 import shutil
 import subprocess
@@ -24,6 +23,7 @@ import sysconfig
 from pathlib import Path
 
 from .build import BuildError
+from .shlib import c_compiler
 
 BUILD_TIMEOUT = 120  # seconds for the learner's builder to compile the library
 RUN_TIMEOUT = 30  # seconds for one run of the host
@@ -79,16 +79,6 @@ def cannot_embed() -> str | None:
     )
 
 
-def _compiler():
-    importlib.import_module("setuptools")  # first: makes `distutils` setuptools' copy (Python 3.12+ has none)
-    from distutils.ccompiler import new_compiler
-    from distutils.sysconfig import customize_compiler
-
-    compiler = new_compiler()
-    customize_compiler(compiler)
-    return compiler
-
-
 def build_library(builder: Path, files: list[Path], work: Path, name: str, show) -> Path:
     """Copy ``files`` (the builder first) into ``work``, run the builder there as a script and
     return the library it made, ``lib<name>.so`` / ``.dylib`` / ``.dll``. ``show`` maps a
@@ -121,7 +111,7 @@ def build_library(builder: Path, files: list[Path], work: Path, name: str, show)
 
 def compile_host(source: Path, work: Path) -> Path:
     """Compile the C host program ``source`` into an executable in ``work`` and return its path."""
-    compiler = _compiler()
+    compiler = c_compiler()
     build = work / "obj"
     objects = compiler.compile([str(source)], output_dir=str(build))
     # dlopen() is in libc from glibc 2.34; older glibc (and some other libcs) need -ldl.

@@ -38,6 +38,18 @@ def _key(
     return cache.digest(*parts)
 
 
+def c_compiler():
+    """The C compiler setuptools would use here ($CC and the interpreter's flags applied):
+    for the engine's own builds, a shared library or a host program (embedding.py)."""
+    importlib.import_module("setuptools")  # first: makes `distutils` setuptools' copy (Python 3.12+ has none)
+    from distutils.ccompiler import new_compiler
+    from distutils.sysconfig import customize_compiler
+
+    compiler = new_compiler()
+    customize_compiler(compiler)
+    return compiler
+
+
 def build_shared_library(
     name: str,
     sources: list[Path],
@@ -63,12 +75,7 @@ def build_shared_library(
         [(h.name, h.read_bytes()) for h in headers],
     )
 
-    importlib.import_module("setuptools")  # first: makes `distutils` setuptools' copy (Python 3.12+ has none)
-    from distutils.ccompiler import new_compiler
-    from distutils.sysconfig import customize_compiler
-
-    compiler = new_compiler()
-    customize_compiler(compiler)
+    compiler = c_compiler()
     filename = compiler.library_filename(name, lib_type=library_kind())
     for base in (cache_root, *([out] if out is not None else [])):
         if entry_meta(base / cache.LIBS / key) is not None and (base / cache.LIBS / key / filename).is_file():
@@ -88,7 +95,7 @@ def build_shared_library(
         # link(), not link_shared_lib(): the latter names the file for lib_type
         # "shared" (libNAME.so even on macOS), not the name returned below.
         compiler.link(
-            compiler.SHARED_LIBRARY,  # type: ignore[attr-defined]  # not in the stubs
+            compiler.SHARED_LIBRARY,
             objects,
             filename,
             output_dir=str(tmp),
