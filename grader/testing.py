@@ -24,6 +24,8 @@ tests/engine/test_grader_api.py checks every grader for both. What is here:
 * ``cannot_embed``, ``build_embedding_library``, ``compile_host``, ``run_host`` (lesson 16):
   why Python cannot be embedded here (the checks then skip), the learner's builder run as a
   script to make ``libNAME.*``, a C host program compiled and run (grader/embedding.py).
+* ``c_compiler``: the C compiler setuptools would use here, for a grader that builds a
+  library of its own (lesson 17's libgreet.so.1, with its soname).
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from .build import BuildError, Built
 from .embedding import build_library as build_embedding_library
 from .embedding import cannot_embed, compile_host, run_host
 from .plugin import ExerciseFiles
+from .shlib import c_compiler
 
 __all__ = [
     "BuildError",
@@ -45,6 +48,7 @@ __all__ = [
     "SetSourceArgs",
     "build_embedding_library",
     "build_with_system_library",
+    "c_compiler",
     "callback_output",
     "cannot_embed",
     "cdef_declarations",
