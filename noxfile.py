@@ -61,7 +61,7 @@ def grade(session: nox.Session) -> None:
     """Grade the exercises: nox -s grade -- [SELECTOR ...] [--tree DIR] [--json FILE] [--strict]."""
     install_groups(session, "grade")
     if any(_selects_lesson(arg, "17") for arg in session.posargs):
-        # Lesson 17's tools (mypy, cibuildwheel), only for those who grade it: the first
+        # Lesson 17's tools (mypy, cibuildwheel, auditwheel), only for those who grade it: the first
         # install stays small. Without them its exercises are `skip`, saying this command.
         install_groups(session, "shipping")
     # On Ctrl-C nox passes the interrupt on and, by default, kills the command

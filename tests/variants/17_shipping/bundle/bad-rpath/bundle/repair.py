@@ -9,10 +9,7 @@ makes the wheel that carries it. Grade it:
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 
