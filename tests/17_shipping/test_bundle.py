@@ -206,7 +206,7 @@ def _repair(exercise, run: Run, library_dir: Path) -> None:
         said = log.read_text(errors="replace")
         run.repair_error = f"{call} raised:\n{exercise.traceback(exc)}"
         if said.strip():
-            run.repair_error += f"\nIts output ended with:\n{_tail(said)}"
+            run.repair_error += f"\nIts output ended with:\n{_tail(said, 3)}"
         run.repair_error += _advice(said)
         return
     if not isinstance(repaired, (str, os.PathLike)) or not Path(repaired).is_file():
@@ -291,6 +291,7 @@ def _install_and_import(run: Run, library_dir: Path) -> None:
                 "--no-deps",
                 "--no-index",
                 "--disable-pip-version-check",
+                "--no-cache-dir",
                 "-q",
                 str(run.repaired),
             ],
