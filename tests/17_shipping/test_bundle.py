@@ -249,8 +249,10 @@ def _run_paths(wheel: Path, into: Path) -> dict[str, list[str]]:
                 for section in ELFFile(f).iter_sections():
                     if isinstance(section, DynamicSection):
                         for tag in section.iter_tags():
-                            if tag.entry.d_tag in ("DT_RPATH", "DT_RUNPATH"):
-                                entries += getattr(tag, "rpath", None) or getattr(tag, "runpath", "").split(":")
+                            if tag.entry.d_tag == "DT_RPATH":  # the linker's older tag (--disable-new-dtags)
+                                entries += tag.rpath.split(":")
+                            elif tag.entry.d_tag == "DT_RUNPATH":
+                                entries += tag.runpath.split(":")
                 out[name] = [e for e in entries if e]
     return out
 
@@ -433,6 +435,12 @@ def test_imports_where_the_library_is_absent(run):
                 'set_source(..., libraries=["greet"], library_dirs=[...]).'
             )
         pytest.fail(f"`import greet; greet.hello('wheel')`, with {where}, failed: {run.probe['error']}.{advice}")
+    venv = (run.work / "venv").resolve()
+    if not Path(run.probe["file"]).resolve().is_relative_to(venv):
+        pytest.fail(
+            f"`import greet._greet`, with {where}, found {run.probe['file']}, not the module the wheel installed: "
+            "greet is installed in the Python that grades too. Uninstall it there (pip uninstall greet)."
+        )
     for key, name in (("hello", "wheel"), ("long", "a user far away")):
         expected = f"Hello, {name}!"
         if run.probe[key] != expected:
