@@ -120,6 +120,10 @@ def verdicts(course_cache, tmp_path_factory, request):
         results = {e["id"]: e for e in report["exercises"]}
         return [(variant, results[id_]) for variant, id_ in zip(batch, ids)]
 
+    # pytest makes its base folder on first use and TempPathFactory is not thread-safe:
+    # two threads making it at once each got a folder of their own and one mktemp()
+    # then refused its own name ("not a normalized and relative path").
+    tmp_path_factory.getbasetemp()
     with ThreadPoolExecutor(max_workers=2) as pool:
         return {variant: result for graded in pool.map(grade, _batches(selected)) for variant, result in graded}
 
