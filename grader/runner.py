@@ -114,6 +114,13 @@ class _Run:
     phase: str | None = None  # protocol.SETUP or CALL: what the last test was doing
 
 
+# PyPy's JIT compiles code that has run often; a grading child lives a second or two,
+# mostly importing and configuring pytest, run once: there the JIT costs more than it
+# gives back (a quarter of a child's CPU, benchmarks/RESULTS.md). The interpreter without
+# it runs the same code with the same results, and a learner's C runs as fast either way.
+CHILD_FLAGS = ["--jit", "off"] if sys.implementation.name == "pypy" else []
+
+
 def _run_child(
     args: list[str],
     env: dict,
@@ -128,7 +135,7 @@ def _run_child(
     """Run one child to its end (or kill it: a time limit, Ctrl-C), feeding ``events``
     what it reports."""
     env = dict(env, **{proto.EVENTS: str(events_path)})
-    argv = [sys.executable, "-m", "grader.child", *args]
+    argv = [sys.executable, *CHILD_FLAGS, "-m", "grader.child", *args]
     sandbox = settings.sandbox
     extra: dict = {}
     if sandbox is not None:

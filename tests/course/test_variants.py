@@ -8,6 +8,16 @@ A variant folder may hold `cpython-only.txt`: a mistake that only CPython's cffi
 visible (the file says why). It is not copied into the graded tree, and on PyPy the
 variant is skipped with that reason.
 
+On PyPy (`nox -s tests-pypy`, which leaves out `same_on_pypy`), a variant is graded when
+its verdict can depend on the interpreter: its grader or its own files use what behaves
+differently there (garbage collection and object lifetimes, buffers, handles, callbacks,
+threads, the interpreter's own build: _INTERPRETER_DEPENDENT below). The others are mistakes
+in declarations, types, values and build settings, which the grader catches by comparing
+what C returns; whether that comparison runs on PyPy at all is proved by the whole-course
+grades (every grader passes its solution and fails its stub there), so grading them a second
+time on PyPy would only repeat CPython's verdict (benchmarks/RESULTS.md: 40 % of the PyPy
+session's time). `nox -s tests-pypy -- -m ""` grades them all.
+
 A bad-* variant may hold `expect.txt`: what the learner must read about this mistake, one
 text a line, each found in the grade's messages (a line starting with `!`: a text found in
 none of them; `#` starts a comment). Not copied into the graded tree either.
@@ -15,7 +25,9 @@ none of them; `#` starts a comment). Not copied into the graded tree either.
 
 from __future__ import annotations
 
+import functools
 import platform
+import re
 import shutil
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -36,6 +48,35 @@ def _variants():
 
 
 ALL = list(_variants())
+
+# What a grader or a variant uses whose behaviour is the interpreter's: when an object is
+# freed (PyPy has no reference counting: a dropped ffi.new() lives until a collection),
+# buffers and handles, callbacks, threads, the interpreter running a build or reporting its
+# own extension suffix. A variant whose grader or files name none of these cannot get
+# another verdict on PyPy than on CPython.
+_INTERPRETER_DEPENDENT = re.compile(
+    r"gc\.collect|collect_garbage|PoisoningAllocator|owned_ranges|callback_output|ffi\.gc\b"
+    r"|\.release\(|from_buffer|new_handle|from_handle|weakref|__del__|getrefcount"
+    r"|threading|ThreadPool|def_extern|ffi\.callback|sys\.executable|EXT_SUFFIX"
+)
+
+
+@functools.cache
+def _grader_texts() -> dict[tuple[str, str], str]:
+    import grader.manifest as m
+
+    return {(ex.lesson.dir, ex.name): (ROOT / ex.grader).read_text(encoding="utf-8") for ex in m.load().exercises}
+
+
+def _differs_on_pypy(variant: Path) -> bool:
+    texts = [_grader_texts()[variant.parent.parent.name, variant.parent.name]]
+    texts += [f.read_text(encoding="utf-8", errors="replace") for f in sorted(variant.rglob("*")) if f.is_file()]
+    return any(_INTERPRETER_DEPENDENT.search(text) for text in texts)
+
+
+def _param(variant: Path):
+    marks = [] if _differs_on_pypy(variant) else [pytest.mark.same_on_pypy]
+    return pytest.param(variant, marks=marks, id=f"{variant.parent.parent.name}/{variant.parent.name}/{variant.name}")
 
 
 def test_every_exercise_has_variants():
@@ -128,7 +169,7 @@ def verdicts(course_cache, tmp_path_factory, request):
         return {variant: result for graded in pool.map(grade, _batches(selected)) for variant, result in graded}
 
 
-@pytest.mark.parametrize("variant", ALL, ids=[f"{v.parent.parent.name}/{v.parent.name}/{v.name}" for v in ALL])
+@pytest.mark.parametrize("variant", [_param(v) for v in ALL])
 def test_variant_verdict(verdicts, variant):
     if ON_PYPY and (variant / CPYTHON_ONLY).is_file():
         pytest.skip((variant / CPYTHON_ONLY).read_text(encoding="utf-8").strip())
@@ -155,3 +196,17 @@ def test_variant_verdict(verdicts, variant):
                     assert line[1:] not in messages, f"{variant.name}: {line[1:]!r} is in its messages:\n{messages}"
                 else:
                     assert line in messages, f"{variant.name}: {line!r} is not in its messages:\n{messages}"
+
+
+def test_pypy_grades_the_variants_whose_verdict_can_differ():
+    """The rule behind tests-pypy's selection (the module's docstring), on variants whose
+    class is known: it must keep lifetimes, buffers and callbacks and may leave out a
+    declaration mistake."""
+    by_name = {f"{v.parent.parent.name}/{v.parent.name}/{v.name}": v for v in ALL}
+    kept = {name for name, v in by_name.items() if _differs_on_pypy(v)}
+    for name in by_name:
+        if name.startswith(("09_callbacks/", "10_memory/", "14_capstone/")):
+            assert name in kept, f"{name}: its grader checks lifetimes or callbacks, PyPy must grade it"
+    # A grader that compares values, and a variant of it that uses a bytearray through from_buffer.
+    assert "06_types/text/ok-bytearray-from-buffer" in kept
+    assert not any(n.startswith("02_cdef/inventory/") for n in kept), "02_cdef/inventory's variants are declarations"

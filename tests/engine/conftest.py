@@ -17,10 +17,15 @@ from helpers import HAS_PROC, processes_mentioning, read_report, run_grader, sna
 # The fault course's graders run only through the engine, never in this session.
 collect_ignore = ["faultcourse"]
 
-# Tests whose verdict cannot depend on the interpreter: pure-Python formatting and
-# parsing, no cffi, no build, no process. They get the `same_on_pypy` marker and
-# `nox -s tests-pypy` leaves them out (`nox -s tests` runs them on CPython). A test file
-# that builds, grades, loads cffi or starts a process never belongs here.
+# Tests whose verdict cannot depend on the interpreter. They get the `same_on_pypy` marker
+# and `nox -s tests-pypy` leaves them out (`nox -s tests` runs them on CPython). Two kinds:
+# pure-Python formatting and parsing (no cffi, no build, no process), and the engine's own
+# decisions around a grade: which exercises a command selects, what catch-up, reset and
+# watch do with files, which hint comes next, two engines sharing a cache, the scaffold.
+# Those are the same Python on both interpreters; what a grading child does there
+# (crashes, hangs, time limits, damaged bytecode, the sandbox, Ctrl-C) is tested on PyPy by
+# test_faults, test_cache_faults, test_sandbox, test_interrupt and the rest, which never
+# belong here.
 SAME_ON_PYPY = {
     "test_crash_report.py",  # the report rendered from hand-made results
     "test_events.py",  # the event reader and the result model, fed made-up lines
@@ -29,6 +34,11 @@ SAME_ON_PYPY = {
     "test_report.py",  # the terminal report rendered from hand-made results
     "test_room.py",  # the room's table and CSV from made-up verdicts
     "test_session.py",  # the session's pool and Ctrl-C around a stand-in grade; the command prelude
+    "test_cli.py",  # selectors, exit codes, options: the command line's decisions
+    "test_tools.py",  # reset, catch-up, progress and watch: files and records
+    "test_hints.py",  # which hint a run shows
+    "test_concurrency.py",  # two engines sharing one cache (file locks)
+    "test_scaffold.py",  # a new exercise's files from the template
 }
 # Tests that take more than a few seconds each on an idle 2-core machine (with the
 # fixture they share), marked `slow` so that `-m "not slow"` is a fast loop for
