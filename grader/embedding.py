@@ -10,23 +10,207 @@ process whose output and exit status the grader reads.
 Where this machine cannot embed Python (no shared libpython, PyPy without the library
 cffi links with), ``cannot_embed()`` says why, and the grader skips its checks with
 that reason: the exercise is graded "skip", not "fail".
+
+cffi numbers the lines of the init code from the first non-blank line of the string given
+to ``embedding_init_code()``: ``explain_output()`` shows the learner which line of their
+builder that is, and folds the report cffi prints after a failed init code (its version,
+where it found _cffi_backend, sys.path) into one line.
 """
 
 from __future__ import annotations
 
+import ast
 import glob
+import io
 import os
+import re
 import shutil
 import subprocess
 import sys
 import sysconfig
+import tokenize
+import warnings
 from pathlib import Path
+from typing import Callable
 
 from .build import BuildError
 from .shlib import c_compiler
 
 BUILD_TIMEOUT = 120  # seconds for the learner's builder to compile the library
 RUN_TIMEOUT = 30  # seconds for one run of the host
+
+
+# cffi compiles the init code as "<init code for 'NAME'>" when the library starts Python
+# (CPython: cffi/_embedding.h; PyPy: its own _cffi_backend), and as "cffi_init" when
+# embedding_init_code() checks it for syntax errors while the builder runs (cffi/api.py).
+_INIT_FRAME = re.compile(
+    r"""^(?P<indent>[ \t]*)File "(?P<file><init code for '[^'\n]*'>|cffi_init)", line (?P<number>\d+)"""
+    r"(?:, in (?P<scope>\S+))?[ \t]*$"
+)
+# Printed by cffi once the init code has failed: CPython's embedding logic, PyPy's.
+_INIT_FAILED = re.compile(r"Failed to initialize the Python-CFFI embedding logic|initialization of '")
+# What cffi prints after the traceback of a failed init code: on CPython the module, the cffi
+# version, the _cffi_backend it loaded and sys.path; on PyPy its version and sys.path. Paths of
+# the grading machine, and nothing a learner acts on.
+_CFFI_REPORT = re.compile(
+    r"^From: [^\n]*\ncompiled with cffi version: [^\n]*\n_cffi_backend module: [^\n]*\nsys\.path: [^\n]*\n+"
+    r"|^pypy3? version: [^\n]*\nsys\.path: [^\n]*\n+",
+    re.MULTILINE,
+)
+FOLDED = "(cffi's report on its version, the _cffi_backend it loaded and sys.path: left out)\n"
+# Where str.splitlines(), which cffi numbers the init code with, breaks a line and Python's
+# tokenizer, which numbers the builder's lines, does not (or the other way round: "\r").
+_OTHER_BREAKS = "\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+# A string literal's prefix and opening quote.
+_OPENING = re.compile(r"([A-Za-z]*)('''|\"\"\"|'|\")")
+SHOWN_MAX = 2500  # characters of a host's output shown in a message; more is cut in the middle
+
+
+def _init_code_argument(tree: ast.AST) -> ast.expr | None:
+    """What the builder passes to its one call of embedding_init_code(), or None."""
+    calls = [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and (node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", None))
+        == "embedding_init_code"
+    ]
+    if len(calls) != 1:
+        return None  # none, or several: which one made the library cannot be told from the text
+    call = calls[0]
+    if call.args:
+        return call.args[0]
+    return next((k.value for k in call.keywords if k.arg == "pysource"), None)
+
+
+def _decoded(prefix: str, quote: str, written: str) -> str | None:
+    """One line of a string literal's body as Python reads it; None if it cannot stand alone."""
+    if "r" in prefix.lower():
+        return written
+    try:
+        # "#" before the closing quote: a line may end with a quote character of its own.
+        return ast.literal_eval(f"{prefix}{quote}{written}#{quote}")[:-1]
+    except (SyntaxError, ValueError):
+        return None
+
+
+def _line_for_line(source: str, node: ast.Constant) -> bool:
+    """Whether each line of the string ``node`` holds is written on a line of its own in
+    ``source``: one literal (not "a" "b" side by side), no escaped newline ("\\n" in the
+    text), no backslash at a line's end joining it to the next."""
+    segment = ast.get_source_segment(source, node)
+    if segment is None:
+        return False
+    try:
+        strings = [t for t in tokenize.generate_tokens(io.StringIO(segment).readline) if t.type == tokenize.STRING]
+    except (tokenize.TokenError, SyntaxError):
+        return False
+    opening = _OPENING.match(segment)
+    if len(strings) != 1 or strings[0].string != segment or opening is None:
+        return False
+    prefix, quote = opening.groups()
+    written = segment[len(prefix) + len(quote) : -len(quote)].split("\n")
+    held = node.value.split("\n")
+    return len(written) == len(held) and all(_decoded(prefix, quote, w) == h for w, h in zip(written, held))
+
+
+def init_code_span(source: str) -> tuple[int, int] | None:
+    """The lines of the builder script ``source`` that hold its init code: (the line cffi calls
+    line 1, the literal's last line). None when that cannot be told for sure: the builder
+    does not parse, passes embedding_init_code() something other than one string literal (a
+    variable, a file's text, an f-string), or calls it more than once, or the literal's lines
+    are not the builder's lines (an escaped newline, a backslash joining two lines). A
+    message then names no line rather than a wrong one."""
+    with warnings.catch_warnings():
+        # An unknown escape ("\d") is a warning, which stays as written: an error where warnings
+        # are errors (the test suite), and then a builder that runs would not parse here.
+        warnings.simplefilter("ignore")
+        try:
+            tree = ast.parse(source)
+        except (SyntaxError, ValueError):
+            return None
+        node = _init_code_argument(tree)
+        if not (isinstance(node, ast.Constant) and isinstance(node.value, str)):
+            return None
+        value = node.value
+        if any(c in value for c in _OTHER_BREAKS) or not _line_for_line(source, node):
+            return None
+    # cffi drops the blank lines the string starts with: its line 1 is the first line of code.
+    blank = re.match(r"\s*\n", value)
+    first = node.lineno + (value.count("\n", 0, blank.end()) if blank else 0)
+    return first, node.end_lineno or node.lineno
+
+
+def builder_line(source: str, number: int) -> int | None:
+    """The line of the builder script ``source`` that is line ``number`` of its init code as
+    cffi numbers it (in a traceback, ``File "<init code for 'NAME'>", line 6``), or None
+    when that cannot be told for sure (init_code_span)."""
+    span = init_code_span(source)
+    if span is None or number < 1 or span[0] + number - 1 > span[1]:
+        return None
+    return span[0] + number - 1
+
+
+def explain_output(text: str, builder: Path | None = None, show: Callable[[Path], str] | None = None) -> str:
+    """``text``, what a builder or a host printed, as a learner reads it: cffi's report after
+    a failed init code folded into one line (FOLDED); each frame in the init code followed by
+    the line of ``builder`` it is (its path as ``show`` gives it) and what that line holds;
+    and, when the init code failed (or did not compile), where and what to do."""
+    text = _CFFI_REPORT.sub(FOLDED, text.replace("\r\n", "\n"))
+    lines = text.split("\n")
+    if builder is None or not any(_INIT_FRAME.match(line) for line in lines):
+        return text
+    try:
+        source = builder.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        source = ""
+    code = source.split("\n")
+    where = show(builder) if show else builder.name
+    out: list[str] = []
+    last = None  # the innermost frame in the init code: (file, its line, the builder's line)
+    for i, line in enumerate(lines):
+        out.append(line)
+        frame = _INIT_FRAME.match(line)
+        if not frame:
+            continue
+        number = int(frame["number"])
+        at = builder_line(source, number)
+        last = (frame["file"], number, at)
+        if at is None:
+            continue
+        out[-1] = f"{line} ({where}, line {at})"
+        written = code[at - 1].strip()
+        # For a syntax error ("cffi_init") Python prints the line itself; for the others it cannot.
+        if written and (i + 1 == len(lines) or lines[i + 1].strip() != written):
+            out.append(f"{frame['indent']}  {written}")  # where Python puts a frame's line
+    body = "\n".join(out).rstrip()
+    if last is None:
+        return body
+    file, number, at = last
+    # The frame above already quotes the line; here, where it is and how cffi counts.
+    counted = "cffi counts from the first line of the string that is not blank"
+    if at is not None:
+        place = f"{where}, line {at} (line {number} of the init code: {counted})."
+    else:
+        place = f"the init code's line {number} ({counted}, not from the top of {where})."
+    if file == "cffi_init":
+        return (
+            f"{body}\n\nembedding_init_code() compiles your init code as soon as the builder calls it, and it "
+            f"does not compile: the error is at {place} Fix it there and run `python {builder.name}` to check."
+        )
+    if _INIT_FAILED.search(text):
+        return (
+            f"{body}\n\nYour init code raised at {place} It runs when the host's first call starts Python; once it "
+            "has failed, every function of the library returns 0 without running. Fix that line and grade again."
+        )
+    return body
+
+
+def _shown(text: str) -> str:
+    """A host's output for a message: all of it, or its start and end when it is long."""
+    text = text.strip() or "(nothing)"
+    keep = SHOWN_MAX // 2 - 50
+    return text if len(text) < SHOWN_MAX else text[:keep] + "\n[...]\n" + text[-keep:]
 
 
 def _pypy_library_dirs() -> list[Path]:
@@ -93,9 +277,11 @@ def build_library(builder: Path, files: list[Path], work: Path, name: str, show)
     except subprocess.TimeoutExpired:
         raise BuildError("builder", f"`python {builder.name}` was still running after {BUILD_TIMEOUT} s") from None
     output = (proc.stdout + proc.stderr).replace(str(work) + os.sep, "").replace(str(work), ".")
+    # The script ran as `python NAME_build.py`, so its frames say "NAME_build.py": the learner's file.
+    output = output.replace(f'File "{builder.name}"', f'File "{show(builder)}"')
     made = sorted(p.name for p in work.glob(f"lib{name}.*") if p.suffix in (".so", ".dylib", ".dll"))
     if proc.returncode != 0:
-        tail = "\n".join(output.strip().splitlines()[-15:])
+        tail = explain_output("\n".join(output.strip().splitlines()[-15:]), builder, show)
         raise BuildError("builder", f"`python {builder.name}` exited with status {proc.returncode}:\n{tail}")
     if not made:
         others = sorted(p.name for p in work.iterdir() if p.suffix in (".so", ".dylib", ".dll", ".pyd"))
@@ -147,9 +333,27 @@ def host_environment() -> dict[str, str]:
     return env
 
 
-def run_host(exe: Path, args: list[str], stdin: str | bytes = b"") -> subprocess.CompletedProcess:
+class HostRun(subprocess.CompletedProcess):
+    """A run of the host (text output), and ``shown``: what it printed, as a message shows it
+    (explain_output, cut in the middle when long)."""
+
+    def __init__(self, args, returncode: int, stdout: str, stderr: str, builder=None, show=None):
+        super().__init__(args, returncode, stdout, stderr)
+        self.shown = _shown(explain_output((stdout + stderr).strip(), builder, show))
+
+
+def run_host(
+    exe: Path,
+    args: list[str],
+    stdin: str | bytes = b"",
+    *,
+    builder: Path | None = None,
+    show: Callable[[Path], str] | None = None,
+) -> HostRun:
     """Run the host with ``args`` and ``stdin`` (a str is sent as UTF-8); its output as text
-    (UTF-8, undecodable bytes replaced), never raising on a non-zero exit."""
+    (UTF-8, undecodable bytes replaced), never raising on a non-zero exit. With the learner's
+    ``builder`` (and ``show``, which gives its path as they know it), ``shown`` names the
+    builder's line for each line of the init code in a traceback."""
     data = stdin.encode("utf-8") if isinstance(stdin, str) else stdin
     try:
         proc = subprocess.run(
@@ -163,7 +367,12 @@ def run_host(exe: Path, args: list[str], stdin: str | bytes = b"") -> subprocess
         )
     except subprocess.TimeoutExpired as exc:
         out = (exc.stdout or b"").decode("utf-8", "replace")
-        return subprocess.CompletedProcess(exc.cmd, -1, out + f"\n(still running after {RUN_TIMEOUT} s: killed)", "")
-    return subprocess.CompletedProcess(
-        proc.args, proc.returncode, proc.stdout.decode("utf-8", "replace"), proc.stderr.decode("utf-8", "replace")
+        return HostRun(exc.cmd, -1, out + f"\n(still running after {RUN_TIMEOUT} s: killed)", "", builder, show)
+    return HostRun(
+        proc.args,
+        proc.returncode,
+        proc.stdout.decode("utf-8", "replace"),
+        proc.stderr.decode("utf-8", "replace"),
+        builder,
+        show,
     )

@@ -46,12 +46,11 @@ def runs(exercise, tmp_path_factory):
     )
     host = compile_host(exercise.path("celsius_host.c"), work / "host")
     stdin = b"".join(_encode(line) for line in LINES)
-    return {size: run_host(host, [str(library), str(size)], stdin) for size in (64, SMALL)}
-
-
-def _shown(proc) -> str:
-    text = (proc.stdout + proc.stderr).strip() or "(nothing)"
-    return text if len(text) < 2500 else text[:1200] + "\n[...]\n" + text[-1200:]
+    builder = exercise.path("celsius_build.py")
+    return {
+        size: run_host(host, [str(library), str(size)], stdin, builder=builder, show=exercise.show)
+        for size in (64, SMALL)
+    }
 
 
 def _results(runs, size: int) -> dict[str, tuple[int, float, str]]:
@@ -59,11 +58,11 @@ def _results(runs, size: int) -> dict[str, tuple[int, float, str]]:
     if proc.returncode != 0:
         pytest.fail(
             f"celsius_host (error buffer of {size} bytes) exited with status {proc.returncode}; it "
-            f"printed:\n{_shown(proc)}"
+            f"printed:\n{proc.shown}"
         )
     got = [m for m in map(RESULT.match, proc.stdout.splitlines()) if m]
     if len(got) != len(LINES):
-        pytest.fail(f"celsius_host printed {len(got)} results for {len(LINES)} lines:\n{_shown(proc)}")
+        pytest.fail(f"celsius_host printed {len(got)} results for {len(LINES)} lines:\n{proc.shown}")
     return {line: (int(m["rc"]), float(m["value"]), m["error"]) for line, m in zip(LINES, got)}
 
 
@@ -94,7 +93,7 @@ def _failure(runs, line, got, name=None):
     if not re.match(rf"^{re.escape(name) if name else ANY_NAME}: \S", error):
         problems.append(f'wrote {error!r} into error; expected "{name or "ExceptionName"}: <the message>"')
     if problems:
-        pytest.fail(f"{_call(line)} " + "; ".join(problems) + ". The host printed:\n" + _shown(runs[64]))
+        pytest.fail(f"{_call(line)} " + "; ".join(problems) + ". The host printed:\n" + runs[64].shown)
 
 
 def test_builder_makes_the_library(runs):

@@ -44,19 +44,18 @@ def runs(exercise, tmp_path_factory):
     )
     host = compile_host(exercise.path("textstats_host.c"), work / "host")
     stdin = "".join(line + "\n" for line in LINES)
-    return {size: run_host(host, [str(library), str(size)], stdin) for size in (64, SMALL)}
-
-
-def _shown(proc) -> str:
-    text = (proc.stdout + proc.stderr).strip() or "(nothing)"
-    return text if len(text) < 2500 else text[:1200] + "\n[...]\n" + text[-1200:]
+    builder = exercise.path("textstats_build.py")
+    return {
+        size: run_host(host, [str(library), str(size)], stdin, builder=builder, show=exercise.show)
+        for size in (64, SMALL)
+    }
 
 
 def _results(proc, size: int) -> list[tuple[int, int, str]]:
     """(words, length, word) per line from the host's output; a failure if the host failed."""
     if proc.returncode != 0:
         pytest.fail(
-            f"textstats_host (buffer of {size} bytes) exited with status {proc.returncode}; it printed:\n{_shown(proc)}"
+            f"textstats_host (buffer of {size} bytes) exited with status {proc.returncode}; it printed:\n{proc.shown}"
         )
     lines = proc.stdout.splitlines()
     got = []
@@ -66,7 +65,7 @@ def _results(proc, size: int) -> list[tuple[int, int, str]]:
         length, _, rest = lines[i + 1][len("longest=") :].partition(" [")
         got.append((int(lines[i][len("words=") :]), int(length), rest[:-1]))
     if len(got) != len(LINES):
-        pytest.fail(f"textstats_host printed {len(got)} results for {len(LINES)} lines:\n{_shown(proc)}")
+        pytest.fail(f"textstats_host printed {len(got)} results for {len(LINES)} lines:\n{proc.shown}")
     return got
 
 
@@ -83,7 +82,7 @@ def test_count_words(runs):
                 f"count_words({line.encode()!r}) returned {result[0]}, expected {want} "
                 "(words are separated by runs of spaces and tabs, as str.split() sees them)."
                 + (
-                    "\nIt returned 0 for every line: did Python start? The host printed:\n" + _shown(runs[64])
+                    "\nIt returned 0 for every line: did Python start? The host printed:\n" + runs[64].shown
                     if all(r[0] == 0 for r in got)
                     else ""
                 )
