@@ -23,7 +23,9 @@ tests/engine/test_grader_api.py checks every grader for both. What is here:
 * ``callback_output``: what cffi prints while C calls back into Python.
 * ``cannot_embed``, ``build_embedding_library``, ``compile_host``, ``run_host`` (lesson 16):
   why Python cannot be embedded here (the checks then skip), the learner's builder run as a
-  script to make ``libNAME.*``, a C host program compiled and run (grader/embedding.py).
+  script to make ``libNAME.*``, a C host program compiled and run (grader/embedding.py);
+  ``run_host(..., builder=, show=)``'s ``shown`` is the host's output for a message, each
+  line of the init code in a traceback named as the learner's builder line.
 * ``c_compiler``: the C compiler setuptools would use here, for a grader that builds a
   library of its own (lesson 17's libgreet.so.1, with its soname).
 """
