@@ -58,8 +58,8 @@ _CFFI_REPORT = re.compile(
     re.MULTILINE,
 )
 FOLDED = "(cffi's report on its version, the _cffi_backend it loaded and sys.path: left out)\n"
-# Where str.splitlines(), which cffi numbers the init code with, breaks a line and Python's
-# tokenizer, which numbers the builder's lines, does not (or the other way round: "\r").
+# Line breaks other than "\n" that str.splitlines(), which cffi numbers the init code with,
+# sees: a string holding one (written as an escape) has lines that are not the builder's.
 _OTHER_BREAKS = "\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 # A string literal's prefix and opening quote.
 _OPENING = re.compile(r"([A-Za-z]*)('''|\"\"\"|'|\")")
