@@ -96,6 +96,17 @@ def _usage_errors() -> tuple[type[BaseException], ...]:
     return tuple(found)
 
 
+def no_jit() -> None:
+    """On PyPy, stop the JIT: a command spends its time starting up, reading files and
+    waiting for its children, code that runs a few times, where compiling it costs more
+    than it saves (a quarter of a warm `grade`'s CPU, benchmarks/RESULTS.md). The
+    grading children start without it too (runner.CHILD_FLAGS). CPython has no JIT to stop."""
+    if sys.implementation.name == "pypy":
+        import pypyjit  # type: ignore[import-not-found]  # PyPy's own module
+
+        pypyjit.set_param("off")
+
+
 def run(
     body: Callable[[], int],
     *,
@@ -108,6 +119,7 @@ def run(
     and INTERRUPTED."""
     printable_output()
     stop_on_sigterm()
+    no_jit()
     try:
         return body()
     except KeyboardInterrupt:

@@ -109,6 +109,8 @@ def _line_for_line(source: str, node: ast.Constant) -> bool:
     if len(strings) != 1 or strings[0].string != segment or opening is None:
         return False
     prefix, quote = opening.groups()
+    if not isinstance(node.value, str):  # b"..." is no init code
+        return False
     written = segment[len(prefix) + len(quote) : -len(quote)].split("\n")
     held = node.value.split("\n")
     return len(written) == len(held) and all(_decoded(prefix, quote, w) == h for w, h in zip(written, held))
