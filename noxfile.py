@@ -145,10 +145,12 @@ def tests(session: nox.Session) -> None:
 def tests_pypy(session: nox.Session) -> None:
     """The tests whose verdict can differ on PyPy, which bundles its own cffi (Debian: apt install pypy3 pypy3-dev).
 
-    Every grader, every solution, stub and variant, every lesson's code, and the engine's
-    process handling, built and run by PyPy. Left out, since they cannot differ: lint, and
-    the tests marked `same_on_pypy` (text and manifest checks, the site build, the report's
-    formatting; the rule is in tests/engine/conftest.py and tests/course/conftest.py).
+    Every grader, every solution and stub, every lesson's code, the engine's process
+    handling, and the variants whose verdict can depend on the interpreter, built and run by
+    PyPy. Left out, since they cannot differ: lint, and the tests marked `same_on_pypy` (text
+    and manifest checks, the site build, the reports, the engine's own decisions, the variants
+    that only compare what C returns; the rules are in tests/engine/conftest.py,
+    tests/course/conftest.py and tests/course/test_variants.py).
     `nox -s tests-pypy -- -m ""` runs them all."""
     install_groups(session, "grade", "docs", "watch")  # docs: pyyaml, which test_instructors reads with
     _pytest(session, "-m", "not same_on_pypy")
