@@ -217,6 +217,42 @@ def test_the_events_file_is_read_from_where_the_last_read_ended(tmp_path):
     assert read_new(path, EVENTS_LIMIT) == (b"", EVENTS_LIMIT), "nothing is read past the limit"
 
 
+def test_a_read_asks_for_what_the_file_holds_not_for_the_limit(tmp_path, monkeypatch):
+    """The engine polls the events file twenty times a second while a child runs. PyPy
+    allocates a buffer of the size a read() asks for: asking for the 16 MiB limit each time
+    cost an engine on PyPy most of a core and up to 2 GB of memory."""
+    import grader.events
+
+    asked: list[int] = []
+    real_fdopen = os.fdopen
+
+    class Recording:
+        def __init__(self, f):
+            self.f = f
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.f.close()
+
+        def seek(self, offset):
+            return self.f.seek(offset)
+
+        def read(self, size=-1):
+            asked.append(size)
+            return self.f.read(size)
+
+    monkeypatch.setattr(grader.events.os, "fdopen", lambda fd, mode: Recording(real_fdopen(fd, mode)))
+    path = tmp_path / "events.jsonl"
+    path.write_bytes(COLLECTED + CHECK_A)
+    assert read_new(path, 0) == (COLLECTED + CHECK_A, len(COLLECTED + CHECK_A))
+    assert read_new(path, len(COLLECTED + CHECK_A)) == (b"", len(COLLECTED + CHECK_A)), "nothing new: nothing read"
+    assert asked == [len(COLLECTED + CHECK_A)], (
+        f"read() was asked for {asked} bytes; the file holds {path.stat().st_size}"
+    )
+
+
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX's; Windows has none to put there")
 def test_a_fifo_in_place_of_the_events_file_ends_the_reading(tmp_path):
     path = tmp_path / "events.jsonl"
