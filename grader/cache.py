@@ -262,6 +262,24 @@ def environment_fingerprint() -> str:
     return digest(*parts)
 
 
+def machine_stamp() -> str:
+    """When what a `skip` verdict depends on last changed: the folders this interpreter
+    imports from and runs commands from (installing a package or a tool adds an entry, which
+    changes the folder's time), the system's include folders and the loader's cache (a
+    library and its header installed with the system's package manager). A kept `skip` is
+    served only while this stays the same: it says what the machine lacked, not what the
+    learner's files are worth. Stat calls only, no process."""
+    places = [*sys.path, *os.environ.get("PATH", "").split(os.pathsep)]
+    places += ["/usr/include", "/usr/local/include", "/etc/ld.so.cache"]  # POSIX; elsewhere absent, skipped
+    parts = []
+    for place in dict.fromkeys(p for p in places if p):
+        try:
+            parts.append(f"{place}:{os.stat(place).st_mtime_ns}")
+        except OSError:
+            continue
+    return digest(*parts)
+
+
 def engine_fingerprint() -> str:
     """Changing the engine re-grades everything."""
     here = Path(__file__).resolve().parent

@@ -549,11 +549,17 @@ def grade(
     if fault and result.status != Status.INTERRUPTED:
         return _fault_result(ex, result, fault, blame, cache_root)
     if result.status != Status.INTERRUPTED:
+        entry = result.to_json()
+        if result.status == Status.SKIP:
+            entry[MACHINE] = cache.machine_stamp()  # _cached_verdict says why
         try:
-            cache.write_json_atomic(verdict_path, result.to_json())
+            cache.write_json_atomic(verdict_path, entry)
         except OSError:
             pass  # the cache became unwritable: this verdict is not kept, the grade stands
     return result
+
+
+MACHINE = "machine"  # in a kept skip verdict: cache.machine_stamp() when it was decided
 
 
 def _cached_verdict(ex: Exercise, verdict_path: Path) -> ExerciseResult | None:
@@ -561,6 +567,13 @@ def _cached_verdict(ex: Exercise, verdict_path: Path) -> ExerciseResult | None:
     points come from the manifest, never from the entry."""
     data = cache.read_json(verdict_path)
     if not isinstance(data, dict) or data.get("id") != ex.id or data.get("status") not in VERDICTS:
+        return None
+    # A skip says what this machine lacked (a lesson's tool, zlib, a shared libpython), not
+    # what the files are worth: once the learner has installed it (`nox -s grade -- 17`
+    # installs lesson 17's tools), the checks must run. Served only while the machine's
+    # stamp is the one it was decided with.
+    machine = data.pop(MACHINE, None)
+    if data["status"] == Status.SKIP and machine != cache.machine_stamp():
         return None
     result = ExerciseResult.from_json(data)
     if result is None:

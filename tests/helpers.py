@@ -41,13 +41,16 @@ def grader_command(course: Path, *args: str) -> list[str]:
     return [sys.executable, "-m", "grader", "--course", str(course), *args]
 
 
-def run_grader(course: Path, cache: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
+def run_grader(
+    course: Path, cache: Path, *args: str, timeout: float = 120, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
     """Grade `course` as a learner would: from inside the course folder (so
-    paths show as `exercises/...`), with `args`. Never raises on a non-zero exit."""
+    paths show as `exercises/...`), with `args` (and `env` over the usual environment).
+    Never raises on a non-zero exit."""
     return subprocess.run(
         grader_command(course, *args),
         cwd=course,
-        env=grader_env(cache),
+        env={**grader_env(cache), **(env or {})},
         capture_output=True,
         text=True,
         timeout=timeout,

@@ -7,6 +7,7 @@ The course is graded once per session (conftest.py: ``fault_grade``).
 
 from __future__ import annotations
 
+import os
 import platform
 import re
 import subprocess
@@ -169,6 +170,34 @@ def test_learner_code_that_ends_its_check_never_passes(tmp_path):
         assert _statuses(entry) == {"test_greet": "pass", "test_greet_empty": status}, (how, entry)
         message = checks_of(entry)["test_greet_empty"]["message"]
         assert all(text in message for text in said), (how, message)
+
+
+def test_a_skip_is_decided_again_once_the_machine_has_what_it_lacked(tmp_path):
+    """A check skips when the machine lacks what it needs (lesson 17's tools, zlib): the
+    exercise is graded skip. That verdict was kept, so after the learner installed the tool
+    (`nox -s grade -- 17` installs lesson 17's), the next grade served the skip again. A
+    kept skip now holds only while the machine is unchanged (cache.machine_stamp): here
+    the tool appears in a folder on the engine's PATH."""
+    course = copy_course(tmp_path / "course")
+    grader = course / "tests" / "01_setup" / "test_greet.py"
+    bin_dir = tmp_path / "bin"  # a folder on PATH, where an installed tool would land
+    bin_dir.mkdir()
+    tool = bin_dir / "the-tool"
+    grader.write_text(
+        "import pathlib\n\nimport pytest\n\n\n@pytest.fixture(autouse=True)\ndef _needs_the_tool():\n"
+        f"    if not pathlib.Path({str(tool)!r}).exists():\n"
+        "        pytest.skip('the tool is not installed here')\n\n\n" + grader.read_text(encoding="utf-8"),
+        encoding="utf-8",
+    )
+    env = {"PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}
+    for run, expected, cached in (("before", "skip", False), ("again", "skip", True), ("installed", "pass", False)):
+        if run == "installed":
+            tool.touch()
+        out = tmp_path / f"{run}.json"
+        run_grader(course, tmp_path / "cache", "01_setup/greet", "--json", str(out), env=env)
+        entry = by_id(read_report(out))["01_setup/greet"]
+        assert entry["status"] == expected, (run, entry)
+        assert entry["cached"] == cached, (run, "a skip is kept while the machine is unchanged, and only then")
 
 
 def test_endless_loop_in_c(results):
