@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import atexit
 import os
-from collections.abc import Callable, Iterable
+import signal
+import threading
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -118,6 +121,40 @@ class Interrupted(KeyboardInterrupt):
         self.results = results
 
 
+class _StopRequest:
+    """Ctrl-C and SIGTERM while a session's workers run: the signal sets a flag the
+    grading loop reads between two waits, instead of raising KeyboardInterrupt
+    wherever the main thread happens to be. Raised inside concurrent.futures.wait(),
+    it can leave a future's lock held (wait() takes them one by one, outside any
+    ``with``); the worker that then finishes that future blocks on the lock, and the
+    pool's shutdown waits for it for ever: a Ctrl-C that never ended the grade (seen
+    on PyPy in CI). Windows delivers Ctrl-C as SIGINT too; SIGTERM is POSIX's."""
+
+    def __init__(self) -> None:
+        self.requested = False
+
+    def _handler(self, _signum, _frame) -> None:  # signal.signal's handler signature
+        self.requested = True
+
+    @contextmanager
+    def catching(self) -> Iterator[None]:
+        """Install the flag's handler for SIGINT and SIGTERM (only the main thread can:
+        elsewhere the caller's own handling applies) where the signal is not ignored,
+        and put the caller's handlers back on the way out."""
+        saved = {}
+        if threading.current_thread() is threading.main_thread():
+            for name in ("SIGINT", "SIGTERM"):
+                signum = getattr(signal, name, None)
+                if signum is None or signal.getsignal(signum) in (signal.SIG_IGN, None):
+                    continue  # ignored (a background job), or set outside Python: left alone
+                saved[signum] = signal.signal(signum, self._handler)
+        try:
+            yield
+        finally:
+            for signum, handler in saved.items():
+                signal.signal(signum, handler)
+
+
 @dataclass
 class Session:
     """The grading state shared by the tasks of one command."""
@@ -138,29 +175,35 @@ class Session:
         results: dict[Task, runner.ExerciseResult] = {}
         futures = {}
         pool = ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 2)
+        stop = _StopRequest()
         try:
-            futures = {
-                pool.submit(
-                    runner.grade,
-                    t.exercise,
-                    self.course_root,
-                    t.tree,
-                    t.shown,
-                    self.cache_root,
-                    self.settings,
-                    self.fingerprint,
-                    self.live,
-                ): t
-                for t in tasks
-            }
-            pending = set(futures)
-            while pending:
-                done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
-                for fut in done:
-                    results[futures[fut]] = fut.result()
-                if tick is not None:
-                    tick(len(results), [futures[f] for f in pending if f.running()])
+            with stop.catching():
+                futures = {
+                    pool.submit(
+                        runner.grade,
+                        t.exercise,
+                        self.course_root,
+                        t.tree,
+                        t.shown,
+                        self.cache_root,
+                        self.settings,
+                        self.fingerprint,
+                        self.live,
+                    ): t
+                    for t in tasks
+                }
+                pending = set(futures)
+                while pending and not stop.requested:
+                    done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+                    for fut in done:
+                        results[futures[fut]] = fut.result()
+                    if tick is not None:
+                        tick(len(results), [futures[f] for f in pending if f.running()])
+            if stop.requested:  # also when it came as the last exercise finished
+                raise KeyboardInterrupt
         except KeyboardInterrupt:
+            # The handlers are the caller's again: a second Ctrl-C while the children
+            # are being ended stops the command at once.
             self.live.kill_all()
             pool.shutdown(wait=True, cancel_futures=True)
             for fut, task in futures.items():

@@ -3,6 +3,8 @@ without a grading process: runner.grade is replaced by a stand-in that answers a
 
 from __future__ import annotations
 
+import signal
+import sys
 import threading
 from pathlib import Path
 
@@ -70,6 +72,48 @@ def test_ctrl_c_kills_every_child_and_keeps_what_finished(monkeypatch, tmp_path)
     assert s.live.kills >= 1
     assert stop.value.results[tasks[0]].status == "pass", "what finished before the stop is kept"
     assert stop.value.results.get(tasks[1]) is None or stop.value.results[tasks[1]].status == "interrupted"
+
+
+@pytest.mark.parametrize("name", ["SIGINT", "SIGTERM"])
+def test_a_signal_stops_the_grade_between_two_waits_never_in_the_middle(monkeypatch, tmp_path, name):
+    """Ctrl-C (SIGTERM: a closed terminal, nox, CI) sets a flag the grading loop reads; it
+    never raises in the middle of the main thread's code. Raised inside
+    concurrent.futures.wait(), it left a future's lock held, and the pool's shutdown then
+    waited for ever: a grade that Ctrl-C did not end (seen on PyPy in CI). The signal here
+    comes in the middle of a tick, as it can in the middle of wait()."""
+    if sys.platform == "win32" and name == "SIGTERM":
+        pytest.skip("Windows has no SIGTERM to send")
+    signum = getattr(signal, name)
+
+    def grade(ex, course_root, tree, shown, cache_root, settings, fingerprint, live):
+        if ex is EXERCISES[0]:
+            return _passed(ex, course_root, tree, shown, cache_root, settings, fingerprint, live)
+        assert live.killed.wait(30), "the session never killed the children"
+        return runner.ExerciseResult(ex.id, ex.lesson.id, "interrupted", 0, ex.points)
+
+    went_on = []
+
+    def tick(done, running):
+        if done and not went_on:
+            signal.raise_signal(signum)
+            went_on.append(f"the tick went on after {name}")
+
+    s = _session(monkeypatch, tmp_path, grade)
+    tasks = [session.Task(ex, tmp_path, "exercises") for ex in EXERCISES[:2]]
+    before = {n: signal.getsignal(n) for n in (signal.SIGINT, signal.SIGTERM)}
+    command.stop_on_sigterm()  # what every command sets: SIGTERM raises as Ctrl-C does
+    try:
+        caller = {n: signal.getsignal(n) for n in (signal.SIGINT, signal.SIGTERM)}
+        with pytest.raises(session.Interrupted) as stop:
+            s.grade(tasks, jobs=2, tick=tick)
+        after = {n: signal.getsignal(n) for n in (signal.SIGINT, signal.SIGTERM)}
+    finally:
+        for n, handler in before.items():
+            signal.signal(n, handler)
+    assert went_on, f"{name} raised in the middle of the tick instead of setting the flag the loop reads"
+    assert s.live.kills >= 1
+    assert stop.value.results[tasks[0]].status == "pass", "what finished before the stop is kept"
+    assert after == caller, "the caller's handlers are back once the grade has stopped"
 
 
 def test_a_fault_of_the_engine_kills_the_children_and_goes_on_up(monkeypatch, tmp_path):
