@@ -13,6 +13,7 @@ import signal
 import subprocess
 import sys
 import threading
+from typing import Protocol
 
 IS_WINDOWS = sys.platform == "win32"
 
@@ -94,7 +95,17 @@ def popen_kwargs() -> dict:
     return {"start_new_session": True}
 
 
-def kill_tree(proc: subprocess.Popen) -> None:
+class Child(Protocol):
+    """What the engine uses of a child: a subprocess.Popen, or a forkserver.ForkedChild."""
+
+    pid: int
+
+    def poll(self) -> int | None: ...
+
+    def kill(self) -> None: ...
+
+
+def kill_tree(proc: Child) -> None:
     """End the child and everything it started. Safe to call more than once."""
     if IS_WINDOWS:
         # taskkill /T walks the tree from the child's PID; it fails harmlessly
@@ -122,16 +133,16 @@ class LiveProcesses:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._procs: set[subprocess.Popen] = set()
+        self._procs: set[Child] = set()
         self.cancelled = threading.Event()
 
-    def add(self, proc: subprocess.Popen) -> None:
+    def add(self, proc: Child) -> None:
         with self._lock:
             self._procs.add(proc)
         if self.cancelled.is_set():
             kill_tree(proc)
 
-    def discard(self, proc: subprocess.Popen) -> None:
+    def discard(self, proc: Child) -> None:
         with self._lock:
             self._procs.discard(proc)
 

@@ -9,6 +9,10 @@ the learner's module) would repeat for every test, so it is given to all the
 remaining tests at once instead of being rerun; so is a time-out (the next checks
 would most likely loop too), after the child printed where it was stuck.
 
+On Linux a child is forked from the engine's fork server (forkserver.py), which has
+imported pytest once, unless it is sandboxed or runs under AddressSanitizer; it
+runs and is handled the same way either way.
+
 A crashed test is run once more, alone, with the learner's C built under
 AddressSanitizer where the machine can (Linux, gcc, CPython), to name the C function
 and line. A crash or failure also shows the compiler's warnings about the learner's
@@ -30,7 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import build as build_mod
-from . import cache, procs, sanitizer, shlib
+from . import cache, forkserver, procs, sanitizer, shlib
 from . import files as files_mod
 from . import protocol as proto
 from . import sandbox as sandbox_mod
@@ -112,6 +116,7 @@ class _Run:
     limit: float
     output: str
     phase: str | None = None  # protocol.SETUP or CALL: what the last test was doing
+    lost: bool = False  # its fork server died first: how it ended is unknown (not the learner's doing)
 
 
 # PyPy's JIT compiles code that has run often; a grading child lives a second or two,
@@ -131,27 +136,37 @@ def _run_child(
     events: ChildEvents,
     readable: tuple[Path, ...] = (),
     uid: int | None = None,
+    warm: bool = True,
 ) -> _Run:
     """Run one child to its end (or kill it: a time limit, Ctrl-C), feeding ``events``
-    what it reports."""
+    what it reports. ``warm``: it may be forked from the engine's fork server
+    (forkserver.py) where that gives the same child."""
     env = dict(env, **{proto.EVENTS: str(events_path)})
     argv = [sys.executable, *CHILD_FLAGS, "-m", "grader.child", *args]
     sandbox = settings.sandbox
-    extra: dict = {}
-    if sandbox is not None:
-        # The run folder (the events file's) is the only place the child may write.
-        argv = sandbox.wrap(argv, events_path.parent, readable=list(readable), cwd=cwd, hide=list(settings.hide))
-        extra = sandbox.popen_kwargs(uid)
-    proc = subprocess.Popen(
-        argv,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        cwd=cwd,
-        env=env,
-        **procs.popen_kwargs(),
-        **extra,
-    )
+    proc: subprocess.Popen | forkserver.ForkedChild | None = None
+    if warm and sandbox is None and uid is None and not settings.sanitizer_env and forkserver.available(env):
+        server = forkserver.server_for(env, CHILD_FLAGS, env.get(proto.CACHE, ""))
+        try:
+            proc = server.start_child(args, env, str(cwd))
+        except forkserver.ServerLost:
+            proc = None  # started the usual way below; the server is not asked again
+    if proc is None:
+        extra: dict = {}
+        if sandbox is not None:
+            # The run folder (the events file's) is the only place the child may write.
+            argv = sandbox.wrap(argv, events_path.parent, readable=list(readable), cwd=cwd, hide=list(settings.hide))
+            extra = sandbox.popen_kwargs(uid)
+        proc = subprocess.Popen(
+            argv,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            cwd=cwd,
+            env=env,
+            **procs.popen_kwargs(),
+            **extra,
+        )
     live.add(proc)
     output = _Output(proc.stdout)
     exited = threading.Event()
@@ -199,13 +214,14 @@ def _run_child(
         # crash (SIGKILL) of the learner's code, and no verdict to keep.
         stopped = "interrupt"
     returncode = sandbox.returncode(proc.returncode) if sandbox is not None else proc.returncode
-    return _Run(returncode, stopped, limit, output.text(), events.phase)
+    lost = isinstance(proc, forkserver.ForkedChild) and proc.lost and stopped is None
+    return _Run(returncode, stopped, limit, output.text(), events.phase, lost)
 
 
 STACK_WAIT = 5.0  # seconds a timed-out child gets to print its Python stack before the kill
 
 
-def _dump_stack(proc: subprocess.Popen, exited: threading.Event, direct: bool) -> None:
+def _dump_stack(proc: procs.Child, exited: threading.Event, direct: bool) -> None:
     """Before killing a child that timed out, have it print where it was: SIGABRT
     makes faulthandler (PYTHONFAULTHANDLER=1) write every thread's Python stack to
     the output, and only then does the process die, so the stack is there once it
@@ -401,7 +417,9 @@ def _where_under_asan(
         test_timeout=settings.test_timeout * sanitizer.SLOWDOWN,
         setup_timeout=settings.setup_timeout * sanitizer.SLOWDOWN,
     )
-    run = _run_child([test], rerun_env, work, run_dir / f"asan-rerun-{n}.jsonl", slow, live, ChildEvents(), readable)
+    run = _run_child(
+        [test], rerun_env, work, run_dir / f"asan-rerun-{n}.jsonl", slow, live, ChildEvents(), readable, warm=False
+    )
     if run.stopped == "interrupt":
         return ""
     reports = sanitizer.collect_reports(log)
@@ -618,7 +636,7 @@ def _attempt(
 
 def _fault_of(result: ExerciseResult, run_dir: Path, cache_root: Path, tagged: bool) -> tuple[str, str]:
     """Whether a grade failed for a reason that is not the learner's code, told by
-    kind, and what is to blame ("cache", "bytecode" or "machine"): the run folder or
+    kind, and what is to blame ("cache", "bytecode", "engine" or "machine"): the run folder or
     the cache's tag vanished under it; a check reported a fault of the cache
     (plugin: cache.child_fault); the build failed on a machine without the C
     compiler; or the grader never got to run any learner code (it is imported
@@ -632,6 +650,9 @@ def _fault_of(result: ExerciseResult, run_dir: Path, cache_root: Path, tagged: b
     hit = next((t for t in result.tests if t.kind == "cache"), None)
     if hit is not None:
         return hit.message, "bytecode"
+    hit = next((t for t in result.tests if t.kind == "engine"), None)
+    if hit is not None:
+        return hit.message, "engine"  # graded again: the next children start without the server
     compiler = _missing_compiler() if any(t.kind == "compile" for t in result.tests) else ""
     if compiler and os.environ.get("CC"):
         return (
@@ -813,6 +834,17 @@ def _grade_children(
         asan = sanitizer.collect_reports(asan_log) if settings.sanitizer_env else []
         if run.stopped == "interrupt":
             return ExerciseResult(ex.id, ex.lesson.id, Status.INTERRUPTED, 0, ex.points, "interrupted")
+        if run.lost:
+            lost = "the process that starts the grading children (the fork server) died while a child ran"
+            return ExerciseResult(
+                ex.id,
+                ex.lesson.id,
+                Status.ERROR,
+                0,
+                ex.points,
+                lost,
+                tests=[TestResult(STARTUP, Status.ERROR, lost, kind="engine")],
+            )
         if events.collect_error is not None:
             return ExerciseResult(
                 ex.id,

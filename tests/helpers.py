@@ -126,3 +126,24 @@ def processes_mentioning(*markers: str) -> list[str]:
         if cmdline and any(m in cmdline for m in markers):
             found.append(f"{entry.name}: {cmdline}")
     return found
+
+
+def check_started(cache: Path, check: str) -> bool:
+    """A grading child under ``cache`` has started the check whose node id ends with
+    ``check``: its events say so. (A child forked from the fork server has the server's
+    command line, so the events, not the command lines, tell the children apart.)"""
+    from grader import protocol as proto
+
+    for path in cache.glob("runs/*/events-*.jsonl"):
+        try:
+            lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+        except OSError:
+            continue  # its grade ended while we looked
+        for line in lines:
+            try:
+                event = json.loads(line)
+            except ValueError:
+                continue  # being written
+            if event.get(proto.KIND) == proto.START and str(event.get(proto.TEST, "")).endswith(check):
+                return True
+    return False

@@ -13,6 +13,7 @@ import pytest
 from helpers import (
     HAS_PROC,
     by_id,
+    check_started,
     default_sigint,
     grader_command,
     grader_env,
@@ -33,11 +34,6 @@ def _wait_for(condition, seconds: float, what: str) -> None:
         time.sleep(0.05)
 
 
-def _built(cache) -> bool:
-    # A child builds into its own run folder; the engine publishes the build after it ends.
-    return any((p / "meta.json").is_file() for p in cache.glob("runs/*/out/builds/*"))
-
-
 def test_ctrl_c(fault_course, tmp_path):
     cache = tmp_path / "cache"
     out = tmp_path / "interrupted.json"
@@ -55,9 +51,11 @@ def test_ctrl_c(fault_course, tmp_path):
         preexec_fn=default_sigint,
     )
     try:
-        grader_file = str(fault_course / "tests" / "03_hang" / "test_cloop.py")
-        _wait_for(lambda: processes_mentioning(grader_file), 60, "the child grading cloop")
-        _wait_for(lambda: _built(cache), 60, "cloop's module to be built")
+        _wait_for(
+            lambda: check_started(cache, "test_cloop.py::test_spin"),
+            120,
+            "the child grading cloop to start its endless check",
+        )
         time.sleep(0.5)  # into the endless loop
         assert proc.poll() is None
         sent = time.monotonic()
