@@ -14,6 +14,9 @@ from . import protocol
 from .procs import limit_child_resources
 
 INI = Path(__file__).with_name("pytest-grader.ini")
+# Plugins no grader uses, not imported at all: about a fifth of a child's start on
+# CPython and PyPy alike (benchmarks/RESULTS.md), paid once per graded exercise.
+UNUSED_PLUGINS = ("doctest", "junitxml", "pastebin", "legacypath", "setuponly", "setupplan", "debugging", "nose")
 
 
 def _exit_with_parent() -> None:
@@ -61,10 +64,7 @@ def main(argv: list[str]) -> int:
         "--no-summary",
         "-p",
         "no:stepwise",
-        # Plugins no grader uses, not imported at all: about a fifth of a child's start on
-        # CPython and PyPy alike (benchmarks/RESULTS.md), paid once per graded exercise.
-        *("-p", "no:doctest", "-p", "no:junitxml", "-p", "no:pastebin", "-p", "no:legacypath"),
-        *("-p", "no:setuponly", "-p", "no:setupplan", "-p", "no:debugging", "-p", "no:nose"),
+        *(arg for name in UNUSED_PLUGINS for arg in ("-p", f"no:{name}")),
         "-s",  # learner output goes straight to the engine's capped pipe
         "--import-mode=importlib",
         *rest,

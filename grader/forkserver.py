@@ -205,6 +205,21 @@ _servers: dict[tuple, Server] = {}
 _servers_lock = threading.Lock()
 
 
+_eligible = 0  # children this process could have forked so far
+
+
+def wanted() -> bool:
+    """Whether to fork the child about to start: not this process's first one. The
+    server costs about what one child's start does, so an engine that grades one
+    exercise once (most grades while working on an exercise) starts its child the usual
+    way and no server; from the second child on, it forks (a whole-course grade, a
+    room, `watch` after the first save)."""
+    global _eligible
+    with _servers_lock:
+        _eligible += 1
+        return _eligible > 1
+
+
 def server_for(env: dict[str, str], flags: list[str], cache_root: str) -> Server:
     """This engine's server for children with ``env`` (started on first use, closed when
     the engine exits). Its command line names ``cache_root``, as a child's names its
@@ -281,9 +296,11 @@ def _warm_up() -> None:
     import pytest  # noqa: F401
     from _pytest.config import default_plugins
 
-    from . import child  # noqa: F401
+    from . import child
 
     for name in default_plugins:
+        if name in child.UNUSED_PLUGINS or name in ("cacheprovider", "stepwise"):
+            continue  # the child turns them off: a new interpreter would not import them
         try:
             importlib.import_module(f"_pytest.{name}")
         except ImportError:

@@ -145,7 +145,14 @@ def _run_child(
     argv = [sys.executable, *CHILD_FLAGS, "-m", "grader.child", *args]
     sandbox = settings.sandbox
     proc: subprocess.Popen | forkserver.ForkedChild | None = None
-    if warm and sandbox is None and uid is None and not settings.sanitizer_env and forkserver.available(env):
+    if (
+        warm
+        and sandbox is None
+        and uid is None
+        and not settings.sanitizer_env
+        and forkserver.available(env)
+        and forkserver.wanted()
+    ):
         server = forkserver.server_for(env, CHILD_FLAGS, env.get(proto.CACHE, ""))
         try:
             proc = server.start_child(args, env, str(cwd))

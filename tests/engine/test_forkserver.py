@@ -204,7 +204,7 @@ def test_nothing_outlives_the_engine(tmp_path):
     assert processes_mentioning(marker) == [], "the server or its child outlived the engine"
 
 
-def test_a_server_that_dies_mid_grade_is_not_the_learners_verdict(fault_course, tmp_path):
+def test_a_server_that_dies_mid_grade_is_not_the_learners_verdict(fault_course, tmp_path, monkeypatch):
     """Kill the server while cloop's check loops in C: the engine does not report the
     child's end as the learner's (a kill from outside); it grades again, starting the
     children itself, and keeps the verdict that grade gives: the time limit."""
@@ -230,6 +230,7 @@ def test_a_server_that_dies_mid_grade_is_not_the_learners_verdict(fault_course, 
                 return
             time.sleep(0.05)
 
+    monkeypatch.setattr(forkserver, "_eligible", 1)  # not this process's first child: forked
     killer = threading.Thread(target=kill_the_server_once_spinning)
     killer.start()
     try:
