@@ -1,22 +1,23 @@
 """A warm start for grading children: one server process per engine imports pytest
 once, then forks a child for each run, instead of a new interpreter importing it again.
 
-A grading child spends most of its CPU starting: on CPython about 0.45 of its 0.7 s
-is importing and configuring pytest, on PyPy more (benchmarks/RESULTS.md, "fork
-server"). Forked from a server that has done that once, a child starts in a few
-milliseconds and runs exactly what ``python -m grader.child`` would run
-(child.main), with the same environment, folder, output pipe, process group and
-limits; the engine handles it like any child (ForkedChild has what runner and procs
-use of subprocess.Popen).
+A grading child spends most of its CPU starting: grading the solutions of lessons
+01-03 on CPython, a new child took 0.23-0.30 s of CPU, a forked one 0.06-0.14 s, the
+server itself 0.19 s once (benchmarks/RESULTS.md, "fork server"). A forked child runs
+exactly what ``python -m grader.child`` would run (child.main), with the same
+environment, folder, output pipe, process group and limits; the engine handles it like
+any child (ForkedChild has what runner and procs use of subprocess.Popen).
 
-Used only where a fork gives the same child as a new process: Linux, a child the
-engine starts itself (not sandboxed: bwrap and another user need their own start),
-and an environment equal to the server's but for the engine's per-run ``GRADER_*``
-variables (an AddressSanitizer rerun preloads a library: it starts afresh). Elsewhere,
-or when the server cannot start or has died, the engine starts ``python -m
-grader.child`` as before: Windows has no fork, and macOS's system libraries do not
-promise to work in a forked child, so both always take that path.
-``CFFI_COURSE_FORKSERVER=0`` turns the server off (to compare both paths).
+The server starts with an engine's second child (wanted()): it costs about one child's
+start, so a grade of one exercise does without it. It is used only where a fork gives
+the same child as a new process: Linux, a child the engine starts itself (not
+sandboxed: bwrap and another user need their own start), and an environment equal to
+the server's but for the engine's per-run ``GRADER_*`` variables (an AddressSanitizer
+rerun preloads a library: it starts afresh). Elsewhere, or when the server cannot start
+or has died, the engine starts ``python -m grader.child`` as before: Windows has no
+fork, and macOS's system libraries do not promise to work in a forked child, so both
+always take that path. ``CFFI_COURSE_FORKSERVER=0`` turns the server off (to compare
+both paths).
 
 The server is in a session of its own (Ctrl-C in the terminal reaches the engine,
 which kills the children); it ends when the engine closes its socket or dies

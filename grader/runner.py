@@ -9,9 +9,9 @@ the learner's module) would repeat for every test, so it is given to all the
 remaining tests at once instead of being rerun; so is a time-out (the next checks
 would most likely loop too), after the child printed where it was stuck.
 
-On Linux a child is forked from the engine's fork server (forkserver.py), which has
-imported pytest once, unless it is sandboxed or runs under AddressSanitizer; it
-runs and is handled the same way either way.
+On Linux, from an engine's second child on, a child is forked from its fork server
+(forkserver.py), which has imported pytest once, unless it is sandboxed or runs
+under AddressSanitizer; it runs and is handled the same way either way.
 
 A crashed test is run once more, alone, with the learner's C built under
 AddressSanitizer where the machine can (Linux, gcc, CPython), to name the C function
