@@ -44,6 +44,7 @@ ENV_VAR = "CFFI_COURSE_FORKSERVER"
 READY = b"ready"
 MAX_SERVERS = 2  # the oldest is closed to start another (its running children end: graded again)
 START_TIMEOUT = 120.0  # seconds the server may take to import pytest (a busy machine, PyPy)
+ANSWER_TIMEOUT = 60.0  # seconds it may take to fork a child once started
 _HEADER = struct.Struct("!I")
 
 
@@ -154,7 +155,6 @@ class Server:
             raise ServerLost(f"the fork server did not start ({exc})") from None
         if ready != {"ready": True}:
             raise ServerLost(f"the fork server did not start (it said {ready!r})")
-        ours.settimeout(None)
 
     def start_child(self, args: list[str], env: dict[str, str], cwd: str) -> ForkedChild:
         """Fork a child running ``python -m grader.child ARGS`` in ``cwd`` with ``env``;
@@ -168,6 +168,9 @@ class Server:
                 if self._sock is None:
                     self._start()
                 assert self._sock is not None
+                # A server that stopped answering (stopped, swapped out) costs a grade at
+                # most this long; then this child and the next start the usual way.
+                self._sock.settimeout(ANSWER_TIMEOUT)
                 _send(self._sock, {"args": args, "env": env, "cwd": cwd}, [out_w, status_w])
                 reply = _receive(self._sock)
                 if reply is None:

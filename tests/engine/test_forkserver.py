@@ -247,3 +247,21 @@ def test_a_server_that_dies_mid_grade_is_not_the_learners_verdict(fault_course, 
     assert [t.status for t in result.tests] == ["pass", "timeout", "timeout"]
     kept = [json.loads(p.read_text(encoding="utf-8")) for p in (cache_root / "verdicts").glob("*.json")]
     assert [v["status"] for v in kept] == ["timeout"], "the verdict kept is the second grade's"
+
+
+def test_a_server_that_stops_answering_costs_a_grade_a_time_limit_not_a_hang(server, tmp_path, monkeypatch):
+    grader = _grader(tmp_path, "def test_nothing():\n    pass\n")
+    code, out = _finish(server.start_child([str(grader)], _env(tmp_path), str(tmp_path / "work")))
+    assert code == 0, out
+    assert server._sock is not None
+    assert server._proc is not None
+    monkeypatch.setattr(forkserver, "ANSWER_TIMEOUT", 1.0)
+    os.kill(server._proc.pid, signal.SIGSTOP)
+    try:
+        began = time.monotonic()
+        with pytest.raises(forkserver.ServerLost):
+            server.start_child([str(grader)], _env(tmp_path), str(tmp_path / "work"))
+        assert time.monotonic() - began < 30, "the engine waited on a server that did not answer"
+    finally:
+        if server._proc is not None:
+            os.kill(server._proc.pid, signal.SIGCONT)
