@@ -231,6 +231,7 @@ def test_a_server_that_dies_mid_grade_is_not_the_learners_verdict(fault_course, 
             time.sleep(0.05)
 
     monkeypatch.setattr(forkserver, "_eligible", 1)  # not this process's first child: forked
+    monkeypatch.delenv(forkserver.ENV_VAR, raising=False)  # even in a run that turns the server off
     killer = threading.Thread(target=kill_the_server_once_spinning)
     killer.start()
     try:
