@@ -119,8 +119,8 @@ class ForkedChild:
 
 
 class Server:
-    """The engine's handle on one server: start() it, then start_child() as often as
-    needed, from any thread; close() ends it."""
+    """The engine's handle on one server: start_child() as often as needed, from any
+    thread (the first call starts the server); close() ends it."""
 
     def __init__(self, argv: list[str], env: dict[str, str]) -> None:
         self._argv = argv
