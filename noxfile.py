@@ -152,7 +152,7 @@ def tests_pypy(session: nox.Session) -> None:
     that only compare what C returns; the rules are in tests/engine/conftest.py,
     tests/course/conftest.py and tests/course/test_variants.py).
     `nox -s tests-pypy -- -m ""` runs them all."""
-    install_groups(session, "grade", "docs", "watch")  # docs: pyyaml, which test_instructors reads with
+    install_groups(session, "grade", "docs", "watch", "parallel")  # docs: pyyaml, which test_instructors reads with
     _pytest(session, "-m", "not same_on_pypy")
 
 
@@ -176,8 +176,14 @@ def _pytest(session: nox.Session, *args: str) -> None:
         env["CFFI_COURSE_CACHE"] = cache
     try:
         # --durations: the slowest tests in every CI log, for keeping .ci/run under its time
-        # (benchmarks/RESULTS.md). A -m in posargs wins over one in args.
-        session.run("python", "-m", "pytest", "--durations=15", *args, *session.posargs, env=env)
+        # (benchmarks/RESULTS.md). A -m in posargs wins over one in args, and so does -n:
+        # `-n 0` runs in this process, one test at a time.
+        # -n auto --dist loadfile (pytest-xdist): one worker per core, each taking whole files,
+        # so a module's fixtures (the variants' grades, a page's blocks) are made once. Most
+        # engine tests run one process at a time and left a core idle: on 2 cores the suite
+        # takes about two thirds of the time for the same CPU (benchmarks/RESULTS.md).
+        parallel = ["-n", "auto", "--dist", "loadfile"]
+        session.run("python", "-m", "pytest", "--durations=15", *parallel, *args, *session.posargs, env=env)
     finally:
         if cache:
             shutil.rmtree(cache, ignore_errors=True)

@@ -16,6 +16,26 @@ FAULT_COURSE = ROOT / "tests" / "engine" / "faultcourse"
 HAS_PROC = Path("/proc/self/cmdline").exists()
 
 
+_workers_separated = False
+
+
+def separate_test_workers() -> None:
+    """Under pytest-xdist (nox -s tests runs the suite in one worker per core), give this
+    worker its own range of sandbox uids: the "user" sandbox kills every process of its uid
+    after each child (grader/sandbox.py), so two workers' engines must never share one. The
+    workers share the cache (CFFI_COURSE_CACHE), as two engines may. Called by both
+    conftests; the first call does it."""
+    global _workers_separated
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")  # gw0, gw1, ... (unset without xdist)
+    if _workers_separated or not worker.startswith("gw"):
+        return
+    from grader import sandbox
+
+    base = int(os.environ.get(sandbox.UID_VAR, sandbox.DEFAULT_UID))
+    os.environ[sandbox.UID_VAR] = str(base + 100 * int(worker[2:]))
+    _workers_separated = True
+
+
 def default_sigint() -> None:
     """preexec_fn for a child that a test stops with SIGINT. A shell starts a
     background job with SIGINT ignored, and Python keeps an ignored SIGINT

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+from helpers import separate_test_workers
 
 # Tests whose verdict cannot depend on the interpreter: text, lint and manifest checks,
 # the site build, the instructors' reports and files. They get the `same_on_pypy` marker
@@ -39,6 +40,10 @@ SLOW = {
     "test_instructors.py::test_grading_a_room",
 }
 HERE = Path(__file__).resolve().parent
+
+
+def pytest_configure(config):
+    separate_test_workers()
 
 
 def pytest_collection_modifyitems(config, items):

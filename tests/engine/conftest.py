@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from helpers import HAS_PROC, processes_mentioning, read_report, run_grader, snapshot
+from helpers import HAS_PROC, processes_mentioning, read_report, run_grader, separate_test_workers, snapshot
 
 # The fault course's graders run only through the engine, never in this session.
 collect_ignore = ["faultcourse"]
@@ -67,6 +67,10 @@ SLOW = {
     "test_tools.py::test_watch_grades_again_on_save_and_on_enter",
 }
 HERE = Path(__file__).resolve().parent
+
+
+def pytest_configure(config):
+    separate_test_workers()
 
 
 def pytest_collection_modifyitems(config, items):
