@@ -3,6 +3,8 @@ fault course or on the course itself, snapshot a folder, find processes left beh
 
 from __future__ import annotations
 
+import ast
+import functools
 import json
 import os
 import shutil
@@ -17,6 +19,8 @@ HAS_PROC = Path("/proc/self/cmdline").exists()
 
 
 _workers_separated = False
+# An engine takes one uid per exercise it grades at once: --jobs, by default one per core.
+UIDS_PER_WORKER = max(8, os.cpu_count() or 1)
 
 
 def separate_test_workers() -> None:
@@ -32,8 +36,22 @@ def separate_test_workers() -> None:
     from grader import sandbox
 
     base = int(os.environ.get(sandbox.UID_VAR, sandbox.DEFAULT_UID))
-    os.environ[sandbox.UID_VAR] = str(base + 100 * int(worker[2:]))
+    os.environ[sandbox.UID_VAR] = str(base + UIDS_PER_WORKER * int(worker[2:]))
     _workers_separated = True
+
+
+@functools.cache
+def uses_fault_grade(path: Path) -> bool:
+    """Whether a test file of tests/engine has a test or fixture that requests the session's
+    grade of the fault course (``fault_grade``, tests/engine/conftest.py): such files share
+    one xdist worker, so that the course is graded once."""
+    if path.parent.name != "engine" or not path.name.startswith("test_") or not path.is_file():
+        return False
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return any(
+        isinstance(node, ast.FunctionDef) and "fault_grade" in {arg.arg for arg in node.args.args}
+        for node in ast.walk(tree)
+    )
 
 
 def default_sigint() -> None:

@@ -6,14 +6,21 @@ a temporary folder, with its own cache; most tests read that one report.
 
 from __future__ import annotations
 
-import functools
 import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from helpers import HAS_PROC, processes_mentioning, read_report, run_grader, separate_test_workers, snapshot
+from helpers import (
+    HAS_PROC,
+    processes_mentioning,
+    read_report,
+    run_grader,
+    separate_test_workers,
+    snapshot,
+    uses_fault_grade,
+)
 
 # The fault course's graders run only through the engine, never in this session.
 collect_ignore = ["faultcourse"]
@@ -41,6 +48,7 @@ SAME_ON_PYPY = {
     "test_hints.py",  # which hint a run shows
     "test_concurrency.py",  # two engines sharing one cache (file locks)
     "test_scaffold.py",  # a new exercise's files from the template
+    "test_parallel_suite.py",  # the suite's own xdist plumbing: environment variables and file texts
 }
 # Tests that take more than a few seconds each on an idle 2-core machine (with the
 # fixture they share), marked `slow` so that `-m "not slow"` is a fast loop for
@@ -99,14 +107,9 @@ def pytest_xdist_make_scheduler(config, log):
     class FaultGradeOnce(LoadFileScheduling):
         def _split_scope(self, nodeid: str) -> str:
             file = super()._split_scope(nodeid)
-            return "fault_grade" if _uses_fault_grade(root / file) else file
+            return "fault_grade" if uses_fault_grade(root / file) else file
 
     return FaultGradeOnce(config, log)
-
-
-@functools.cache
-def _uses_fault_grade(path: Path) -> bool:
-    return path.parent == HERE and path.is_file() and "fault_grade" in path.read_text(encoding="utf-8")
 
 
 TIMEOUT = "3"  # seconds per check in the session grade: the endless loops cost this much
