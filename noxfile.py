@@ -180,8 +180,8 @@ def _pytest(session: nox.Session, *args: str) -> None:
         # `-n 0` runs in this process, one test at a time.
         # -n auto --dist loadfile (pytest-xdist): one worker per core, each taking whole files,
         # so a module's fixtures (the variants' grades, a page's blocks) are made once. Most
-        # engine tests run one process at a time and left a core idle: on 2 cores the suite
-        # takes about two thirds of the time for the same CPU (benchmarks/RESULTS.md).
+        # engine tests run one process at a time and left a core idle: on 2 cores a session
+        # takes two thirds to three quarters of the time for the same CPU (benchmarks/RESULTS.md).
         parallel = ["-n", "auto", "--dist", "loadfile"]
         session.run("python", "-m", "pytest", "--durations=15", *parallel, *args, *session.posargs, env=env)
     finally:

@@ -105,6 +105,8 @@ def pytest_xdist_make_scheduler(config, log):
     root = Path(str(config.rootpath))
 
     class FaultGradeOnce(LoadFileScheduling):
+        # _split_scope (a file's nodeids -> its unit of work) is what LoadFileScheduling
+        # itself overrides; were it renamed, the course would be graded once per worker again.
         def _split_scope(self, nodeid: str) -> str:
             file = super()._split_scope(nodeid)
             return "fault_grade" if uses_fault_grade(root / file) else file
